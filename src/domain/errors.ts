@@ -1,0 +1,69 @@
+/**
+ * Errors the gateway core raises for the API layer to render as problem+json. Carrier
+ * failures are CarrierError (failure.ts); these are the outcomes that span carriers.
+ */
+import type { CarrierMessage, RoutingRecord } from './shipment.ts';
+
+/** No carrier could serve the request (all failed, none serves the route, or the budget is spent). */
+export class AllCarriersUnavailableError extends Error {
+  readonly messages: CarrierMessage[];
+  readonly routing: RoutingRecord | undefined;
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    detail: string,
+    init: { messages: CarrierMessage[]; routing?: RoutingRecord; retryAfterMs?: number },
+  ) {
+    super(detail);
+    this.name = 'AllCarriersUnavailableError';
+    this.messages = init.messages;
+    this.routing = init.routing;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** A label call may or may not have created a label: never retried elsewhere, reported as such. */
+export class LabelOutcomeUnknownError extends Error {
+  readonly carrier: string;
+  readonly account: string;
+  readonly reference: string | undefined;
+  readonly routing: RoutingRecord;
+  constructor(
+    detail: string,
+    init: { carrier: string; account: string; reference?: string | undefined; routing: RoutingRecord },
+  ) {
+    super(detail);
+    this.name = 'LabelOutcomeUnknownError';
+    this.carrier = init.carrier;
+    this.account = init.account;
+    this.reference = init.reference;
+    this.routing = init.routing;
+  }
+}
+
+/** The same Idempotency-Key was used with a different body. */
+export class IdempotencyConflictError extends Error {
+  constructor(detail = 'this Idempotency-Key was first used with a different request body') {
+    super(detail);
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** The request names something the gateway does not have (carrier, account, service). */
+export class NotFoundError extends Error {
+  readonly field: string | undefined;
+  constructor(detail: string, field?: string) {
+    super(detail);
+    this.name = 'NotFoundError';
+    this.field = field;
+  }
+}
+
+/** A request that is valid JSON but cannot be served as asked (unknown service, format not offered). */
+export class UnprocessableError extends Error {
+  readonly field: string;
+  constructor(detail: string, field: string) {
+    super(detail);
+    this.name = 'UnprocessableError';
+    this.field = field;
+  }
+}
