@@ -1,0 +1,55 @@
+/**
+ * Caller authentication: `Authorization: Bearer <key>` on /v1/* with a caller or admin key
+ * (except the carrier connect callback, which a browser reaches by redirect); /admin/* with
+ * an admin key only (a caller key gets 403). Other paths are public.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { ApiEnv } from '../env.ts';
+import { ApiProblem } from '../problem.ts';
+import { createKeyring } from './keyring.ts';
+
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="carrier-gateway"' };
+const CONNECT_CALLBACK = /^\/v1\/connect\/[^/]+\/[^/]+\/callback\/?$/;
+
+/** Collapses slashes and case so `//Admin/x` cannot slip past the prefix checks. */
+const normalize = (path: string): string => path.replace(/\/{2,}/g, '/').toLowerCase();
+
+const isUnder = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer +(\S+) *$/i);
+  return match?.[1];
+}
+
+export function callerAuth(options: {
+  apiKeys: readonly string[];
+  adminKeys: readonly string[];
+}): MiddlewareHandler<ApiEnv> {
+  const callers = createKeyring(options.apiKeys);
+  const admins = createKeyring(options.adminKeys);
+  return async (c, next) => {
+    const path = normalize(c.req.path);
+    const admin = isUnder(path, '/admin');
+    if (!admin && (!isUnder(path, '/v1') || CONNECT_CALLBACK.test(path))) return next();
+
+    const token = bearerToken(c.req.header('Authorization'));
+    if (token === undefined) {
+      throw new ApiProblem('unauthorized', 'Send the API key as `Authorization: Bearer <key>`.', {
+        headers: CHALLENGE,
+      });
+    }
+    if (await admins.has(token)) {
+      c.set('role', 'admin');
+      return next();
+    }
+    const caller = await callers.has(token);
+    if (admin && caller) throw new ApiProblem('forbidden', 'This route needs an admin key.');
+    if (!caller) {
+      throw new ApiProblem('unauthorized', 'The API key is not valid.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="carrier-gateway", error="invalid_token"' },
+      });
+    }
+    c.set('role', 'caller');
+    return next();
+  };
+}

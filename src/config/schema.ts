@@ -1,0 +1,154 @@
+/**
+ * The configuration file, as one strict zod schema. Secrets are never inlined: they are
+ * references `{ "env": "VAR_NAME" }` resolved at load time (see load.ts). Defaults live here.
+ */
+import { z } from '@hono/zod-openapi';
+import { LOG_LEVELS } from '../api/logger.ts';
+
+export const EnvRef = z
+  .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') })
+  .strict();
+export type EnvRef = z.infer<typeof EnvRef>;
+
+/** A secret: only a reference is accepted, and an inlined string gets a message saying so. */
+export const SecretRef = z.unknown().transform((value, ctx): EnvRef => {
+  if (typeof value === 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a secret must not be inlined in the file: reference it as { "env": "VAR_NAME" }',
+    });
+    return z.NEVER;
+  }
+  const parsed = EnvRef.safeParse(value);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'must be a reference { "env": "VAR_NAME" }' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const positiveMs = z.number().int().positive({ error: 'must be a positive number of milliseconds' });
+
+const BreakerSettings = z
+  .object({
+    errorThresholdPercentage: z.number().gt(0).max(100).default(50),
+    volumeThreshold: z.number().int().positive().default(5),
+    rollingWindowMs: positiveMs.default(30_000),
+    resetTimeoutMs: positiveMs.default(30_000),
+  })
+  .strict();
+
+export const AUTH_METHOD_KINDS = [
+  'client_credentials',
+  'password',
+  'authorization_code',
+  'api_key',
+  'basic',
+  'body_credentials',
+] as const;
+
+const AccountConfig = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, _ or -'),
+    environment: z.enum(['sandbox', 'production']),
+    /** Default: the carrier profile's default method. */
+    auth: z.enum(AUTH_METHOD_KINDS).optional(),
+    credentials: z.record(z.string(), SecretRef).default({}),
+    settings: z.record(z.string(), z.string()).default({}),
+    labels: z.record(z.string(), z.string()).default({}),
+    /** Per profile host name; defaults from the profile's hosts for the environment. */
+    baseUrls: z.record(z.string(), httpUrl).default({}),
+    tokenCallsPerHour: z.number().int().positive().optional(),
+    probe: z
+      .object({ enabled: z.boolean().default(true), intervalMs: positiveMs.optional() })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type AccountConfig = z.infer<typeof AccountConfig>;
+
+const CarrierConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    accounts: z.array(AccountConfig).min(1, 'configure at least one account'),
+    fallbacks: z.array(z.string()).default([]),
+    breaker: z
+      .object({ auth: BreakerSettings.prefault({}), api: BreakerSettings.prefault({}) })
+      .strict()
+      .prefault({}),
+    timeouts: z
+      .object({
+        connectMs: positiveMs.default(3_000),
+        totalMs: positiveMs.default(15_000),
+        tokenMs: positiveMs.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type CarrierConfig = z.infer<typeof CarrierConfig>;
+
+const StoreConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('memory') }).strict(),
+  z
+    .object({
+      kind: z.literal('redis'),
+      url: SecretRef,
+      encryptionKeys: z.array(z.object({ id: z.string().min(1), key: SecretRef }).strict()).default([]),
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/)
+        .default('gateway'),
+    })
+    .strict(),
+]);
+
+export const ConfigFile = z
+  .object({
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65_535).default(8080),
+        host: z.string().min(1).default('127.0.0.1'),
+        bodyLimitBytes: z.number().int().positive().default(262_144),
+        shutdownTimeoutMs: positiveMs.default(10_000),
+        publicUrl: httpUrl.optional(),
+      })
+      .strict()
+      .prefault({}),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    apiKeys: z.array(SecretRef).default([]),
+    adminKeys: z.array(SecretRef).default([]),
+    store: StoreConfig.default({ kind: 'memory' }),
+    carriers: z.record(z.string(), CarrierConfig).default({}),
+    probes: z
+      .object({ intervalMs: positiveMs.default(60_000) })
+      .strict()
+      .prefault({}),
+    telemetry: z
+      .object({ metricsEndpoint: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** The loaded configuration: references resolved, environment overrides applied. */
+export interface GatewayConfig {
+  server: ConfigFile['server'];
+  logLevel: ConfigFile['logLevel'];
+  apiKeys: string[];
+  adminKeys: string[];
+  store:
+    | { kind: 'memory' }
+    | { kind: 'redis'; url: string; encryptionKeys: { id: string; key: string }[]; namespace: string };
+  /** Per carrier: everything but the accounts' secrets (those are in ResolvedAccount). */
+  carriers: Record<
+    string,
+    Omit<CarrierConfig, 'accounts'> & {
+      accounts: { id: string; probe: { enabled: boolean; intervalMs: number } }[];
+    }
+  >;
+  probes: ConfigFile['probes'];
+  telemetry: ConfigFile['telemetry'];
+}

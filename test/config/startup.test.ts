@@ -1,0 +1,81 @@
+/**
+ * Start-up as a real process: a tiny script (fixtures/load-config.ts) loads configuration
+ * the way the entry point does; an invalid configuration exits 1 with a message naming the key.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'gateway-startup-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(config: unknown, env: Record<string, string>) {
+  const path = join(dir, `${crypto.randomUUID()}.json`);
+  writeFileSync(path, JSON.stringify(config));
+  const result = spawnSync(process.execPath, ['test/config/fixtures/load-config.ts'], {
+    env: { PATH: process.env.PATH ?? '', GATEWAY_CONFIG: path, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const config = (clientSecret: unknown, fallbacks: string[] = []) => ({
+  apiKeys: [{ env: 'API_KEYS' }],
+  carriers: {
+    acme: {
+      accounts: [
+        {
+          id: 'main',
+          environment: 'sandbox',
+          credentials: { clientId: { env: 'ACME_ID' }, clientSecret },
+          settings: { accountNumber: 'A1' },
+        },
+      ],
+      fallbacks,
+    },
+  },
+});
+
+describe('start-up with a configuration file', () => {
+  it('a valid configuration starts (exit 0)', () => {
+    const r = run(config({ env: 'ACME_SECRET' }), {
+      API_KEYS: 'k',
+      ACME_ID: 'id',
+      ACME_SECRET: 'shh-secret',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ sandbox: false, port: 8080, accounts: ['acme/main'] });
+    expect(r.stdout).not.toContain('shh-secret');
+  });
+
+  it('an unset credential variable exits 1 naming the key and the variable', () => {
+    const r = run(config({ env: 'ACME_SECRET' }), { API_KEYS: 'k', ACME_ID: 'id' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'carriers.acme.accounts[0].credentials.clientSecret: environment variable ACME_SECRET is not set',
+    );
+  });
+
+  it('an inlined secret exits 1 without echoing it', () => {
+    const r = run(config('plain-text-secret'), { API_KEYS: 'k', ACME_ID: 'id' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'carriers.acme.accounts[0].credentials.clientSecret: a secret must not be inlined',
+    );
+    expect(r.stderr).not.toContain('plain-text-secret');
+  });
+
+  it('an unknown fallback exits 1 naming the key', () => {
+    const r = run(config({ env: 'ACME_SECRET' }, ['nowhere']), {
+      API_KEYS: 'k',
+      ACME_ID: 'id',
+      ACME_SECRET: 's',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('carriers.acme.fallbacks[0]: unknown fallback carrier nowhere');
+  });
+});
