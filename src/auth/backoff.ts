@@ -1,0 +1,60 @@
+/**
+ * Per-key cooldown after a failed token call: one attempt per cooldown while failing, so a
+ * broken account cannot hammer its carrier (Nango INC-88: 60k failed refreshes a day).
+ */
+import type { CarrierError } from '../domain/failure.ts';
+
+/** First cooldown after a transient failure; doubles per consecutive failure... */
+export const BASE_COOLDOWN_MS = 1_000;
+/** ...up to this. */
+export const MAX_COOLDOWN_MS = 60_000;
+/** Failures that no retry can fix (revoked, misconfigured) wait longer between attempts. */
+export const PERMANENT_BASE_COOLDOWN_MS = 30_000;
+export const PERMANENT_MAX_COOLDOWN_MS = 5 * 60_000;
+
+interface Entry {
+  failures: number;
+  until: number;
+  error: CarrierError;
+}
+
+export interface Backoff {
+  /** Records a failure; returns the cooldown in ms. */
+  failure(key: string, error: CarrierError, now: number, random: number): number;
+  success(key: string): void;
+  /** The active cooldown of `key`, if any. */
+  active(key: string, now: number): { until: number; error: CarrierError } | undefined;
+  clear(key?: string): void;
+}
+
+export function createBackoff(): Backoff {
+  const entries = new Map<string, Entry>();
+  return {
+    failure(key, error, now, random) {
+      const failures = (entries.get(key)?.failures ?? 0) + 1;
+      const permanent = error.failureClass === 'revoked' || error.failureClass === 'misconfigured';
+      const base = permanent ? PERMANENT_BASE_COOLDOWN_MS : BASE_COOLDOWN_MS;
+      const max = permanent ? PERMANENT_MAX_COOLDOWN_MS : MAX_COOLDOWN_MS;
+      const ceiling = Math.min(max, base * 2 ** Math.min(failures - 1, 20));
+      // "Equal jitter": half fixed, half random, so the cooldown is never zero yet accounts spread out.
+      const jittered = ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random, 0), 1);
+      // The carrier's Retry-After wins when it asks for longer.
+      const wait = Math.max(jittered, error.retryAfterMs ?? 0);
+      entries.set(key, { failures, until: now + wait, error });
+      return wait;
+    },
+    success(key) {
+      entries.delete(key);
+    },
+    active(key, now) {
+      const entry = entries.get(key);
+      return entry !== undefined && entry.until > now
+        ? { until: entry.until, error: entry.error }
+        : undefined;
+    },
+    clear(key) {
+      if (key === undefined) entries.clear();
+      else entries.delete(key);
+    },
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * The credential broker: one interface over every carrier auth strategy. It knows carriers
+ * only through their CarrierAuthProfile and never logs or throws a secret.
+ */
+import type { ResolvedAccount } from '../config/account.ts';
+import { isOwnAuthError, misconfigured } from './auth-error.ts';
+import { createBackoff } from './backoff.ts';
+import { cacheKey, fingerprint, keyPartsOf } from './cache-key.ts';
+import type { AuthGate, BrokerHooks, Logger } from './hooks.ts';
+import { passThroughGate, silentLogger } from './hooks.ts';
+import { derivedSpec, type ResolvedMethod, resolveMethod, scopeOf } from './method.ts';
+import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
+import { createTokenQuota } from './quota.ts';
+import { obtainDerivedToken } from './strategies/derived.ts';
+import { MissingSettingError } from './strategies/oauth-token.ts';
+import { staticHeaders } from './strategies/static.ts';
+import type { TokenHttp } from './strategies/token-http.ts';
+import { type CachedToken, createTokenCache, type TokenSource } from './token-cache.ts';
+import type {
+  Credential,
+  CredentialBroker,
+  CredentialRequestOptions,
+  StoredToken,
+  TokenStore,
+} from './types.ts';
+
+export type { AuthGate, BrokerHooks, Logger, TokenCallEvent, TokenCallReason } from './hooks.ts';
+
+/** Default timeout of one token-endpoint call. */
+export const DEFAULT_TOKEN_CALL_TIMEOUT_MS = 10_000;
+/** Refresh tokens are kept alive when this close to their own expiry (at most 20% of their life). */
+export const REFRESH_TOKEN_KEEPALIVE_MARGIN_MS = 2 * 24 * 3600 * 1000;
+
+export interface CredentialBrokerOptions {
+  store: TokenStore;
+  profileOf(carrier: string): CarrierAuthProfile;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  tokenCallTimeoutMs?: number;
+  hooks?: BrokerHooks;
+  authGate?: AuthGate;
+  logger?: Logger;
+}
+
+/** What a health page or a test may see of a cached credential: never the token. */
+export interface CredentialInfo {
+  fingerprint: string;
+  expiresAt: number;
+  refreshAt: number;
+  hasRefreshToken: boolean;
+  /** True while the newest token is only in memory because the store failed. */
+  unsaved: boolean;
+}
+
+export interface Broker extends CredentialBroker {
+  /** Stores a token set obtained by the connect flow (authorization code), through CAS. */
+  storeAuthorization(account: ResolvedAccount, token: StoredToken): Promise<void>;
+  /** Refreshes idle refresh tokens close to their own expiry; returns how many were refreshed. */
+  keepAlive(): Promise<number>;
+  /** The cached credential's metadata, without fetching. */
+  inspect(account: ResolvedAccount, name?: string): Promise<CredentialInfo | undefined>;
+  /** The TokenHttp the broker uses (the connect flow shares its fetch and timeout). */
+  readonly http: TokenHttp;
+}
+
+export function createCredentialBroker(options: CredentialBrokerOptions): Broker {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.tokenCallTimeoutMs ?? DEFAULT_TOKEN_CALL_TIMEOUT_MS;
+  const http: TokenHttp = {
+    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    timeoutMs,
+    now,
+  };
+  const cache = createTokenCache({
+    store: options.store,
+    now,
+    random,
+    hooks: options.hooks ?? {},
+    gate: options.authGate ?? passThroughGate,
+    logger: options.logger ?? silentLogger,
+    backoff: createBackoff(),
+    quota: createTokenQuota(),
+    // A call, a race retry and a few store round trips must all fit.
+    flightDeadlineMs: timeoutMs * 2 + 5_000,
+  });
+
+  function profileFor(account: ResolvedAccount): CarrierAuthProfile {
+    try {
+      return options.profileOf(account.carrier);
+    } catch {
+      throw misconfigured(account, 'primary', 'unknown carrier profile');
+    }
+  }
+
+  async function primarySource(
+    account: ResolvedAccount,
+    resolved: ResolvedMethod & { type: 'token' },
+  ): Promise<TokenSource> {
+    const key = await cacheKey(keyPartsOf(account, 'primary', scopeOf(resolved.method, account)));
+    const { strategy } = resolved;
+    return {
+      key,
+      account,
+      name: 'primary',
+      usesRefreshToken: strategy.kind === 'authorization_code',
+      seedRefreshToken: account.secrets.refreshToken,
+      obtain: (current) => strategy.obtain(http, account, current),
+    };
+  }
+
+  function tokenHeaders(token: StoredToken): Record<string, string> {
+    const type = token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType;
+    return { Authorization: `${type} ${token.accessToken}` };
+  }
+
+  const asCredential = (c: CachedToken): Credential => ({
+    headers: tokenHeaders(c.token),
+    fingerprint: c.fingerprint,
+    expiresAt: c.token.expiresAt,
+  });
+
+  async function staticCredential(resolved: ResolvedMethod & { type: 'static' }, account: ResolvedAccount) {
+    let headers: Record<string, string>;
+    try {
+      headers = staticHeaders(resolved.method, account);
+    } catch (error) {
+      if (error instanceof MissingSettingError) throw misconfigured(account, 'primary', error.message);
+      throw error;
+    }
+    const fp = await fingerprint(resolved.method.kind, ...Object.entries(headers).flat());
+    return { headers, fingerprint: fp, expiresAt: undefined } satisfies Credential;
+  }
+
+  async function primary(account: ResolvedAccount, options?: CredentialRequestOptions): Promise<Credential> {
+    const resolved = resolveMethod(profileFor(account), account);
+    if (resolved.type === 'static') return staticCredential(resolved, account);
+    return asCredential(await cache.get(await primarySource(account, resolved), options?.signal));
+  }
+
+  /** A derived token's source: it is fetched with the current primary token. */
+  async function derivedSource(account: ResolvedAccount, name: string, signal?: AbortSignal) {
+    const profile = profileFor(account);
+    const spec = derivedSpec(profile, account, name);
+    const resolved = resolveMethod(profile, account);
+    if (resolved.type === 'static')
+      throw misconfigured(account, name, 'a derived credential needs a token-based primary');
+    const primarySrc = await primarySource(account, resolved);
+    const key = await cacheKey(keyPartsOf(account, name, scopeOf(resolved.method, account)));
+    const source: TokenSource = {
+      key,
+      account,
+      name,
+      usesRefreshToken: false,
+      obtain: async () => {
+        const p = await cache.get(primarySrc, signal);
+        return obtainDerivedToken(http, spec, account, p.token.accessToken);
+      },
+    };
+    return { spec, source, primarySrc };
+  }
+
+  /** Primary headers plus the derived header: the call needs both. The fingerprint names the pair. */
+  function derivedCredential(spec: { header: string }, p: CachedToken, d: CachedToken): Credential {
+    return {
+      headers: { ...tokenHeaders(p.token), [spec.header]: d.token.accessToken },
+      fingerprint: `${p.fingerprint.slice(0, 8)}${d.fingerprint.slice(0, 8)}`,
+      expiresAt: Math.min(p.token.expiresAt, d.token.expiresAt),
+    };
+  }
+
+  async function derived(
+    account: ResolvedAccount,
+    name: string,
+    options?: CredentialRequestOptions,
+  ): Promise<Credential> {
+    const { spec, source, primarySrc } = await derivedSource(account, name, options?.signal);
+    const d = await cache.get(source, options?.signal);
+    const p = await cache.get(primarySrc, options?.signal);
+    return derivedCredential(spec, p, d);
+  }
+
+  async function authCodeSource(
+    account: ResolvedAccount,
+  ): Promise<{ source: TokenSource; method: AuthorizationCodeAuth }> {
+    const resolved = resolveMethod(profileFor(account), account);
+    if (resolved.type !== 'token' || resolved.method.kind !== 'authorization_code') {
+      throw misconfigured(account, 'primary', 'the account does not use the authorization code method');
+    }
+    return { source: await primarySource(account, resolved), method: resolved.method };
+  }
+
+  return {
+    http,
+
+    async credential(account, name, opts) {
+      return name === 'primary' ? primary(account, opts) : derived(account, name, opts);
+    },
+
+    async rejected(account, name, refused, opts) {
+      const profile = profileFor(account);
+      const resolved = resolveMethod(profile, account);
+      if (resolved.type === 'static') {
+        throw misconfigured(
+          account,
+          name,
+          'the carrier refused a static credential; nothing can be refreshed',
+          'credential_refused',
+        );
+      }
+      if (name === 'primary') {
+        return asCredential(
+          await cache.rejected(await primarySource(account, resolved), refused, opts?.signal),
+        );
+      }
+      const { spec, source, primarySrc } = await derivedSource(account, name, opts?.signal);
+      const p = await cache.get(primarySrc, opts?.signal);
+      const cachedDerived = cache.peek(source.key);
+      if (cachedDerived !== undefined && derivedCredential(spec, p, cachedDerived).fingerprint !== refused) {
+        // The pair changed since it was refused (someone refreshed): use the current one.
+        return derived(account, name, opts);
+      }
+      // Either token of the pair may be the one refused: renew both, the primary first, so the
+      // derived token is obtained again with the new primary token.
+      const newPrimary = await cache.rejected(primarySrc, p.fingerprint, opts?.signal);
+      const d = await cache.rejected(source, cachedDerived?.fingerprint ?? '', opts?.signal);
+      return derivedCredential(spec, newPrimary, d);
+    },
+
+    async invalidate(account) {
+      await cache.invalidate((s) =>
+        account === undefined
+          ? true
+          : s.account.carrier === account.carrier &&
+            s.account.id === account.id &&
+            s.account.environment === account.environment,
+      );
+    },
+
+    async storeAuthorization(account, token) {
+      const { source } = await authCodeSource(account);
+      await cache.put(source, token);
+    },
+
+    keepAlive() {
+      return cache.keepAlive((t) =>
+        Math.min(
+          REFRESH_TOKEN_KEEPALIVE_MARGIN_MS,
+          0.2 * Math.max(0, (t.refreshTokenExpiresAt ?? 0) - t.obtainedAt),
+        ),
+      );
+    },
+
+    async inspect(account, name = 'primary') {
+      try {
+        const profile = profileFor(account);
+        const resolved = resolveMethod(profile, account);
+        if (resolved.type === 'static') return undefined;
+        const key =
+          name === 'primary'
+            ? (await primarySource(account, resolved)).key
+            : (await derivedSource(account, name)).source.key;
+        const peeked = cache.peek(key);
+        if (peeked === undefined) return undefined;
+        return {
+          fingerprint: peeked.fingerprint,
+          expiresAt: peeked.token.expiresAt,
+          refreshAt: peeked.refreshAt,
+          hasRefreshToken: peeked.token.refreshToken !== undefined,
+          unsaved: peeked.unsaved,
+        };
+      } catch (error) {
+        if (isOwnAuthError(error)) return undefined;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Cache keys and fingerprints: SHA-256 (crypto.subtle) so neither a store key nor a log
+ * line ever carries a secret or a token, while distinct tenants never share a key.
+ */
+import type { ResolvedAccount } from '../config/account.ts';
+
+const encoder = new TextEncoder();
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface CacheKeyParts {
+  carrier: string;
+  environment: string;
+  account: string;
+  /** 'primary' or a derived token's name. */
+  name: string;
+  scope?: string | undefined;
+  clientId?: string | undefined;
+}
+
+/**
+ * The store key of one token. Every part is length-prefixed so that no two different part
+ * lists can produce the same input (e.g. account 'a|b' vs scope 'b').
+ */
+export async function cacheKey(parts: CacheKeyParts): Promise<string> {
+  const fields = [
+    parts.carrier,
+    parts.environment,
+    parts.account,
+    parts.name,
+    parts.scope ?? '',
+    parts.clientId ?? '',
+  ];
+  const input = fields.map((f) => `${f.length}:${f}`).join('|');
+  const known = memo.get(input);
+  if (known !== undefined) return known;
+  const key = `tok:${await sha256Hex(input)}`;
+  // Hashing on every call would let a burst of callers drift apart; the inputs hold no secret.
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(input, key);
+  return key;
+}
+
+const MEMO_MAX = 10_000;
+const memo = new Map<string, string>();
+
+/** A short, stable, non-reversible name for a token (16 hex chars of its SHA-256). */
+export async function fingerprint(...values: string[]): Promise<string> {
+  return (await sha256Hex(values.map((v) => `${v.length}:${v}`).join('|'))).slice(0, 16);
+}
+
+/** Cache key parts of an account's primary or derived token. */
+export function keyPartsOf(account: ResolvedAccount, name: string, scope: string | undefined): CacheKeyParts {
+  return {
+    carrier: account.carrier,
+    environment: account.environment,
+    account: account.id,
+    name,
+    scope,
+    clientId: account.secrets.clientId,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * The token engine behind the broker, for any source of tokens (a strategy or a derived
+ * spec): memory cache in front of the shared store, proactive refresh with jitter and a
+ * minimum interval, single-flight, cooldowns, use-time rejection and maintenance. The
+ * work of one flight is in token-fetch.ts.
+ */
+import type { CarrierError } from '../domain/failure.ts';
+import { authError, withRetryAfter } from './auth-error.ts';
+import { safely } from './hooks.ts';
+import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
+import { createSingleFlight, waitWithSignal } from './single-flight.ts';
+import { writeToken } from './store-writer.ts';
+import type { TokenCallReason } from './hooks.ts';
+import { createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
+import { type CachedToken, isUsable, remember, type Slot, type TokenSource } from './token-slot.ts';
+import type { StoredToken } from './types.ts';
+
+export type { CachedToken, TokenSource } from './token-slot.ts';
+export type TokenCacheDeps = TokenFetchDeps;
+
+export function createTokenCache(deps: TokenCacheDeps) {
+  const { store, now, random, hooks, backoff } = deps;
+  const slots = new Map<string, Slot>();
+  const flights = createSingleFlight<CachedToken>();
+  const fetcher = createTokenFetcher(deps, () => slots.values());
+
+  function slotOf(source: TokenSource): Slot {
+    let slot = slots.get(source.key);
+    if (slot === undefined) {
+      slot = { source, version: 0, refreshAt: 0, unsaved: false };
+      slots.set(source.key, slot);
+    }
+    slot.source = source; // the latest account object (a rotated secret is used next time)
+    return slot;
+  }
+
+  function startFlight(slot: Slot, reason: TokenCallReason, refused?: string) {
+    return flights.run(slot.source.key, () => fetcher.fetchToken(slot, reason, refused), {
+      deadlineMs: deps.flightDeadlineMs,
+      onDeadline: () =>
+        authError(slot.source.account, slot.source.name, {
+          failureClass: 'unavailable',
+          code: 'timeout',
+          reason: 'token fetch did not finish in time',
+        }),
+    });
+  }
+
+  function cooldownError(slot: Slot, at: number): CarrierError | undefined {
+    const active = backoff.active(slot.source.key, at);
+    return active === undefined ? undefined : withRetryAfter(active.error, active.until - at);
+  }
+
+  return {
+    /** A valid token for the source (cached, adopted from the store, or fetched once for all callers). */
+    async get(source: TokenSource, signal?: AbortSignal): Promise<CachedToken> {
+      const slot = slotOf(source);
+      const at = now();
+      if (isUsable(slot.token, at) && slot.fingerprint !== undefined) {
+        const cached = { token: slot.token, fingerprint: slot.fingerprint };
+        const due = at >= slot.refreshAt;
+        const recently =
+          slot.lastFetchAt !== undefined && at - slot.lastFetchAt < MIN_PROACTIVE_REFRESH_INTERVAL_MS;
+        if (
+          due &&
+          !recently &&
+          flights.current(source.key) === undefined &&
+          backoff.active(source.key, at) === undefined
+        ) {
+          // Callers keep the still-valid token while one background refresh runs.
+          startFlight(slot, 'proactive');
+        }
+        safely(hooks.cacheHit, { account: source.account, name: source.name });
+        return cached;
+      }
+      if (flights.current(source.key) === undefined) {
+        const cooling = cooldownError(slot, at);
+        if (cooling !== undefined) throw cooling;
+      }
+      const { promise, joined } = startFlight(slot, slot.token === undefined ? 'initial' : 'expired');
+      if (joined) safely(hooks.waited, { account: source.account, name: source.name });
+      return waitWithSignal(promise, signal);
+    },
+
+    /** The carrier refused `refused`: one forced refresh shared by all who saw it refused. */
+    async rejected(source: TokenSource, refused: string, signal?: AbortSignal): Promise<CachedToken> {
+      const slot = slotOf(source);
+      for (let round = 0; round < 3; round += 1) {
+        const at = now();
+        if (isUsable(slot.token, at) && slot.fingerprint !== undefined && slot.fingerprint !== refused) {
+          safely(hooks.cacheHit, { account: source.account, name: source.name });
+          return { token: slot.token, fingerprint: slot.fingerprint };
+        }
+        const running = flights.current(source.key);
+        if (running !== undefined) {
+          // A refresh is already under way: its result may already differ from the refused one.
+          safely(hooks.waited, { account: source.account, name: source.name });
+          const result = await waitWithSignal(running, signal).catch(() => undefined);
+          if (result !== undefined && result.fingerprint !== refused) return result;
+          continue;
+        }
+        const cooling = cooldownError(slot, at);
+        if (cooling !== undefined) throw cooling;
+        const { promise } = startFlight(slot, 'forced', refused);
+        return waitWithSignal(promise, signal);
+      }
+      throw authError(source.account, source.name, {
+        failureClass: 'token_expired',
+        reason: 'the carrier keeps refusing fresh credentials',
+      });
+    },
+
+    /** The cached token of a key without fetching (for derived fingerprints and inspection). */
+    peek(
+      key: string,
+    ):
+      | { token: StoredToken; fingerprint: string; refreshAt: number; unsaved: boolean; version: number }
+      | undefined {
+      const slot = slots.get(key);
+      if (slot?.token === undefined || slot.fingerprint === undefined) return undefined;
+      return {
+        token: slot.token,
+        fingerprint: slot.fingerprint,
+        refreshAt: slot.refreshAt,
+        unsaved: slot.unsaved,
+        version: slot.version,
+      };
+    },
+
+    /** Writes a token obtained outside a refresh (the connect flow) through the same CAS path. */
+    async put(source: TokenSource, token: StoredToken): Promise<void> {
+      const slot = slotOf(source);
+      // A new authorization supersedes whatever is stored (never adopted instead of it).
+      const current = await store.get(source.key);
+      const result = await writeToken(
+        store,
+        source.key,
+        current?.version ?? 0,
+        token,
+        Number.POSITIVE_INFINITY,
+        () => {},
+      );
+      if (result.kind === 'stored') {
+        await remember(slot, token, result.version, false, random);
+        safely(hooks.stored, { account: source.account, name: source.name, expiresAt: token.expiresAt });
+      } else {
+        throw authError(source.account, source.name, {
+          failureClass: 'unavailable',
+          code: 'store_unavailable',
+          reason: 'token store write failed',
+        });
+      }
+      backoff.clear(source.key);
+    },
+
+    /** Refreshes every refresh token that would otherwise expire while idle (chaos C8). */
+    async keepAlive(marginMs: (slotToken: StoredToken) => number): Promise<number> {
+      let started = 0;
+      const at = now();
+      for (const slot of slots.values()) {
+        const t = slot.token;
+        if (t?.refreshToken === undefined || t.refreshTokenExpiresAt === undefined) continue;
+        if (at < t.refreshTokenExpiresAt - marginMs(t) || at >= t.refreshTokenExpiresAt) continue;
+        if (flights.current(slot.source.key) !== undefined || backoff.active(slot.source.key, at)) continue;
+        started += 1;
+        await startFlight(slot, 'proactive').promise.catch(() => undefined);
+      }
+      return started;
+    },
+
+    /** Forgets the keys matching `match`: memory, cooldowns, and the stored access token. */
+    async invalidate(match: (source: TokenSource) => boolean): Promise<void> {
+      for (const [key, slot] of slots) {
+        if (!match(slot.source)) continue;
+        slots.delete(key);
+        backoff.clear(key);
+        const stored = await store.get(key).catch(() => undefined);
+        if (stored?.value.refreshToken !== undefined) {
+          // Keep the refresh token (it is the account's authorization); only the access token dies.
+          await store
+            .compareAndSet(key, stored.version, { ...stored.value, accessToken: '', expiresAt: 0 })
+            .catch(() => undefined);
+        } else {
+          await store.delete(key).catch(() => undefined);
+        }
+      }
+    },
+
+    flightsInProgress: () => flights.size(),
+  };
+}
+
+export type TokenCache = ReturnType<typeof createTokenCache>;

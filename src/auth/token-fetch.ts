@@ -1,0 +1,262 @@
+/**
+ * The body of one token flight: re-read the store (adopt a fresher token), respect the hourly
+ * quota, call the token endpoint through the gate, tell a refresh race from a revocation, and
+ * persist the result before anyone is answered (keeping it in memory if the store is down).
+ */
+import type { CarrierError } from '../domain/failure.ts';
+import { authError, isOwnAuthError } from './auth-error.ts';
+import type { Backoff } from './backoff.ts';
+import { fingerprint } from './cache-key.ts';
+import type { AuthGate, BrokerHooks, Logger, TokenCallReason } from './hooks.ts';
+import { safely } from './hooks.ts';
+import type { TokenQuota } from './quota.ts';
+import { writeToken } from './store-writer.ts';
+import type { TokenOutcome } from './strategies/oauth-token.ts';
+import { type CachedToken, isUsable, logFields, remember, type Slot, type TokenSource } from './token-slot.ts';
+import type { StoredToken, TokenStore, Versioned } from './types.ts';
+
+export interface TokenFetchDeps {
+  store: TokenStore;
+  now: () => number;
+  random: () => number;
+  hooks: BrokerHooks;
+  gate: AuthGate;
+  logger: Logger;
+  backoff: Backoff;
+  quota: TokenQuota;
+  /** Bounds a whole flight (store reads, token call, one race retry, store write). */
+  flightDeadlineMs: number;
+}
+
+export function quotaKey(source: TokenSource): string {
+  const a = source.account;
+  return `${a.carrier}\u0000${a.environment}\u0000${a.id}`;
+}
+
+export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<Slot>) {
+  const { store, now, random, hooks, gate, logger, backoff, quota } = deps;
+
+  async function readStore(slot: Slot): Promise<Versioned<StoredToken> | undefined> {
+    try {
+      return await store.get(slot.source.key);
+    } catch {
+      logger.warn('token store read failed; using the in-memory token', logFields(slot.source));
+      return slot.token === undefined ? undefined : { value: slot.token, version: slot.version };
+    }
+  }
+
+  /** Writes an unsaved token (chaos A9). True when the store now holds it (or something newer). */
+  async function flush(slot: Slot): Promise<boolean> {
+    if (!slot.unsaved || slot.token === undefined) return true;
+    const result = await writeToken(store, slot.source.key, slot.version, slot.token, now(), () => {});
+    if (result.kind === 'failed') return false;
+    if (result.kind === 'stored') {
+      slot.version = result.version;
+      slot.unsaved = false;
+      safely(hooks.stored, {
+        account: slot.source.account,
+        name: slot.source.name,
+        expiresAt: slot.token.expiresAt,
+      });
+    } else {
+      await remember(slot, result.current.value, result.current.version, false, random);
+    }
+    return true;
+  }
+
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleFlush(delayMs = 1_000): void {
+    if (flushTimer !== undefined) return;
+    flushTimer = setTimeout(async () => {
+      flushTimer = undefined;
+      let pending = false;
+      for (const slot of slots()) if (!(await flush(slot))) pending = true;
+      if (pending) scheduleFlush(Math.min(delayMs * 2, 30_000));
+    }, delayMs);
+    // A Node timer must not keep the process alive for this; Workers timers have no unref.
+    (flushTimer as { unref?: () => void }).unref?.();
+  }
+
+  function report(
+    source: TokenSource,
+    reason: TokenCallReason,
+    startedAt: number,
+    error?: CarrierError,
+  ): void {
+    safely(hooks.tokenCall, {
+      account: source.account,
+      name: source.name,
+      reason,
+      outcome: error === undefined ? 'success' : 'failure',
+      failureClass: error?.failureClass,
+      durationMs: Math.max(0, now() - startedAt),
+    });
+  }
+
+  function fail(source: TokenSource, error: CarrierError): CarrierError {
+    if (isOwnAuthError(error)) {
+      backoff.failure(source.key, error, now(), random());
+      logger.warn('token call failed', {
+        ...logFields(source),
+        failureClass: error.failureClass,
+        code: error.code,
+        status: error.status,
+      });
+    }
+    return error;
+  }
+
+  /** One token call through the gate. Failures are thrown inside the gate (so breakers count them). */
+  async function call(source: TokenSource, current: StoredToken | undefined): Promise<StoredToken> {
+    return gate.run(source.account, async () => {
+      let outcome: TokenOutcome;
+      try {
+        outcome = await source.obtain(current);
+      } catch (error) {
+        if (isOwnAuthError(error)) throw error;
+        // Strategies throw only for missing settings; never echo anything else.
+        const reason =
+          error instanceof Error && error.name === 'MissingSettingError' ? error.message : 'unexpected error';
+        throw authError(source.account, source.name, { failureClass: 'misconfigured', reason });
+      }
+      if (!outcome.ok) {
+        const f = outcome.failure;
+        // invalid_grant on a password or client grant: the user's credentials are wrong.
+        const failureClass =
+          f.code === 'invalid_grant' && !source.usesRefreshToken ? 'misconfigured' : f.failureClass;
+        throw authError(source.account, source.name, f, { failureClass });
+      }
+      return outcome.token;
+    });
+  }
+
+  const isInvalidGrant = (e: unknown) =>
+    isOwnAuthError(e) && (e.code === 'invalid_grant' || e.failureClass === 'revoked');
+
+  async function persist(
+    slot: Slot,
+    base: Versioned<StoredToken> | undefined,
+    token: StoredToken,
+  ): Promise<CachedToken> {
+    const { source } = slot;
+    const result = await writeToken(store, source.key, base?.version ?? 0, token, now(), (attempt) =>
+      logger.error('token store write failed', { ...logFields(source), attempt }),
+    );
+    if (result.kind === 'adopt') return remember(slot, result.current.value, result.current.version, false, random);
+    if (result.kind === 'failed') {
+      // Chaos A9: never lose a rotated refresh token; serve it from memory and keep trying.
+      logger.error('token store unavailable; keeping the new token in memory', logFields(source));
+      const cached = await remember(slot, token, base?.version ?? 0, true, random);
+      scheduleFlush();
+      return cached;
+    }
+    const cached = await remember(slot, token, result.version, false, random);
+    safely(hooks.stored, { account: source.account, name: source.name, expiresAt: token.expiresAt });
+    return cached;
+  }
+
+  /** The body of a flight: re-read, maybe adopt, else call the token endpoint and persist. */
+  async function fetchToken(slot: Slot, reason: TokenCallReason, refused?: string): Promise<CachedToken> {
+    const { source } = slot;
+    const flushed = await flush(slot);
+    const stored = flushed
+      ? await readStore(slot)
+      : { value: slot.token as StoredToken, version: slot.version };
+    const at = now();
+    if (stored !== undefined && isUsable(stored.value, at)) {
+      const fp = await fingerprint(stored.value.accessToken);
+      const fresh =
+        reason === 'forced' ? fp !== refused : reason === 'proactive' ? fp !== slot.fingerprint : true;
+      if (fresh) return remember(slot, stored.value, stored.version, false, random);
+    }
+    const wait = quota.take(quotaKey(source), source.account.tokenCallsPerHour, at);
+    if (wait !== undefined) {
+      const error = authError(
+        source.account,
+        source.name,
+        { failureClass: 'throttled', code: 'token_quota', reason: 'hourly token-call allowance spent' },
+        { retryAfterMs: wait },
+      );
+      report(source, 'quota', at, error);
+      throw fail(source, error);
+    }
+    slot.lastFetchAt = at;
+    try {
+      const token = await call(source, stored?.value);
+      const cached = await persist(slot, stored, token);
+      backoff.success(source.key);
+      report(source, reason, at);
+      return cached;
+    } catch (error) {
+      if (!source.usesRefreshToken || !isInvalidGrant(error)) {
+        if (isOwnAuthError(error)) report(source, reason, at, error);
+        throw fail(source, error as CarrierError);
+      }
+      return afterInvalidGrant(slot, reason, stored, at, error as CarrierError);
+    }
+  }
+
+  /**
+   * invalid_grant on a refresh: if the stored refresh token changed meanwhile, another writer
+   * won a race (`refresh_race`): adopt its token, or retry once with its refresh token.
+   * Otherwise the grant is really dead (`revoked`).
+   */
+  async function afterInvalidGrant(
+    slot: Slot,
+    reason: TokenCallReason,
+    used: Versioned<StoredToken> | undefined,
+    startedAt: number,
+    error: CarrierError,
+  ): Promise<CachedToken> {
+    const { source } = slot;
+    const usedRefresh = used?.value.refreshToken ?? source.seedRefreshToken;
+    const latest = await readStore(slot);
+    const latestRefresh = latest?.value.refreshToken;
+    if (latest === undefined || latestRefresh === undefined || latestRefresh === usedRefresh) {
+      const revoked = authError(
+        source.account,
+        source.name,
+        {
+          failureClass: 'revoked',
+          code: error.code,
+          status: error.status,
+          reason: 'refresh token refused; re-authorization required',
+        },
+        { failureClass: 'revoked' },
+      );
+      report(source, reason, startedAt, revoked);
+      throw fail(source, revoked);
+    }
+    const race = authError(source.account, source.name, {
+      failureClass: 'refresh_race',
+      code: error.code,
+      status: error.status,
+      reason: 'refresh token was rotated by another writer',
+    });
+    report(source, reason, startedAt, race);
+    logger.info('refresh race: adopting the stored refresh token', logFields(source));
+    if (isUsable(latest.value, now())) return remember(slot, latest.value, latest.version, false, random);
+    const retryAt = now();
+    try {
+      const token = await call(source, latest.value);
+      const cached = await persist(slot, latest, token);
+      backoff.success(source.key);
+      report(source, reason, retryAt);
+      return cached;
+    } catch (retryError) {
+      const e = retryError as CarrierError;
+      const final = isInvalidGrant(e)
+        ? authError(source.account, source.name, {
+            failureClass: 'revoked',
+            code: e.code,
+            status: e.status,
+            reason: 'refresh token refused; re-authorization required',
+          })
+        : e;
+      if (isOwnAuthError(final)) report(source, reason, retryAt, final);
+      throw fail(source, final);
+    }
+  }
+
+  return { fetchToken, flush };
+}
