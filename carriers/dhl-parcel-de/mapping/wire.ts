@@ -1,0 +1,33 @@
+/** Wire helpers for Parcel DE: exact grams and millimetres, alpha-3 countries, Retry-After. */
+import { toAlpha3 } from '../../../src/domain/countries.ts';
+import { parseDecimal } from '../../../src/domain/decimal.ts';
+import type { Parcel } from '../../../src/domain/shipment.ts';
+import { convertLength, convertWeight } from '../../../src/domain/units.ts';
+
+/** Weight in whole grams, rounded up (the API bills by weight class; never under-declare). */
+export const grams = (parcel: Parcel): number => Number(convertWeight(parcel.weight, 'g', { decimals: 0 }));
+
+/** A length in whole millimetres, rounded up (the API takes int32 mm or cm). */
+export function millimetres(value: number, unit: 'cm' | 'in'): number {
+  const cm = parseDecimal(convertLength(value, unit, 'cm', { decimals: 1 }));
+  // One decimal of a centimetre is exactly a millimetre: the scaled units are the answer.
+  return Number(cm.units);
+}
+
+/** Whole centimetres, rounded up, for the rate table's size classes. */
+export const centimetres = (value: number, unit: 'cm' | 'in'): number =>
+  Number(convertLength(value, unit, 'cm', { decimals: 0 }));
+
+export function alpha3(alpha2: string): string {
+  const code = toAlpha3(alpha2);
+  if (!code) throw new RangeError(`unknown country code ${alpha2}`);
+  return code;
+}
+
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
