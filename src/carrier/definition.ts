@@ -42,7 +42,7 @@ export interface UpstreamRequest {
   host?: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
   /**
    * Which credential to attach: 'primary' (default) for the account's auth method, a
    * derived token name (e.g. 'payment'), or false for none.

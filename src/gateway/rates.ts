@@ -1,0 +1,140 @@
+/**
+ * POST /v1/rates: ask every carrier that serves the route (or the ones named) at once and
+ * answer with every rate obtained, sorted by price, plus one message per carrier that
+ * failed. When carriers are named, one whose breaker is open or which fails is replaced by
+ * its first healthy fallback, within the failover budget.
+ */
+import type { CarrierDefinition, Route } from '../carrier/definition.ts';
+import { AllCarriersUnavailableError, UnprocessableError } from '../domain/errors.ts';
+import { CarrierError } from '../domain/failure.ts';
+import { compareMoney } from '../domain/money.ts';
+import type { CarrierMessage, Rate, RateRequest, RateResponse } from '../domain/shipment.ts';
+import { messageFrom, RoutingLog } from './attempts.ts';
+import { blockedByBreaker, type GatewayCore } from './core.ts';
+
+interface CarrierOutcome {
+  rates: Rate[];
+  message?: CarrierMessage;
+  routing: RoutingLog;
+  answered: boolean;
+  retryAfterMs?: number | undefined;
+}
+
+export async function quoteRates(
+  core: GatewayCore,
+  request: RateRequest,
+  signal?: AbortSignal,
+): Promise<RateResponse> {
+  core.budget.request();
+  const route: Route = { from: request.shipper.countryCode, to: request.recipient.countryCode };
+  const explicit = request.carriers !== undefined;
+  const requested = explicit
+    ? namedCarriers(core, request.carriers ?? [])
+    : core.directory.enabled().filter((c) => c.servesRoute(route));
+  const asked = new Set(requested.map((c) => c.id));
+
+  const outcomes = await Promise.all(
+    requested.map((carrier) => quoteWithFailover(core, carrier, request, route, explicit, asked, signal)),
+  );
+
+  const rates = outcomes.flatMap((o) => o.rates).sort((a, b) => compareMoney(a.total, b.total));
+  const messages = outcomes.flatMap((o) => (o.message ? [o.message] : []));
+  const routing = outcomes.map((o) => o.routing.record());
+  if (rates.length === 0 && requested.length > 0 && !outcomes.some((o) => o.answered)) {
+    const retryAfters = outcomes.flatMap((o) => (o.retryAfterMs !== undefined ? [o.retryAfterMs] : []));
+    throw new AllCarriersUnavailableError('no carrier could quote this shipment', {
+      messages,
+      ...(retryAfters.length ? { retryAfterMs: Math.min(...retryAfters) } : {}),
+    });
+  }
+  return { rates, messages, routing };
+}
+
+function namedCarriers(core: GatewayCore, ids: readonly string[]): CarrierDefinition[] {
+  const unique = [...new Set(ids)];
+  return unique.map((id) => {
+    const carrier = core.directory.carrier(id);
+    if (!carrier)
+      throw new UnprocessableError(`carrier '${id}' is not configured`, `/carriers/${ids.indexOf(id)}`);
+    return carrier;
+  });
+}
+
+async function quoteWithFailover(
+  core: GatewayCore,
+  first: CarrierDefinition,
+  request: RateRequest,
+  route: Route,
+  explicit: boolean,
+  asked: Set<string>,
+  signal: AbortSignal | undefined,
+): Promise<CarrierOutcome> {
+  const routing = new RoutingLog(first.id, core.now);
+  const chain = explicit ? [first.id, ...core.directory.policy(first.id).fallbacks] : [first.id];
+  let lastError: unknown;
+
+  for (const [index, id] of chain.entries()) {
+    const carrier = core.directory.carrier(id);
+    const account = core.directory.account(id);
+    if (!carrier || !account) continue;
+    if (index > 0) {
+      if (asked.has(id)) continue;
+      if (!carrier.servesRoute(route)) {
+        routing.skip(id, account.id, 'does not serve this route');
+        continue;
+      }
+    } else if (!carrier.servesRoute(route)) {
+      const error = new CarrierError({
+        carrier: id,
+        account: account.id,
+        failureClass: 'rejected',
+        outcome: 'not_sent',
+        message: `${carrier.displayName} does not ship from ${route.from} to ${route.to}`,
+        code: 'route_not_served',
+      });
+      routing.skip(id, account.id, error.message);
+      return { rates: [], message: messageFrom(first.id, error), routing, answered: true };
+    }
+    const blocked = blockedByBreaker(core, id, account.id);
+    if (blocked) {
+      routing.skip(id, account.id, blocked.message, blocked.failureClass);
+      lastError ??= blocked;
+      continue;
+    }
+    if (index > 0 && !core.budget.trySpend()) {
+      routing.skip(id, account.id, 'failover budget spent');
+      break;
+    }
+    asked.add(id);
+    try {
+      const quoted = await routing.attempt(id, account.id, () =>
+        carrier.rate(core.upstream.context(carrier, account, signal), request),
+      );
+      const rates: Rate[] = quoted
+        .filter((r) => !request.services || request.services.includes(r.service.level))
+        .map((r) => ({
+          carrier: id,
+          account: account.id,
+          service: r.service,
+          total: r.total,
+          ...(r.breakdown ? { breakdown: r.breakdown } : {}),
+          ...(r.estimatedDays !== undefined ? { estimatedDays: r.estimatedDays } : {}),
+          source: carrier.rateSource,
+          ...(r.warnings?.length ? { warnings: r.warnings } : {}),
+        }));
+      const message = lastError ? messageFrom(first.id, lastError) : undefined;
+      return { rates, routing, answered: true, ...(message ? { message } : {}) };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      lastError = error;
+    }
+  }
+  const retryAfterMs = lastError instanceof CarrierError ? lastError.retryAfterMs : undefined;
+  return {
+    rates: [],
+    message: messageFrom(first.id, lastError),
+    routing,
+    answered: false,
+    retryAfterMs,
+  };
+}

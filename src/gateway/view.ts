@@ -1,0 +1,45 @@
+/** GET /v1/carriers: each carrier and account with its auth health and breaker states. */
+import type { AuthHealthView, CarrierAccountView, CarriersResponse } from '../domain/carriers-view.ts';
+import type { GatewayCore } from './core.ts';
+
+/** Until probes and scores exist for an account, its health is read off its breakers. */
+function healthFromBreakers(core: GatewayCore, carrier: string, account: string): AuthHealthView {
+  const { auth, api } = core.board.for(carrier, account);
+  const worst = auth.state !== 'closed' ? auth : api.state !== 'closed' ? api : undefined;
+  if (!worst) return { state: 'healthy', classification: 'healthy' };
+  const failureClass = worst.lastFailure?.failureClass ?? 'unavailable';
+  return {
+    state: worst.state === 'open' ? 'failing' : 'degraded',
+    classification: failureClass,
+    action:
+      worst === auth
+        ? 'fail over; see the auth failure class for the runbook'
+        : 'fail over until the carrier recovers',
+  };
+}
+
+export function describeCarriers(
+  core: GatewayCore,
+  health: (carrier: string, account: string) => AuthHealthView = (c, a) => healthFromBreakers(core, c, a),
+): CarriersResponse {
+  return {
+    carriers: core.directory.enabled().map((carrier) => ({
+      id: carrier.id,
+      name: carrier.displayName,
+      rateSource: carrier.rateSource,
+      labelFormats: [...carrier.labelFormats],
+      services: carrier.services.map((s) => ({ code: s.code, name: s.name, level: s.level })),
+      fallbacks: [...core.directory.policy(carrier.id).fallbacks],
+      accounts: core.directory.accounts(carrier.id).map(
+        (account): CarrierAccountView => ({
+          id: account.id,
+          environment: account.environment,
+          authMethod: account.authMethod,
+          labels: { ...account.labels },
+          health: health(carrier.id, account.id),
+          breakers: core.board.view(carrier.id, account.id),
+        }),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The breakers of every carrier account: an auth breaker (credential acquisition and
+ * use-time refusals) and a separate API breaker (5xx, timeouts, connection errors).
+ */
+import type { BreakerView } from '../domain/carriers-view.ts';
+import { isCarrierError } from '../domain/failure.ts';
+import { type BreakerState, ClassifiedBreaker, type LastFailure } from './breaker.ts';
+import type { CarrierPolicy } from './settings.ts';
+import { AUTH_FAILURE_WEIGHTS } from './weights.ts';
+
+export type BreakerKind = 'auth' | 'api';
+
+export interface BreakerStateChange {
+  carrier: string;
+  account: string;
+  kind: BreakerKind;
+  state: BreakerState;
+  lastFailure: LastFailure | undefined;
+}
+
+export interface AccountBreakers {
+  auth: ClassifiedBreaker;
+  api: ClassifiedBreaker;
+}
+
+export interface BreakerBoard {
+  for(carrier: string, account: string): AccountBreakers;
+  /** Whether a request may be sent to this account now (both breakers admit it). */
+  admits(carrier: string, account: string): boolean;
+  view(carrier: string, account: string): { auth: BreakerView; api: BreakerView };
+  onStateChange(listener: (change: BreakerStateChange) => void): void;
+  shutdown(): void;
+}
+
+const authWeight = (error: unknown): number =>
+  isCarrierError(error) && error.auth ? AUTH_FAILURE_WEIGHTS[error.failureClass] : 0;
+
+/** Only the carrier being down counts: its refusals, throttling and our auth are other stories. */
+const apiWeight = (error: unknown): number =>
+  isCarrierError(error) && !error.auth && error.failureClass === 'unavailable' ? 1 : 0;
+
+export function createBreakerBoard(policyOf: (carrier: string) => CarrierPolicy): BreakerBoard {
+  const breakers = new Map<string, AccountBreakers>();
+  const listeners: ((change: BreakerStateChange) => void)[] = [];
+
+  function make(carrier: string, account: string, kind: BreakerKind): ClassifiedBreaker {
+    return new ClassifiedBreaker({
+      name: `${carrier}:${account}:${kind}`,
+      carrier,
+      account,
+      settings: policyOf(carrier).breaker[kind],
+      weightOf: kind === 'auth' ? authWeight : apiWeight,
+      events: {
+        stateChange: (state, lastFailure) => {
+          for (const listener of listeners) listener({ carrier, account, kind, state, lastFailure });
+        },
+      },
+    });
+  }
+
+  function get(carrier: string, account: string): AccountBreakers {
+    const key = `${carrier}\u0000${account}`;
+    let pair = breakers.get(key);
+    if (!pair) {
+      // Created lazily, inside a request: Workers refuse timers at module scope.
+      pair = { auth: make(carrier, account, 'auth'), api: make(carrier, account, 'api') };
+      breakers.set(key, pair);
+    }
+    return pair;
+  }
+
+  const viewOf = (b: ClassifiedBreaker): BreakerView => ({
+    state: b.state,
+    ...b.stats,
+    ...(b.openedAt !== undefined ? { openedAt: new Date(b.openedAt).toISOString() } : {}),
+  });
+
+  return {
+    for: get,
+    admits(carrier, account) {
+      const pair = get(carrier, account);
+      return pair.auth.admits && pair.api.admits;
+    },
+    view(carrier, account) {
+      const pair = get(carrier, account);
+      return { auth: viewOf(pair.auth), api: viewOf(pair.api) };
+    },
+    onStateChange(listener) {
+      listeners.push(listener);
+    },
+    shutdown() {
+      for (const pair of breakers.values()) {
+        pair.auth.shutdown();
+        pair.api.shutdown();
+      }
+      breakers.clear();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Attribute and metric names, in one place. HTTP names follow the stable OpenTelemetry
+ * semantic conventions; the gateway's own are namespaced and low-cardinality.
+ */
+export const ATTR = {
+  carrier: 'carrier',
+  account: 'carrier.account',
+  operation: 'carrier.operation',
+  failureClass: 'auth.failure_class',
+  credentialName: 'auth.credential',
+  tokenSource: 'auth.token.source',
+  servedBy: 'gateway.route.served_by',
+  requested: 'gateway.route.requested',
+  attemptOutcome: 'gateway.attempt.outcome',
+  breakerKind: 'gateway.breaker.kind',
+  breakerState: 'gateway.breaker.state',
+  failoverFrom: 'gateway.failover.from',
+  failoverTo: 'gateway.failover.to',
+  failoverReason: 'gateway.failover.reason',
+  probeOutcome: 'gateway.probe.outcome',
+  // Stable HTTP semantic conventions.
+  httpMethod: 'http.request.method',
+  httpStatus: 'http.response.status_code',
+  httpRoute: 'http.route',
+  resendCount: 'http.request.resend_count',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  urlFull: 'url.full',
+  urlPath: 'url.path',
+  urlScheme: 'url.scheme',
+  errorType: 'error.type',
+} as const;
+
+export const METRIC = {
+  serverDuration: 'http.server.request.duration',
+  clientDuration: 'http.client.request.duration',
+  tokenRequests: 'gateway.auth.token.requests',
+  tokenRefreshDuration: 'gateway.auth.token.refresh.duration',
+  tokenTimeToExpiry: 'gateway.auth.token.time_to_expiry',
+  breakerState: 'gateway.breaker.state',
+  failovers: 'gateway.failovers',
+  singleFlightWaiters: 'gateway.auth.single_flight.waiters',
+  probeResults: 'gateway.probe.results',
+} as const;
+
+/** Seconds buckets of the stable HTTP duration histograms. */
+export const HTTP_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+
+export const INSTRUMENTATION_SCOPE = 'carrier-gateway';

@@ -1,0 +1,316 @@
+/**
+ * The upstream client: the CarrierContext every mapping talks through. It attaches the
+ * broker's credential, enforces the total timeout with a real abort, shares one forced
+ * refresh on a use-time 401 and retries once, and turns every failure into a classified
+ * CarrierError whose `outcome` says whether the carrier can have acted on the request.
+ */
+
+import { type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Credential, CredentialBroker } from '../auth/types.ts';
+import type {
+  CarrierContext,
+  CarrierDefinition,
+  UpstreamRequest,
+  UpstreamResponse,
+} from '../carrier/definition.ts';
+import type { ResolvedAccount } from '../config/account.ts';
+import { CarrierError } from '../domain/failure.ts';
+import { instruments, tracer } from '../telemetry/instruments.ts';
+import { ATTR } from '../telemetry/names.ts';
+import { safeUrl } from '../telemetry/redact.ts';
+import { describeNetworkFailure } from './network-error.ts';
+import { upstreamResponse } from './response.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+export interface UpstreamTimeouts {
+  /** Whole call, from sending to the last body byte. */
+  totalMs: number;
+}
+
+/**
+ * Where the circuit breakers plug in: `auth` wraps every credential acquisition and hears
+ * of refusals that survived the forced refresh; `api` wraps every HTTP exchange.
+ */
+export interface UpstreamGates {
+  auth<T>(carrier: string, account: string, acquire: () => Promise<T>): Promise<T>;
+  authFailure(carrier: string, account: string, error: unknown): void;
+  api<T>(carrier: string, account: string, exchange: () => Promise<T>): Promise<T>;
+}
+
+const openGates: UpstreamGates = {
+  auth: (_c, _a, acquire) => acquire(),
+  authFailure: () => undefined,
+  api: (_c, _a, exchange) => exchange(),
+};
+
+export interface UpstreamObserver {
+  /** One finished HTTP exchange (each retry is its own exchange). */
+  exchange?(event: {
+    carrier: string;
+    account: string;
+    operation: UpstreamRequest['operation'];
+    method: string;
+    url: URL;
+    status?: number;
+    resendCount: number;
+    durationMs: number;
+    error?: CarrierError;
+  }): void;
+}
+
+export interface UpstreamClientOptions {
+  broker: CredentialBroker;
+  /** Node injects an undici-backed fetch with connect timeouts; Workers use the global one. */
+  fetch?: typeof fetch;
+  /** A transport per carrier (its connect timeout); takes precedence over `fetch`. */
+  fetchFor?: (carrier: string) => typeof fetch;
+  timeoutsFor?: (carrier: string) => UpstreamTimeouts;
+  gates?: UpstreamGates;
+  observer?: UpstreamObserver;
+  now?: () => number;
+}
+
+const DEFAULT_TIMEOUTS: UpstreamTimeouts = { totalMs: 15_000 };
+
+export interface UpstreamClient {
+  context(carrier: CarrierDefinition, account: ResolvedAccount, signal?: AbortSignal): CarrierContext;
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const defaultFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchFor = options.fetchFor ?? (() => defaultFetch);
+  const now = options.now ?? Date.now;
+  const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
+  const gates = options.gates ?? openGates;
+
+  function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
+    const base = account.baseUrls[req.host ?? 'default'];
+    if (!base) {
+      throw new CarrierError({
+        carrier: carrier.id,
+        account: account.id,
+        failureClass: 'misconfigured',
+        outcome: 'not_sent',
+        message: `no base URL for host '${req.host ?? 'default'}'`,
+      });
+    }
+    const url = new URL(base.replace(/\/+$/, '') + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+    return url;
+  }
+
+  async function exchange(
+    carrier: CarrierDefinition,
+    account: ResolvedAccount,
+    req: UpstreamRequest,
+    url: URL,
+    credential: Credential | undefined,
+    resendCount: number,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<UpstreamResponse> {
+    const attributes = {
+      [ATTR.httpMethod]: req.method,
+      [ATTR.serverAddress]: url.hostname,
+      [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      [ATTR.urlFull]: safeUrl(url),
+      [ATTR.carrier]: carrier.id,
+      [ATTR.account]: account.id,
+      [ATTR.operation]: req.operation,
+      ...(resendCount > 0 ? { [ATTR.resendCount]: resendCount } : {}),
+    };
+    return tracer().startActiveSpan(req.method, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const started = now();
+      const finish = (status: number | undefined, error?: CarrierError) => {
+        const durationMs = now() - started;
+        if (status !== undefined) span.setAttribute(ATTR.httpStatus, status);
+        const errorType = error
+          ? (error.code ?? error.failureClass)
+          : status !== undefined && status >= 400
+            ? String(status)
+            : undefined;
+        if (errorType) {
+          span.setAttribute(ATTR.errorType, errorType);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+        instruments.clientDuration().record(durationMs / 1000, {
+          [ATTR.httpMethod]: req.method,
+          [ATTR.serverAddress]: url.hostname,
+          [ATTR.carrier]: carrier.id,
+          ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
+          ...(errorType ? { [ATTR.errorType]: errorType } : {}),
+        });
+        options.observer?.exchange?.({
+          carrier: carrier.id,
+          account: account.id,
+          operation: req.operation,
+          method: req.method,
+          url,
+          status,
+          resendCount,
+          durationMs,
+          ...(error ? { error } : {}),
+        });
+      };
+      return send(span, finish);
+    });
+
+    async function send(
+      span: Span,
+      finish: (status: number | undefined, error?: CarrierError) => void,
+    ): Promise<UpstreamResponse> {
+      const headers = new Headers(req.headers);
+      if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip');
+      for (const [k, v] of Object.entries(credential?.headers ?? {})) headers.set(k, v);
+      const timeout = AbortSignal.timeout(timeoutsFor(carrier.id).totalMs);
+      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+      try {
+        const res = await fetchFor(carrier.id)(url, {
+          method: req.method,
+          headers,
+          body: req.body ?? null,
+          signal,
+        });
+        const body = new Uint8Array(await res.arrayBuffer());
+        finish(res.status);
+        return upstreamResponse(res.status, res.headers, body);
+      } catch (error) {
+        // The caller went away: not the carrier's failure, so nothing is classified or counted.
+        if (callerSignal?.aborted) {
+          span.end();
+          throw callerSignal.reason ?? error;
+        }
+        const failure = describeNetworkFailure(error, timeout.aborted);
+        const classified = new CarrierError({
+          carrier: carrier.id,
+          account: account.id,
+          failureClass: 'unavailable',
+          outcome: failure.outcome,
+          message:
+            failure.reason === 'timeout'
+              ? 'the carrier did not answer in time'
+              : `connection failed (${failure.reason})`,
+          code: failure.reason,
+          cause: error,
+        });
+        finish(undefined, classified);
+        throw classified;
+      }
+    }
+  }
+
+  function errorFrom(
+    carrier: CarrierDefinition,
+    account: ResolvedAccount,
+    res: UpstreamResponse,
+  ): CarrierError {
+    const decoded = carrier.decodeError(res);
+    return new CarrierError({
+      carrier: carrier.id,
+      account: account.id,
+      failureClass: decoded.failureClass,
+      // A 5xx may hide a processed request; any 4xx is the carrier saying it did nothing.
+      outcome: res.status >= 500 ? 'ambiguous' : 'rejected',
+      message: decoded.message,
+      code: decoded.code,
+      status: res.status,
+      retryAfterMs: decoded.retryAfterMs ?? parseRetryAfter(res.headers.get('retry-after'), now()),
+      auth: decoded.auth ?? false,
+    });
+  }
+
+  /** Credential acquisition behind the auth gate, as an internal span the broker's hooks annotate. */
+  function acquire(
+    carrier: string,
+    account: string,
+    name: string,
+    get: () => Promise<Credential>,
+  ): Promise<Credential> {
+    const attributes = { [ATTR.carrier]: carrier, [ATTR.account]: account, [ATTR.credentialName]: name };
+    return tracer().startActiveSpan('auth.credential', { attributes }, async (span) => {
+      try {
+        return await gates.auth(carrier, account, get);
+      } catch (error) {
+        if (error instanceof CarrierError) span.setAttribute(ATTR.failureClass, error.failureClass);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** A second 401 after a fresh credential: the token died early or the credential is gone. */
+  function stillRefused(error: CarrierError): CarrierError {
+    const keep = error.failureClass === 'misconfigured' || error.failureClass === 'revoked';
+    return new CarrierError({
+      carrier: error.carrier,
+      account: error.account,
+      failureClass: keep ? error.failureClass : 'token_expired',
+      outcome: 'rejected',
+      message: `credentials refused after a forced refresh: ${error.message}`,
+      code: error.code,
+      status: 401,
+      auth: true,
+    });
+  }
+
+  return {
+    context(carrier, account, signal) {
+      const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
+        const url = buildUrl(account, carrier, req);
+        const name = req.auth === false ? undefined : (req.auth ?? 'primary');
+        const send = (credential: Credential | undefined, resendCount: number) =>
+          gates.api(carrier.id, account.id, () =>
+            exchange(carrier, account, req, url, credential, resendCount, signal),
+          );
+
+        let credential = name
+          ? await acquire(carrier.id, account.id, name, () =>
+              options.broker.credential(account, name, { signal }),
+            )
+          : undefined;
+        let res = await send(credential, 0);
+        if (res.status === 401 && name && credential) {
+          // Use-time 401 on a credential believed valid: one shared forced refresh, one retry.
+          const refused = credential.fingerprint;
+          credential = await acquire(carrier.id, account.id, name, () =>
+            options.broker.rejected(account, name, refused, { signal }),
+          );
+          res = await send(credential, 1);
+          if (res.status === 401) {
+            const error = stillRefused(errorFrom(carrier, account, res));
+            gates.authFailure(carrier.id, account.id, error);
+            throw error;
+          }
+        }
+        if (res.status >= 400) {
+          const error = errorFrom(carrier, account, res);
+          if (error.auth) gates.authFailure(carrier.id, account.id, error);
+          throw error;
+        }
+        return res;
+      };
+      return {
+        carrier: carrier.id,
+        account: { id: account.id, environment: account.environment, settings: account.settings },
+        signal,
+        request,
+        secret(field: string): string {
+          const value = account.secrets[field];
+          if (value === undefined) {
+            throw new CarrierError({
+              carrier: carrier.id,
+              account: account.id,
+              failureClass: 'misconfigured',
+              outcome: 'not_sent',
+              message: `account has no credential field '${field}'`,
+              auth: true,
+            });
+          }
+          return value;
+        },
+      };
+    },
+  };
+}

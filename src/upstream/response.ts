@@ -1,0 +1,28 @@
+import type { UpstreamResponse } from '../carrier/definition.ts';
+
+const decoder = new TextDecoder();
+
+/** Wraps a fully read answer; text and JSON are decoded once, on first use. */
+export function upstreamResponse(status: number, headers: Headers, body: Uint8Array): UpstreamResponse {
+  let text: string | undefined;
+  let parsed: { value: unknown } | undefined;
+  return {
+    status,
+    headers,
+    body,
+    text() {
+      text ??= decoder.decode(body);
+      return text;
+    },
+    json() {
+      if (!parsed) {
+        try {
+          parsed = { value: JSON.parse(this.text()) };
+        } catch {
+          parsed = { value: undefined };
+        }
+      }
+      return parsed.value;
+    },
+  };
+}
