@@ -6,11 +6,11 @@
  */
 import type { CarrierError } from '../domain/failure.ts';
 import { authError, withRetryAfter } from './auth-error.ts';
+import type { TokenCallReason } from './hooks.ts';
 import { safely } from './hooks.ts';
 import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
 import { createSingleFlight, waitWithSignal } from './single-flight.ts';
 import { writeToken } from './store-writer.ts';
-import type { TokenCallReason } from './hooks.ts';
 import { createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
 import { type CachedToken, isUsable, remember, type Slot, type TokenSource } from './token-slot.ts';
 import type { StoredToken } from './types.ts';

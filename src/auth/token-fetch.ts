@@ -12,7 +12,14 @@ import { safely } from './hooks.ts';
 import type { TokenQuota } from './quota.ts';
 import { writeToken } from './store-writer.ts';
 import type { TokenOutcome } from './strategies/oauth-token.ts';
-import { type CachedToken, isUsable, logFields, remember, type Slot, type TokenSource } from './token-slot.ts';
+import {
+  type CachedToken,
+  isUsable,
+  logFields,
+  remember,
+  type Slot,
+  type TokenSource,
+} from './token-slot.ts';
 import type { StoredToken, TokenStore, Versioned } from './types.ts';
 
 export interface TokenFetchDeps {
@@ -142,7 +149,8 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     const result = await writeToken(store, source.key, base?.version ?? 0, token, now(), (attempt) =>
       logger.error('token store write failed', { ...logFields(source), attempt }),
     );
-    if (result.kind === 'adopt') return remember(slot, result.current.value, result.current.version, false, random);
+    if (result.kind === 'adopt')
+      return remember(slot, result.current.value, result.current.version, false, random);
     if (result.kind === 'failed') {
       // Chaos A9: never lose a rotated refresh token; serve it from memory and keep trying.
       logger.error('token store unavailable; keeping the new token in memory', logFields(source));

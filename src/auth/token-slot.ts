@@ -53,4 +53,8 @@ export async function remember(
   return { token, fingerprint: fp };
 }
 
-export const logFields = (s: TokenSource) => ({ carrier: s.account.carrier, account: s.account.id, name: s.name });
+export const logFields = (s: TokenSource) => ({
+  carrier: s.account.carrier,
+  account: s.account.id,
+  name: s.name,
+});
