@@ -18,13 +18,16 @@ export function usZip(postalCode: string | undefined): UspsZip | undefined {
   return match[2] ? { ZIPCode: match[1], ZIPPlus4: match[2] } : { ZIPCode: match[1] };
 }
 
-/** First name is everything before the last word; a single word is the last name. */
-function splitName(name: string): { firstName?: string; lastName: string } {
+/**
+ * First name is everything before the last word. USPS needs a first and a last name or a
+ * firm, so a one-word name ("Shop") is sent as the firm.
+ */
+function splitName(name: string): { firstName: string; lastName: string } | { firm: string } {
   const words = name.trim().split(/\s+/);
   const lastName = words.pop() ?? name;
   return words.length
     ? { firstName: words.join(' ').slice(0, 50), lastName: lastName.slice(0, 50) }
-    : { lastName };
+    : { firm: lastName.slice(0, 50) };
 }
 
 /** Digits only, the 10-digit form USPS expects for US numbers. */
