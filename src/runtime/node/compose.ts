@@ -15,6 +15,7 @@ import { policiesFrom } from '../../config/policies.ts';
 import type { GatewayConfig } from '../../config/schema.ts';
 import { createGateway, type Gateway } from '../../gateway/create.ts';
 import type { BudgetSettings } from '../../resilience/budget.ts';
+import type { CarrierPolicy } from '../../resilience/settings.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../store/redis.ts';
 import { registerSecret } from '../../telemetry/redact.ts';
@@ -26,6 +27,8 @@ export interface ComposeOptions {
   apiKeys: readonly string[];
   /** Fallback chains for carriers the configuration does not describe (sandbox mode). */
   defaultFallbacks?: Readonly<Record<string, readonly string[]>>;
+  /** Policies that replace the configured ones (tests and benchmarks tune breakers this way). */
+  policies?: Readonly<Record<string, CarrierPolicy>>;
   registry?: readonly CarrierDefinition[];
   logger?: Logger;
   budget?: BudgetSettings;
@@ -59,11 +62,14 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
         })
       : createMemoryTokenStore();
   const transport = createNodeUpstreamFetch();
-  const policies = policiesFrom(
-    config,
-    carriers.map((c) => c.id),
-    options.defaultFallbacks,
-  );
+  const policies = {
+    ...policiesFrom(
+      config,
+      carriers.map((c) => c.id),
+      options.defaultFallbacks,
+    ),
+    ...options.policies,
+  };
   const profileOf = (id: string) => {
     const carrier = carriers.find((c) => c.id === id);
     if (!carrier) throw new Error(`unknown carrier ${id}`);

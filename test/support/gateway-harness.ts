@@ -1,0 +1,166 @@
+/**
+ * The whole gateway over real HTTP: the Node server on an ephemeral port, built by the same
+ * composition root as `npm start`, in front of the carrier simulators on loopback.
+ */
+import { carriers as registry } from '../../carriers/index.ts';
+import { SANDBOX_FALLBACKS } from '../../sandbox/fallbacks.ts';
+import { sandboxAccount } from '../../sandbox/gateway-accounts.ts';
+import type { SimulatorFactory } from '../../sandbox/kit/types.ts';
+import { startSandbox } from '../../sandbox/server.ts';
+import { createLogger, type Logger } from '../../src/api/logger.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { BudgetSettings } from '../../src/resilience/budget.ts';
+import { type CarrierPolicy, DEFAULT_POLICY } from '../../src/resilience/settings.ts';
+import { type Composed, composeGateway } from '../../src/runtime/node/compose.ts';
+import { startServer } from '../../src/runtime/node/server.ts';
+
+export interface GatewayHarnessOptions {
+  /** Carrier ids to run (default: every registered carrier). */
+  carriers?: readonly string[];
+  /** Fallback chains (default: the sandbox ones). */
+  fallbacks?: Readonly<Record<string, readonly string[]>>;
+  /** Resilience settings replacing the defaults for every carrier. */
+  policy?: Partial<Omit<CarrierPolicy, 'fallbacks'>>;
+  budget?: BudgetSettings;
+  logger?: Logger;
+}
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface GatewayHarness {
+  url: string;
+  apiKey: string;
+  composed: Composed;
+  sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  control: Awaited<ReturnType<typeof startSandbox>>['control'];
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export async function startGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
+  const carriers = options.carriers ? registry.filter((c) => options.carriers?.includes(c.id)) : registry;
+  const simulators: Record<string, SimulatorFactory> = {};
+  for (const carrier of carriers) {
+    const module = (await import(`../../carriers/${carrier.id}/simulator/index.ts`)) as {
+      createSimulator: SimulatorFactory;
+    };
+    simulators[carrier.id] = module.createSimulator;
+  }
+  const sandbox = await startSandbox({ simulators });
+  const accounts = carriers.flatMap((c) =>
+    sandbox.accounts(c.id).map((a) => sandboxAccount(c, a, sandbox.baseUrl(c.id))),
+  );
+  const { config } = await loadConfig({ env: {}, registry: carriers });
+  const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const fallbacks = options.fallbacks ?? SANDBOX_FALLBACKS;
+  const policies: Record<string, CarrierPolicy> = {};
+  for (const carrier of carriers) {
+    policies[carrier.id] = {
+      ...DEFAULT_POLICY,
+      ...options.policy,
+      fallbacks: (fallbacks[carrier.id] ?? []).filter((id) => carriers.some((c) => c.id === id)),
+    };
+  }
+  const composed = await composeGateway({
+    config,
+    accounts,
+    apiKeys: [apiKey],
+    registry: carriers,
+    policies,
+    logger: options.logger ?? createLogger({ level: 'error', write: () => undefined }),
+    ...(options.budget ? { budget: options.budget } : {}),
+  });
+  const server = await startServer({
+    app: composed.app,
+    port: 0,
+    host: '127.0.0.1',
+    shutdownTimeoutMs: 2_000,
+  });
+
+  return {
+    url: server.url,
+    apiKey,
+    composed,
+    sandbox,
+    control: sandbox.control,
+    async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: res.status, headers: res.headers, body: parsed as T };
+    },
+    async close() {
+      await server.close();
+      await composed.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Addresses for common routes in tests. */
+export const ADDRESSES = {
+  atlanta: {
+    name: 'Shop',
+    phone: '4045550100',
+    lines: ['1 Main St'],
+    city: 'Atlanta',
+    stateCode: 'GA',
+    postalCode: '30301',
+    countryCode: 'US',
+  },
+  newYork: {
+    name: 'Ada Shopper',
+    phone: '2125550100',
+    lines: ['350 5th Ave'],
+    city: 'New York',
+    stateCode: 'NY',
+    postalCode: '10118',
+    countryCode: 'US',
+  },
+  paris: {
+    name: 'Boutique',
+    phone: '0140000000',
+    lines: ['10 rue de Rivoli'],
+    city: 'Paris',
+    postalCode: '75001',
+    countryCode: 'FR',
+  },
+  berlin: {
+    name: 'Kunde',
+    phone: '030123456',
+    lines: ['Unter den Linden 1'],
+    city: 'Berlin',
+    postalCode: '10117',
+    countryCode: 'DE',
+  },
+  london: {
+    name: 'Buyer',
+    phone: '02070000000',
+    lines: ['1 Oxford St'],
+    city: 'London',
+    postalCode: 'W1D 1AN',
+    countryCode: 'GB',
+  },
+} as const;
