@@ -1,0 +1,48 @@
+/**
+ * The credential authority's wire: what a Worker isolate asks the per-account Durable
+ * Object, and what it answers. JSON over the object's fetch, checked with zod on both ends.
+ */
+import { z } from '@hono/zod-openapi';
+import type { ResolvedAccount } from '../../../config/account.ts';
+import { CarrierErrorWire } from '../error-wire.ts';
+
+/** Extra broker options that travel (the abort signal stays on the caller's side). */
+const CallOptions = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({});
+
+const Target = { carrier: z.string().min(1), account: z.string().min(1) };
+
+export const AuthorityCall = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('credential'), ...Target, name: z.string().min(1), options: CallOptions }),
+  z.object({
+    op: z.literal('rejected'),
+    ...Target,
+    name: z.string().min(1),
+    fingerprint: z.string(),
+    options: CallOptions,
+  }),
+  z.object({ op: z.literal('invalidate'), ...Target }),
+]);
+export type AuthorityCall = z.input<typeof AuthorityCall>;
+
+export const CredentialWire = z.object({
+  headers: z.record(z.string(), z.string()),
+  fingerprint: z.string(),
+  expiresAt: z.number().optional(),
+  /** When the authority starts refreshing it: isolates stop reusing it from then on. */
+  refreshAt: z.number().optional(),
+});
+export type CredentialWire = z.infer<typeof CredentialWire>;
+
+export const AuthorityAnswer = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), credential: CredentialWire.optional() }),
+  z.object({ ok: z.literal(false), error: CarrierErrorWire }),
+]);
+export type AuthorityAnswer = z.infer<typeof AuthorityAnswer>;
+
+/** One object per carrier account and environment, the same name from every isolate. */
+export function authorityName(account: Pick<ResolvedAccount, 'carrier' | 'environment' | 'id'>): string {
+  return `${account.carrier}/${account.environment}/${account.id}`;
+}
+
+/** The object is addressed by its id; the URL is only a label for the request. */
+export const AUTHORITY_URL = 'https://credential-authority.internal/call';
