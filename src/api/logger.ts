@@ -1,7 +1,12 @@
 /**
  * A minimal structured logger: one JSON line per event, `{time, level, msg, ...fields}`.
  * Callers pass only safe fields (ids, routes, statuses); bodies and headers are never logged.
+ * Inside a span the line carries `trace_id` and `span_id`; every field goes through
+ * telemetry/redact.ts (secret-named fields and known secret values never leave).
  */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { maskSecrets, safeFields } from '../telemetry/redact.ts';
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -41,7 +46,10 @@ export function createLogger(options: LoggerOptions = {}, bound: LogFields = {})
   const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;
-    write(serialize({ time: now().toISOString(), level, msg, ...bound, ...fields }));
+    const span = trace.getActiveSpan()?.spanContext();
+    const ids = span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    const safe = safeFields({ ...bound, ...fields });
+    write(serialize({ time: now().toISOString(), level, msg: maskSecrets(msg), ...ids, ...safe }));
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),

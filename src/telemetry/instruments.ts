@@ -1,9 +1,19 @@
 /**
  * The gateway's tracer and meters, from @opentelemetry/api only: without an SDK installed
- * they are no-ops costing next to nothing; the runtime entries install the SDK.
+ * they are no-ops costing next to nothing; the runtime entries install the SDK. Every metric
+ * label goes through redact.ts on its way out.
  */
-import { metrics, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  metrics,
+  type ObservableCallback,
+  type ObservableGauge,
+  trace,
+} from '@opentelemetry/api';
 import { HTTP_DURATION_BUCKETS, INSTRUMENTATION_SCOPE, METRIC } from './names.ts';
+import { safeAttributes } from './redact.ts';
 
 export const tracer = () => trace.getTracer(INSTRUMENTATION_SCOPE);
 
@@ -18,47 +28,101 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
+function safeCounter(counter: Counter): Counter {
+  return { add: (value, attributes, ctx) => counter.add(value, safeAttributes(attributes), ctx) };
+}
+
+function safeHistogram(histogram: Histogram): Histogram {
+  return { record: (value, attributes, ctx) => histogram.record(value, safeAttributes(attributes), ctx) };
+}
+
+/** A reading of an observable gauge: its value and labels. */
+export interface GaugeReading {
+  value: number;
+  attributes: Attributes;
+}
+
+/**
+ * Adds a callback to an observable gauge whose readings are redacted; returns its removal
+ * (a composition that closes must stop being observed).
+ */
+export function observeGauge(
+  gauge: ObservableGauge,
+  read: () => Iterable<GaugeReading> | Promise<Iterable<GaugeReading>>,
+): () => void {
+  const callback: ObservableCallback = async (result) => {
+    for (const reading of await read()) result.observe(reading.value, safeAttributes(reading.attributes));
+  };
+  gauge.addCallback(callback);
+  return () => gauge.removeCallback(callback);
+}
+
 export const instruments = {
   serverDuration: lazy(() =>
-    meter().createHistogram(METRIC.serverDuration, {
-      unit: 's',
-      description: 'Duration of HTTP server requests.',
-      advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
-    }),
+    safeHistogram(
+      meter().createHistogram(METRIC.serverDuration, {
+        unit: 's',
+        description: 'Duration of HTTP server requests.',
+        advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
+      }),
+    ),
   ),
   clientDuration: lazy(() =>
-    meter().createHistogram(METRIC.clientDuration, {
-      unit: 's',
-      description: 'Duration of HTTP client requests to carriers.',
-      advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
-    }),
+    safeHistogram(
+      meter().createHistogram(METRIC.clientDuration, {
+        unit: 's',
+        description: 'Duration of HTTP client requests to carriers.',
+        advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
+      }),
+    ),
   ),
   tokenRequests: lazy(() =>
-    meter().createCounter(METRIC.tokenRequests, {
-      description: 'Token endpoint calls by carrier, account, outcome and failure class.',
-    }),
+    safeCounter(
+      meter().createCounter(METRIC.tokenRequests, {
+        description: 'Token endpoint calls by carrier, account, outcome and failure class.',
+      }),
+    ),
   ),
   tokenRefreshDuration: lazy(() =>
-    meter().createHistogram(METRIC.tokenRefreshDuration, {
+    safeHistogram(
+      meter().createHistogram(METRIC.tokenRefreshDuration, {
+        unit: 's',
+        description: 'Duration of token endpoint calls.',
+        advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
+      }),
+    ),
+  ),
+  tokenTimeToExpiry: lazy(() =>
+    meter().createObservableGauge(METRIC.tokenTimeToExpiry, {
       unit: 's',
-      description: 'Duration of token endpoint calls.',
-      advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
+      description: 'Seconds until each cached token expires (negative: expired).',
+    }),
+  ),
+  breakerState: lazy(() =>
+    meter().createObservableGauge(METRIC.breakerState, {
+      description: 'Circuit breaker state per carrier account and kind: 0 closed, 1 half-open, 2 open.',
     }),
   ),
   failovers: lazy(() =>
-    meter().createCounter(METRIC.failovers, {
-      description: 'Requests served by a fallback carrier, by from, to and reason.',
-    }),
+    safeCounter(
+      meter().createCounter(METRIC.failovers, {
+        description: 'Requests served by a fallback carrier, by from, to and reason.',
+      }),
+    ),
   ),
   singleFlightWaiters: lazy(() =>
-    meter().createCounter(METRIC.singleFlightWaiters, {
-      description: 'Callers that joined a token refresh already in flight.',
-    }),
+    safeCounter(
+      meter().createCounter(METRIC.singleFlightWaiters, {
+        description: 'Callers that joined a token refresh already in flight.',
+      }),
+    ),
   ),
   probeResults: lazy(() =>
-    meter().createCounter(METRIC.probeResults, {
-      description: 'Synthetic probe results by carrier, account and outcome.',
-    }),
+    safeCounter(
+      meter().createCounter(METRIC.probeResults, {
+        description: 'Synthetic probe results by carrier, account and outcome.',
+      }),
+    ),
   ),
   meter,
 };

@@ -9,6 +9,8 @@ export const ATTR = {
   failureClass: 'auth.failure_class',
   credentialName: 'auth.credential',
   tokenSource: 'auth.token.source',
+  tokenReason: 'auth.token.reason',
+  tokenOutcome: 'auth.token.outcome',
   servedBy: 'gateway.route.served_by',
   requested: 'gateway.route.requested',
   attemptOutcome: 'gateway.attempt.outcome',
@@ -29,6 +31,19 @@ export const ATTR = {
   urlPath: 'url.path',
   urlScheme: 'url.scheme',
   errorType: 'error.type',
+} as const;
+
+/** Span names of the gateway's own internal spans, and its span event names. */
+export const SPAN = {
+  credential: 'auth.credential',
+  tokenRefresh: 'auth.token.refresh',
+} as const;
+
+export const EVENT = {
+  cacheHit: 'auth.token.cache_hit',
+  waited: 'auth.token.wait',
+  tokenCall: 'auth.token.call',
+  breakerStateChange: 'breaker.state_change',
 } as const;
 
 export const METRIC = {

@@ -1,11 +1,27 @@
 /**
  * The one place that decides what may leave the process (logs, span attributes and events,
- * metric labels). Secrets are recognised by field name; URLs lose their query and
- * userinfo (OAuth codes, states and keys travel there); known secret values are masked
- * wherever they appear in free text.
+ * metric labels). Secrets are recognised three ways: by field name; by shape (an
+ * Authorization scheme followed by its credential, `name=value` pairs of OAuth parameters
+ * in free text, a URL's query and userinfo); and by value (credentials from configuration
+ * and other registered secrets are masked wherever they appear).
  */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { ATTR } from './names.ts';
+
+/** Field names whose value is a secret, wherever they appear (log fields, attribute keys). */
 const SECRET_FIELD =
-  /(authorization|password|passwd|secret|token|api[-_]?key|apikey|okapi|credential|verifier|code_challenge|^code$|^state$|cookie|signature|contract[-_]?number|private[-_]?key)/i;
+  /(authorization|password|passwd|secret|token|api[-_]?key|apikey|okapi|credential|verifier|code_challenge|cookie|signature|contract[-_]?number|private[-_]?key|assertion|session)/i;
+
+/**
+ * OAuth parameters as they travel in query strings and form bodies. `code` and `state` are
+ * secrets there (an authorization code, a CSRF state), but a log field named `code` is an
+ * error code, so they are only recognised in `name=value` text.
+ */
+const SECRET_PARAM =
+  /\b((?:[a-z_]*token|client_secret|password|code_verifier|code_challenge|code|state|assertion|api[-_]?key|apikey)=)[^&\s"',;]+/gi;
+
+/** An Authorization header value in free text: the scheme stays, the credential goes. */
+const AUTH_SCHEME = /\b(bearer|basic|digest)\s+[A-Za-z0-9._~+/=-]{16,}/gi;
 
 export const REDACTED = '[redacted]';
 
@@ -31,45 +47,78 @@ export function forgetSecrets(): void {
   knownSecrets.clear();
 }
 
-/** Masks every registered secret in a string. */
+/** Masks every registered secret, Authorization credential and OAuth parameter in a string. */
 export function maskSecrets(text: string): string {
   let out = text;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  return out;
+  if (out.includes('=')) out = out.replace(SECRET_PARAM, `$1${REDACTED}`);
+  return out.replace(AUTH_SCHEME, `$1 ${REDACTED}`);
 }
 
 type Scalar = string | number | boolean;
+type SafeValue = Scalar | SafeValue[] | { [key: string]: SafeValue };
 
-/** Copies fields for a log line or span, dropping secret-named fields and masking secret values. */
-export function safeFields(
-  fields: Record<string, unknown>,
-): Record<string, Scalar | Scalar[] | Record<string, unknown>> {
-  const out: Record<string, Scalar | Scalar[] | Record<string, unknown>> = {};
+/** Nesting beyond this is cut (a log field is never that deep; a cycle would be endless). */
+const MAX_DEPTH = 6;
+
+function safeValue(value: unknown, depth: number): SafeValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return maskSecrets(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (depth >= MAX_DEPTH) return '[nested]';
+  if (Array.isArray(value)) return value.map((v) => safeValue(v, depth + 1) ?? String(v));
+  if (value instanceof Error) return maskSecrets(`${value.name}: ${value.message}`);
+  if (typeof value === 'object') return copyFields(value as Record<string, unknown>, depth + 1);
+  return maskSecrets(String(value));
+}
+
+function copyFields(fields: Readonly<Record<string, unknown>>, depth: number): Record<string, SafeValue> {
+  const out: Record<string, SafeValue> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
-    if (isSecretField(key)) {
-      out[key] = REDACTED;
-    } else if (typeof value === 'string') {
-      out[key] = maskSecrets(value);
-    } else if (typeof value === 'number' || typeof value === 'boolean') {
-      out[key] = value;
-    } else if (Array.isArray(value)) {
-      out[key] = value.map((v) =>
-        typeof v === 'string'
-          ? maskSecrets(v)
-          : typeof v === 'number' || typeof v === 'boolean'
-            ? v
-            : String(v),
-      );
-    } else if (value instanceof Error) {
-      out[key] = maskSecrets(`${value.name}: ${value.message}`);
-    } else if (typeof value === 'object') {
-      out[key] = safeFields(value as Record<string, unknown>);
-    } else {
-      out[key] = maskSecrets(String(value));
+    const safe = isSecretField(key) ? REDACTED : safeValue(value, depth);
+    if (safe !== undefined) out[key] = safe;
+  }
+  return out;
+}
+
+/** Copies fields for a log line, replacing secret-named fields and masking secret values. */
+export function safeFields(fields: Readonly<Record<string, unknown>>): Record<string, SafeValue> {
+  return copyFields(fields, 0);
+}
+
+/** The gateway's own attribute names: chosen safe, even those that contain `token` or `credential`. */
+const KNOWN_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(ATTR));
+
+function safeAttributeValue(key: string, value: AttributeValue): AttributeValue {
+  if (typeof value === 'string') {
+    if (key === ATTR.urlFull) {
+      try {
+        return maskSecrets(safeUrl(value));
+      } catch {
+        return maskSecrets(value);
+      }
     }
+    return maskSecrets(value);
+  }
+  if (Array.isArray(value)) {
+    return (value as unknown[]).map((v) => (typeof v === 'string' ? maskSecrets(v) : v)) as AttributeValue;
+  }
+  return value;
+}
+
+/**
+ * Attributes fit for a span, a span event or a metric: unknown secret-named keys lose their
+ * value, strings are masked, `url.full` loses its query.
+ */
+export function safeAttributes(attributes: Attributes | undefined): Attributes {
+  const out: Attributes = {};
+  if (attributes === undefined) return out;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    out[key] = !KNOWN_ATTRIBUTES.has(key) && isSecretField(key) ? REDACTED : safeAttributeValue(key, value);
   }
   return out;
 }

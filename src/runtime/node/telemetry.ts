@@ -1,14 +1,24 @@
 /**
  * Installs the OpenTelemetry SDK on Node, before the app is built. Export is configured by
  * the standard OTEL_* variables; with no OTLP endpoint and no Prometheus endpoint nothing
- * is installed, so the core's @opentelemetry/api calls stay no-ops.
+ * is installed, so the core's @opentelemetry/api calls stay no-ops. Spans reach the
+ * exporter only through the redacting processor (telemetry/redact.ts decides what leaves).
+ * OTLP goes over HTTP as JSON, which every collector's OTLP/HTTP receiver accepts.
  */
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  envDetector,
+  hostDetector,
+  osDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
 import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { redactingProcessor } from '../../telemetry/redacting-processor.ts';
 
 export interface NodeTelemetryOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -59,7 +69,12 @@ export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry
       'service.version': options.serviceVersion,
       'deployment.environment.name': options.environment,
     }),
-    ...(otlp ? { traceExporter: new OTLPTraceExporter() } : {}),
+    // Not the process detector: command-line arguments are no business of a trace backend.
+    resourceDetectors: [envDetector, hostDetector, osDetector, serviceInstanceIdDetector],
+    // An empty list installs no tracer (Prometheus only); never the SDK's env defaults.
+    spanProcessors: otlp ? [redactingProcessor(batchProcessor(options.env))] : [],
+    // Logs are JSON lines on stdout (with trace ids), not OTLP log records.
+    logRecordProcessors: [],
     metricReaders: readers,
     instrumentations: [],
   });
@@ -78,4 +93,21 @@ export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry
       : {}),
     shutdown: () => sdk.shutdown(),
   };
+}
+
+const numberFrom = (value: string | undefined): number | undefined => {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+};
+
+/** A batch processor tuned by the standard OTEL_BSP_* variables. */
+function batchProcessor(env: Readonly<Record<string, string | undefined>>): BatchSpanProcessor {
+  const tuning = {
+    scheduledDelayMillis: numberFrom(env.OTEL_BSP_SCHEDULE_DELAY),
+    maxQueueSize: numberFrom(env.OTEL_BSP_MAX_QUEUE_SIZE),
+    maxExportBatchSize: numberFrom(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE),
+    exportTimeoutMillis: numberFrom(env.OTEL_BSP_EXPORT_TIMEOUT),
+  };
+  const defined = Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
+  return new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...defined });
 }

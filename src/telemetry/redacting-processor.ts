@@ -1,0 +1,49 @@
+/**
+ * A span processor that hands the processor it wraps (batching, export) a redacted view of
+ * every finished span: name, attributes, events, links and status message all go through
+ * redact.ts, whoever set them (our code, a library, an instrumentation).
+ */
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { maskSecrets, safeAttributes } from './redact.ts';
+
+export function redactedSpan(span: ReadableSpan): ReadableSpan {
+  return {
+    name: maskSecrets(span.name),
+    kind: span.kind,
+    spanContext: () => span.spanContext(),
+    ...(span.parentSpanContext ? { parentSpanContext: span.parentSpanContext } : {}),
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status:
+      span.status.message === undefined
+        ? span.status
+        : { ...span.status, message: maskSecrets(span.status.message) },
+    attributes: safeAttributes(span.attributes),
+    links: span.links.map((link) => ({
+      ...link,
+      ...(link.attributes ? { attributes: safeAttributes(link.attributes) } : {}),
+    })),
+    events: span.events.map((event) => ({
+      ...event,
+      name: maskSecrets(event.name),
+      ...(event.attributes ? { attributes: safeAttributes(event.attributes) } : {}),
+    })),
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
+}
+
+export function redactingProcessor(inner: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span: Span, parentContext: Context) => inner.onStart(span, parentContext),
+    onEnd: (span: ReadableSpan) => inner.onEnd(redactedSpan(span)),
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+}

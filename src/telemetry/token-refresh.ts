@@ -1,0 +1,97 @@
+/**
+ * Token-endpoint calls as spans: the broker's AuthGate (which wraps every token call) opens an
+ * internal `auth.token.refresh` span, and the broker's fetch opens a CLIENT span under it. The
+ * gate puts the carrier and account ids in the context so the fetch can label its duration.
+ */
+import { type Context, context, createContextKey, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { AuthGate } from '../auth/hooks.ts';
+import { isCarrierError } from '../domain/failure.ts';
+import { instruments, tracer } from './instruments.ts';
+import { ATTR, SPAN } from './names.ts';
+import { safeUrl } from './redact.ts';
+
+interface TokenCallScope {
+  carrier: string;
+  account: string;
+}
+
+const SCOPE = createContextKey('carrier-gateway.token-call');
+
+const scopeOf = (ctx: Context) => ctx.getValue(SCOPE) as TokenCallScope | undefined;
+
+const passThrough: AuthGate = { run: (_account, attempt) => attempt() };
+
+/** Wraps `inner` (a breaker, or nothing) so every token call is an `auth.token.refresh` span. */
+export function tracedAuthGate(inner: AuthGate = passThrough): AuthGate {
+  return {
+    run(account, attempt) {
+      // Only the ids: the account object carries the credentials.
+      const scope: TokenCallScope = { carrier: account.carrier, account: account.id };
+      const attributes = { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account };
+      return tracer().startActiveSpan(SPAN.tokenRefresh, { attributes }, async (span) => {
+        try {
+          return await context.with(context.active().setValue(SCOPE, scope), () =>
+            inner.run(account, attempt),
+          );
+        } catch (error) {
+          if (isCarrierError(error)) {
+            span.setAttribute(ATTR.failureClass, error.failureClass);
+            span.setAttribute(ATTR.errorType, error.failureClass);
+          }
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      });
+    },
+  };
+}
+
+/** A fetch that records each call as a CLIENT span and in `http.client.request.duration`. */
+export function tracedFetch(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    // Never build a Request here: that would take a streamed body away from the real call.
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const scope = scopeOf(context.active());
+    const ids = scope ? { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account } : {};
+    const attributes = {
+      [ATTR.httpMethod]: method,
+      [ATTR.serverAddress]: url.hostname,
+      [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      [ATTR.urlFull]: safeUrl(url),
+      [ATTR.operation]: 'token',
+      ...ids,
+    };
+    return tracer().startActiveSpan(method, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const started = performance.now();
+      let status: number | undefined;
+      let errorType: string | undefined;
+      try {
+        const response = await inner(input, init);
+        status = response.status;
+        if (status >= 400) errorType = String(status);
+        return response;
+      } catch (error) {
+        errorType = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection';
+        throw error;
+      } finally {
+        if (status !== undefined) span.setAttribute(ATTR.httpStatus, status);
+        if (errorType !== undefined) {
+          span.setAttribute(ATTR.errorType, errorType);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+        instruments.clientDuration().record((performance.now() - started) / 1000, {
+          [ATTR.httpMethod]: method,
+          [ATTR.serverAddress]: url.hostname,
+          [ATTR.operation]: 'token',
+          ...(scope ? { [ATTR.carrier]: scope.carrier } : {}),
+          ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
+          ...(errorType !== undefined ? { [ATTR.errorType]: errorType } : {}),
+        });
+      }
+    });
+  };
+}

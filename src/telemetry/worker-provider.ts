@@ -1,0 +1,159 @@
+/**
+ * Tracing on Cloudflare Workers: a tracer provider whose spans are exported as OTLP/HTTP
+ * JSON with fetch, once per request (the Worker entry hands `flush()` to ctx.waitUntil). No
+ * timers: a Worker's timers die with the request that set them, so spans wait in a queue
+ * until the flush. Everything goes through the redacting processor. Configured by the same
+ * OTEL_* names as on Node, as Worker vars and secrets; without an endpoint nothing is
+ * installed and the gateway's @opentelemetry/api calls stay no-ops.
+ */
+import {
+  type Context,
+  type ContextManager,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { redactingProcessor } from './redacting-processor.ts';
+
+export interface WorkerTelemetry {
+  /** Whether spans are recorded and exported. */
+  active: boolean;
+  /** Exports the spans of the requests so far; give it to ctx.waitUntil. Never rejects. */
+  flush(): Promise<void>;
+}
+
+/** Spans kept between two flushes; beyond this they are dropped (a flush was missed). */
+const MAX_QUEUED_SPANS = 2_048;
+
+/** Queues finished spans and exports them when asked (no timer). */
+function flushOnDemandProcessor(exporter: SpanExporter): SpanProcessor {
+  let queue: ReadableSpan[] = [];
+  return {
+    onStart() {},
+    onEnd(span) {
+      if (queue.length < MAX_QUEUED_SPANS) queue.push(span);
+    },
+    async forceFlush() {
+      const batch = queue;
+      queue = [];
+      if (batch.length === 0) return;
+      await new Promise<void>((resolve) => exporter.export(batch, () => resolve()));
+    },
+    async shutdown() {
+      await this.forceFlush();
+      await exporter.shutdown();
+    },
+  };
+}
+
+interface AsyncLocalStorageLike<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, fn: (...args: unknown[]) => R, ...args: unknown[]): R;
+  disable(): void;
+}
+type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
+
+/**
+ * AsyncLocalStorage where the runtime has it (workerd with nodejs_compat, Node), looked up at
+ * run time so the Worker bundle imports no Node module; undefined elsewhere (flat spans).
+ */
+function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const hooks = proc?.getBuiltinModule?.('node:async_hooks') as
+    | { AsyncLocalStorage?: AsyncLocalStorageClass }
+    | undefined;
+  return hooks?.AsyncLocalStorage;
+}
+
+/** The active context follows async work, so spans nest across awaits. */
+function asyncContextManager(Storage: AsyncLocalStorageClass): ContextManager {
+  const storage = new Storage<Context>();
+  const manager: ContextManager = {
+    active: () => storage.getStore() ?? ROOT_CONTEXT,
+    with: (ctx, fn, thisArg, ...args) => storage.run(ctx, () => fn.apply(thisArg, args)),
+    bind: (ctx, target) => {
+      if (typeof target !== 'function') return target;
+      const fn = target as (...args: unknown[]) => unknown;
+      return function (this: unknown, ...args: unknown[]) {
+        return storage.run(ctx, () => fn.apply(this, args));
+      } as typeof target;
+    },
+    enable: () => manager,
+    disable: () => {
+      storage.disable();
+      return manager;
+    },
+  };
+  return manager;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+/** `k1=v1,k2=v2` (OTEL_EXPORTER_OTLP_HEADERS): a backend's API key travels here, never elsewhere. */
+function parseHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return headers;
+}
+
+let installed: WorkerTelemetry | undefined;
+
+/**
+ * Installs tracing for this isolate (once; later calls return the same). Call it inside a
+ * request, never at module scope.
+ */
+export function installWorkerTelemetry(
+  env: Readonly<Record<string, unknown>>,
+  options: { serviceVersion?: string } = {},
+): WorkerTelemetry {
+  if (installed) return installed;
+  const base = text(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const url =
+    text(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ??
+    (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (url === undefined || text(env.OTEL_SDK_DISABLED) === 'true') {
+    installed = { active: false, flush: async () => undefined };
+    return installed;
+  }
+  const exporter = new OTLPTraceExporter({
+    url,
+    headers: parseHeaders(
+      text(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) ?? text(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ),
+  });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': text(env.OTEL_SERVICE_NAME) ?? 'carrier-gateway',
+      ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+      'deployment.environment.name': text(env.DEPLOYMENT_ENVIRONMENT) ?? 'production',
+      'cloud.provider': 'cloudflare',
+      'cloud.platform': 'cloudflare.workers',
+    }),
+    spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
+  });
+  const Storage = findAsyncLocalStorage();
+  if (Storage) context.setGlobalContextManager(asyncContextManager(Storage));
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  installed = {
+    active: true,
+    // Telemetry must never fail a request: export errors are swallowed here.
+    flush: () => provider.forceFlush().catch(() => undefined),
+  };
+  return installed;
+}

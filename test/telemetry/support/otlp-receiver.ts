@@ -1,0 +1,143 @@
+/**
+ * A tiny OTLP/HTTP receiver (JSON encoding) on a loopback ephemeral port: it accepts
+ * POST /v1/traces and /v1/metrics the way a collector does, keeps what arrived, and flattens
+ * it into spans and metric points that tests can search.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type AnyValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+};
+type KeyValue = { key: string; value?: AnyValue };
+
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  /** OTLP enum: 1 internal, 2 server, 3 client. */
+  kind: number;
+  attributes: Record<string, unknown>;
+  events: { name: string; attributes: Record<string, unknown> }[];
+  status: { code?: number; message?: string };
+  resource: Record<string, unknown>;
+}
+
+export interface ReceivedPoint {
+  metric: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  point: Record<string, unknown>;
+}
+
+export const OTLP_KIND = { internal: 1, server: 2, client: 3 } as const;
+
+function decodeValue(v: AnyValue | undefined): unknown {
+  if (v === undefined) return undefined;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(decodeValue);
+  return undefined;
+}
+
+export function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, decodeValue(kv.value)]));
+}
+
+export interface OtlpReceiver {
+  url: string;
+  /** Every request body received, as text, in order (to search for secrets). */
+  bodies: string[];
+  spans(): ReceivedSpan[];
+  points(): ReceivedPoint[];
+  close(): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: OTLP JSON is walked structurally below.
+type Json = any;
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const bodies: string[] = [];
+  const traces: Json[] = [];
+  const metrics: Json[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const known = req.method === 'POST' && (req.url === '/v1/traces' || req.url === '/v1/metrics');
+      let parsed: Json;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      if (!known) {
+        res.writeHead(404).end();
+        return;
+      }
+      bodies.push(text);
+      (req.url === '/v1/traces' ? traces : metrics).push(parsed);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    spans() {
+      const out: ReceivedSpan[] = [];
+      for (const body of traces)
+        for (const rs of body.resourceSpans ?? [])
+          for (const ss of rs.scopeSpans ?? [])
+            for (const s of ss.spans ?? [])
+              out.push({
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+                name: s.name,
+                kind: s.kind,
+                attributes: attributesOf(s.attributes),
+                events: (s.events ?? []).map((e: Json) => ({
+                  name: e.name,
+                  attributes: attributesOf(e.attributes),
+                })),
+                status: s.status ?? {},
+                resource: attributesOf(rs.resource?.attributes),
+              });
+      return out;
+    },
+    points() {
+      const out: ReceivedPoint[] = [];
+      for (const body of metrics)
+        for (const rm of body.resourceMetrics ?? [])
+          for (const sm of rm.scopeMetrics ?? [])
+            for (const m of sm.metrics ?? []) {
+              const data = m.histogram ?? m.sum ?? m.gauge ?? m.exponentialHistogram ?? {};
+              for (const p of data.dataPoints ?? [])
+                out.push({
+                  metric: m.name,
+                  attributes: attributesOf(p.attributes),
+                  resource: attributesOf(rm.resource?.attributes),
+                  point: p,
+                });
+            }
+      return out;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
