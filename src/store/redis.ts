@@ -7,9 +7,9 @@
  *   polling as a fallback, never past their deadline.
  * - Values are sealed with AES-256-GCM; key names are hashes, namespaced per environment.
  */
-import { Redis } from 'ioredis';
 import type { CompareAndSetResult, StoredToken, TokenStore, Versioned } from '../auth/types.ts';
 import { createSealer, type EncryptionKeyConfig, type Sealer } from './encryption.ts';
+import { createRedisConnection, type RedisConnection } from './redis-connection.ts';
 
 const CAS_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -28,8 +28,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+const EXTEND_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
 export interface RedisStoreOptions {
-  url: string;
+  /** Where Redis is; ignored when `connection` is given. */
+  url?: string;
+  /** A connection shared with the instance's other Redis users (closed by its owner, not here). */
+  connection?: RedisConnection;
   /** Prefix of every key, e.g. 'cg:production'. */
   namespace: string;
   encryptionKeys: readonly EncryptionKeyConfig[];
@@ -38,9 +46,12 @@ export interface RedisStoreOptions {
   /** Poll interval while waiting for another instance's refresh, if no message arrives. */
   pollMs?: number;
   connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
 }
 
 export interface RefreshLock {
+  /** Extends the lease to `ttlMs` from now; false when the lock is no longer ours. */
+  extend(ttlMs: number): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -64,42 +75,28 @@ const DEFAULT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export async function createRedisTokenStore(options: RedisStoreOptions): Promise<RedisTokenStore> {
   const sealer: Sealer = await createSealer(options.encryptionKeys);
-  const redisOptions = {
-    // Fail fast while disconnected: a queued command would make token requests hang.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: options.connectTimeoutMs ?? 2_000,
-    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000),
-    lazyConnect: true,
-  };
-  const client = new Redis(options.url, redisOptions);
-  const subscriber = new Redis(options.url, { ...redisOptions, enableOfflineQueue: true });
+  if (options.connection === undefined && options.url === undefined)
+    throw new Error('the Redis token store needs a url or a connection');
+  const connection =
+    options.connection ??
+    (await createRedisConnection({
+      url: options.url ?? '',
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+    }));
+  const ownsConnection = options.connection === undefined;
+  const { client } = connection;
   const ns = options.namespace;
   const tokenKey = (key: string) => `${ns}:tok:${key}`;
   const lockKey = (key: string) => `${ns}:lock:${key}`;
   const channel = `${ns}:tok-updated`;
   const pollMs = options.pollMs ?? 250;
-  const listeners: ((connected: boolean) => void)[] = [];
   const waiters = new Map<string, Set<() => void>>();
-  let connected = false;
 
-  const setConnected = (value: boolean) => {
-    if (value === connected) return;
-    connected = value;
-    for (const listener of listeners) listener(value);
-  };
-  client.on('ready', () => setConnected(true));
-  client.on('close', () => setConnected(false));
-  client.on('end', () => setConnected(false));
-  // Connection errors surface as `connected: false` and failed commands; never as crashes.
-  client.on('error', () => undefined);
-  subscriber.on('error', () => undefined);
-  subscriber.on('message', (_channel: string, message: string) => {
+  connection.subscribe(channel, (message) => {
     const key = message.slice(0, message.lastIndexOf(' '));
     for (const wake of waiters.get(key) ?? []) wake();
   });
-  subscriber.on('ready', () => void subscriber.subscribe(channel).catch(() => undefined));
-  await Promise.allSettled([client.connect(), subscriber.connect()]);
 
   async function decode(
     key: string,
@@ -113,7 +110,7 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
 
   const store: RedisTokenStore = {
     get connected() {
-      return connected;
+      return connection.connected;
     },
 
     async get(key) {
@@ -156,6 +153,8 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
       const taken = await client.set(lockKey(key), owner, 'PX', ttlMs, 'NX');
       if (taken !== 'OK') return undefined;
       return {
+        extend: async (extendMs) =>
+          (await client.eval(EXTEND_SCRIPT, 1, lockKey(key), owner, extendMs)) === 1,
         release: async () => {
           await client.eval(RELEASE_SCRIPT, 1, lockKey(key), owner);
         },
@@ -183,21 +182,14 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
       return current;
     },
 
-    async ping() {
-      try {
-        return (await client.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    ping: () => connection.ping(),
 
     onConnectionChange(listener) {
-      listeners.push(listener);
+      connection.onConnectionChange(listener);
     },
 
     async close() {
-      client.disconnect();
-      subscriber.disconnect();
+      if (ownsConnection) await connection.close();
     },
   };
   return store;

@@ -1,0 +1,167 @@
+/**
+ * The Redis idempotency store against the real Redis, two "instances" being two stores on
+ * their own connections: the first answer (value or problem-ready error) is replayed by the
+ * other, a key in flight elsewhere is waited for until a deadline, a dead owner's key frees
+ * up after its lease, and with Redis unreachable the answer is kept on the instance.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AllCarriersUnavailableError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+} from '../../src/domain/errors.ts';
+import { CarrierError } from '../../src/domain/failure.ts';
+import type { IdempotencyStore } from '../../src/resilience/idempotency.ts';
+import { createSealer } from '../../src/store/encryption.ts';
+import { createRedisConnection, type RedisConnection } from '../../src/store/redis-connection.ts';
+import { createRedisIdempotencyStore } from '../../src/store/redis-idempotency.ts';
+import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
+
+interface Answer {
+  id: string;
+}
+
+const connections: RedisConnection[] = [];
+afterEach(async () => {
+  for (const c of connections.splice(0)) {
+    try {
+      const keys = await c.client.keys('cgtest:idem*');
+      if (keys.length) await c.client.del(...keys);
+    } catch {
+      // the unreachable-Redis case has nothing to clean
+    }
+    await c.close();
+  }
+});
+
+async function instance(
+  namespace: string,
+  options: { waitMs?: number; pendingTtlMs?: number; url?: string } = {},
+): Promise<IdempotencyStore<Answer>> {
+  const connection = await createRedisConnection({ url: options.url ?? REDIS_URL });
+  connections.push(connection);
+  return createRedisIdempotencyStore<Answer>({
+    connection,
+    namespace,
+    sealer: await createSealer([TEST_KEY]),
+    decodeValue: (raw) => raw as Answer,
+    pollMs: 50,
+    ...options,
+  });
+}
+
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+};
+
+describe.runIf(hasRedis)('redis idempotency store', () => {
+  it('replays the first answer on another instance without running the work again', async () => {
+    const ns = testNamespace('idem-replay');
+    const [a, b] = [await instance(ns), await instance(ns)];
+    let runs = 0;
+    const work = async () => ({ id: `label-${++runs}` });
+    expect(await a.run('key-1', 'fp', work)).toEqual({ id: 'label-1' });
+    expect(await b.run('key-1', 'fp', work)).toEqual({ id: 'label-1' });
+    expect(runs).toBe(1);
+    await expect(b.run('key-1', 'other-body', work)).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
+
+  it('replays a failure as the same problem-ready error (class, members, shrinking Retry-After)', async () => {
+    const ns = testNamespace('idem-error');
+    const [a, b] = [await instance(ns), await instance(ns)];
+    const failure = new CarrierError({
+      carrier: 'acme',
+      account: 'main',
+      failureClass: 'rejected',
+      outcome: 'rejected',
+      message: 'postal code does not match the city',
+      code: 'ADDR_1',
+      status: 400,
+    });
+    await expect(a.run('key-e', 'fp', () => Promise.reject(failure))).rejects.toBe(failure);
+    const replayed = await b.run('key-e', 'fp', async () => ({ id: 'never' })).catch((e: unknown) => e);
+    expect(replayed).toBeInstanceOf(CarrierError);
+    expect(replayed).toMatchObject({
+      carrier: 'acme',
+      account: 'main',
+      failureClass: 'rejected',
+      outcome: 'rejected',
+      code: 'ADDR_1',
+      status: 400,
+      message: 'postal code does not match the city',
+    });
+
+    const all = new AllCarriersUnavailableError('no carrier could serve', {
+      messages: [{ carrier: 'acme', code: 'timeout', class: 'unavailable', text: 'timed out' }],
+      retryAfterMs: 60_000,
+    });
+    await expect(a.run('key-all', 'fp', () => Promise.reject(all))).rejects.toBe(all);
+    const again = (await b.run('key-all', 'fp', async () => ({ id: 'never' })).catch((e: unknown) => e)) as
+      | AllCarriersUnavailableError
+      | undefined;
+    expect(again).toBeInstanceOf(AllCarriersUnavailableError);
+    expect(again?.messages).toEqual(all.messages);
+    expect(again?.retryAfterMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('a repeat on another instance while the first is in flight waits for its answer', async () => {
+    const ns = testNamespace('idem-wait');
+    const [a, b] = [await instance(ns), await instance(ns, { waitMs: 10_000 })];
+    const first = deferred<Answer>();
+    const running = a.run('key-w', 'fp', () => first.promise);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let secondRan = false;
+    const repeat = b.run('key-w', 'fp', async () => {
+      secondRan = true;
+      return { id: 'second' };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.resolve({ id: 'first' });
+    expect(await running).toEqual({ id: 'first' });
+    expect(await repeat).toEqual({ id: 'first' });
+    expect(secondRan).toBe(false);
+  });
+
+  it('a repeat stops waiting at its deadline: in progress (409), and the work is not run twice', async () => {
+    const ns = testNamespace('idem-deadline');
+    const [a, b] = [await instance(ns), await instance(ns, { waitMs: 150 })];
+    const first = deferred<Answer>();
+    const running = a.run('key-d', 'fp', () => first.promise);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let secondRan = false;
+    const error = await b
+      .run('key-d', 'fp', async () => {
+        secondRan = true;
+        return { id: 'second' };
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyInProgressError);
+    expect(secondRan).toBe(false);
+    first.resolve({ id: 'first' });
+    await running;
+    expect(await b.run('key-d', 'fp', async () => ({ id: 'third' }))).toEqual({ id: 'first' });
+  });
+
+  it('a key whose owner died is free again once its lease runs out', async () => {
+    const ns = testNamespace('idem-lease');
+    const a = await instance(ns, { pendingTtlMs: 200 });
+    const b = await instance(ns, { waitMs: 2_000 });
+    void a.run('key-l', 'fp', () => new Promise<Answer>(() => undefined)); // never answers: a dead owner
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await b.run('key-l', 'fp', async () => ({ id: 'after-lease' }))).toEqual({ id: 'after-lease' });
+  });
+
+  it('with Redis unreachable the answer is kept on this instance (degraded, still replayed here)', async () => {
+    const store = await instance(testNamespace('idem-down'), { url: 'redis://127.0.0.1:1' });
+    let runs = 0;
+    const work = async () => ({ id: `local-${++runs}` });
+    expect(await store.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
+    expect(await store.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
+    await expect(store.run('key-x', 'other', work)).rejects.toBeInstanceOf(IdempotencyConflictError);
+    expect(runs).toBe(1);
+  });
+});

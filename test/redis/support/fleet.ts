@@ -1,0 +1,216 @@
+/**
+ * N gateway processes sharing one Redis namespace, in front of simulators that run in the
+ * test process (so the test can read their stats and token authority directly). Each
+ * instance is a real child process (instance.ts); the fleet collects their JSON log lines,
+ * sends them HTTP requests and can kill any of them.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import type { Sandbox } from '../../../sandbox/server.ts';
+import type { ResolvedAccount } from '../../../src/config/account.ts';
+import type { BreakerSettings } from '../../../src/resilience/settings.ts';
+import type { SharedStateTuning } from '../../../src/runtime/node/shared-state.ts';
+import { REDIS_URL, testNamespace } from '../../support/redis.ts';
+import type { InstanceConfig } from './instance.ts';
+
+const ENTRY = new URL('./instance.ts', import.meta.url).pathname;
+const READY_DEADLINE_MS = 30_000;
+
+export interface Answer<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface Instance {
+  index: number;
+  url: string;
+  child: ChildProcess;
+  /** Every JSON line it printed so far. */
+  logs: Record<string, unknown>[];
+  exited: Promise<void>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    timeoutMs?: number,
+  ): Promise<Answer<T>>;
+}
+
+export interface FleetOptions {
+  size: number;
+  sandbox: Sandbox;
+  carriers: readonly string[];
+  accounts: readonly ResolvedAccount[];
+  redisUrl?: string;
+  namespace?: string;
+  tuning?: SharedStateTuning;
+  tokenCallTimeoutMs?: number;
+  authBreaker?: BreakerSettings;
+}
+
+export interface Fleet {
+  instances: Instance[];
+  namespace: string;
+  redisUrl: string;
+  encryptionKey: { id: string; key: string };
+  apiKey: string;
+  /** Sends `kill -9` to one instance and waits until it is gone. */
+  kill(index: number): Promise<void>;
+  /** Every key of the fleet's namespace, for inspection. */
+  keys(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+
+function startInstance(index: number, config: InstanceConfig): Promise<Instance> {
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { ...process.env, INSTANCE_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise<Instance>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`instance ${index} did not start: ${stderr.join('').slice(0, 2_000)}`));
+    }, READY_DEADLINE_MS);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`instance ${index} exited: ${stderr.join('').slice(0, 2_000)}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(parsed);
+      if (parsed.event !== 'instance.ready') return;
+      clearTimeout(timer);
+      const url = String(parsed.url);
+      resolve({
+        index,
+        url,
+        child,
+        logs,
+        exited,
+        async request<T>(
+          method: string,
+          path: string,
+          body?: unknown,
+          headers: Record<string, string> = {},
+          timeoutMs = 60_000,
+        ): Promise<Answer<T>> {
+          const res = await fetch(`${url}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${config.apiKey}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+              ...headers,
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          const text = await res.text();
+          let parsedBody: unknown = text;
+          try {
+            parsedBody = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          return { status: res.status, headers: res.headers, body: parsedBody as T };
+        },
+      });
+    });
+  });
+}
+
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const namespace = options.namespace ?? testNamespace('fleet').replaceAll(':', '-');
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const encryptionKey = { id: 'k1', key: randomKey() };
+  const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const config: InstanceConfig = {
+    redisUrl,
+    namespace,
+    encryptionKey,
+    apiKey,
+    carriers: [...options.carriers],
+    accounts: [...options.accounts],
+    tuning: options.tuning ?? {},
+    ...(options.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: options.tokenCallTimeoutMs } : {}),
+    ...(options.authBreaker !== undefined ? { authBreaker: options.authBreaker } : {}),
+  };
+  const started = await Promise.allSettled(
+    Array.from({ length: options.size }, (_, i) => startInstance(i, config)),
+  );
+  const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+
+  async function stop(instance: Instance): Promise<void> {
+    if (instance.child.exitCode !== null || instance.child.signalCode !== null) return;
+    instance.child.kill('SIGTERM');
+    const timer = setTimeout(() => instance.child.kill('SIGKILL'), 3_000);
+    await instance.exited;
+    clearTimeout(timer);
+  }
+
+  const fleet: Fleet = {
+    instances,
+    namespace,
+    redisUrl,
+    encryptionKey,
+    apiKey,
+    async kill(index) {
+      const instance = instances[index];
+      if (!instance) throw new Error(`no instance ${index}`);
+      instance.child.kill('SIGKILL');
+      await instance.exited;
+    },
+    async keys() {
+      const raw = new Redis(redisUrl);
+      try {
+        const found: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, batch] = await raw.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
+          cursor = next;
+          found.push(...batch);
+        } while (cursor !== '0');
+        return found;
+      } finally {
+        raw.disconnect();
+      }
+    },
+    async close() {
+      await Promise.all(instances.map(stop));
+      const raw = new Redis(redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      raw.on('error', () => undefined);
+      try {
+        await raw.connect();
+        const keys = await fleet.keys();
+        if (keys.length) await raw.del(...keys);
+      } catch {
+        // the test's own Redis may already be gone
+      } finally {
+        raw.disconnect();
+      }
+    },
+  };
+  if (failed) {
+    await fleet.close();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return fleet;
+}

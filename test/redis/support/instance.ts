@@ -1,0 +1,105 @@
+/**
+ * One gateway instance as its own process, for the multi-instance tests: the real
+ * composition root with the Redis store, against simulators whose accounts arrive in
+ * INSTANCE_CONFIG (JSON). Prints `{"event":"instance.ready","url":...}` once it listens;
+ * every log line goes to stdout as JSON. Two test-only routes drive the broker directly:
+ * POST /_test/credential and POST /_test/refresh (a forced refresh, as a use-time 401 does).
+ */
+import { z } from 'zod';
+import { carriers as registry } from '../../../carriers/index.ts';
+import { createLogger } from '../../../src/api/logger.ts';
+import type { ResolvedAccount } from '../../../src/config/account.ts';
+import { loadConfig } from '../../../src/config/load.ts';
+import { type CarrierPolicy, DEFAULT_POLICY } from '../../../src/resilience/settings.ts';
+import { type Composed, composeGateway } from '../../../src/runtime/node/compose.ts';
+import { startServer } from '../../../src/runtime/node/server.ts';
+
+const BreakerSettings = z.object({
+  errorThresholdPercentage: z.number(),
+  volumeThreshold: z.number(),
+  rollingWindowMs: z.number(),
+  resetTimeoutMs: z.number(),
+});
+
+export const InstanceConfig = z.object({
+  redisUrl: z.string(),
+  namespace: z.string(),
+  encryptionKey: z.object({ id: z.string(), key: z.string() }),
+  apiKey: z.string(),
+  carriers: z.array(z.string()),
+  accounts: z.array(z.custom<ResolvedAccount>((v) => typeof v === 'object' && v !== null)),
+  tokenCallTimeoutMs: z.number().optional(),
+  tuning: z
+    .object({
+      lockTtlMs: z.number().optional(),
+      pollMs: z.number().optional(),
+      idempotencyWaitMs: z.number().optional(),
+      idempotencyPendingTtlMs: z.number().optional(),
+      probeLockMs: z.number().optional(),
+      commandTimeoutMs: z.number().optional(),
+    })
+    .default({}),
+  authBreaker: BreakerSettings.optional(),
+});
+export type InstanceConfig = z.infer<typeof InstanceConfig>;
+
+const input = InstanceConfig.parse(JSON.parse(process.env.INSTANCE_CONFIG ?? '{}'));
+const carriers = registry.filter((c) => input.carriers.includes(c.id));
+const { config } = await loadConfig({ env: {}, registry: carriers });
+config.store = {
+  kind: 'redis',
+  url: input.redisUrl,
+  namespace: input.namespace,
+  encryptionKeys: [input.encryptionKey],
+};
+const policies: Record<string, CarrierPolicy> = {};
+for (const carrier of carriers) {
+  policies[carrier.id] = {
+    ...DEFAULT_POLICY,
+    fallbacks: [],
+    breaker: { ...DEFAULT_POLICY.breaker, ...(input.authBreaker ? { auth: input.authBreaker } : {}) },
+  };
+}
+const logger = createLogger({ level: 'info', write: (line) => process.stdout.write(`${line}\n`) });
+const accountOf = (carrier: string, id: string) =>
+  input.accounts.find((a) => a.carrier === carrier && a.id === id);
+const AccountRef = z.object({ carrier: z.string(), account: z.string() });
+
+let composed: Composed | undefined;
+composed = await composeGateway({
+  config,
+  accounts: input.accounts,
+  apiKeys: [input.apiKey],
+  registry: carriers,
+  policies,
+  logger,
+  sharedTuning: input.tuning,
+  ...(input.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: input.tokenCallTimeoutMs } : {}),
+  extraRoutes: (app) => {
+    app.post('/_test/credential', async (c) => {
+      const ref = AccountRef.parse(await c.req.json());
+      const account = accountOf(ref.carrier, ref.account);
+      if (!account || !composed) return c.json({ error: 'unknown account' }, 404);
+      const credential = await composed.broker.credential(account, 'primary');
+      return c.json({ fingerprint: credential.fingerprint });
+    });
+    app.post('/_test/refresh', async (c) => {
+      const ref = AccountRef.parse(await c.req.json());
+      const account = accountOf(ref.carrier, ref.account);
+      if (!account || !composed) return c.json({ error: 'unknown account' }, 404);
+      const before = await composed.broker.credential(account, 'primary');
+      const after = await composed.broker.rejected(account, 'primary', before.fingerprint);
+      return c.json({ before: before.fingerprint, after: after.fingerprint });
+    });
+  },
+});
+const server = await startServer({ app: composed.app, port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 });
+process.stdout.write(`${JSON.stringify({ event: 'instance.ready', url: server.url, pid: process.pid })}\n`);
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await server.close().catch(() => undefined);
+    await composed?.close().catch(() => undefined);
+    process.exit(0);
+  })();
+});
