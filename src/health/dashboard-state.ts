@@ -1,0 +1,48 @@
+/** What the dashboard shows, as one JSON document (GET /admin/dashboard/state). */
+import type { Alert } from './alerts/types.ts';
+import type { HealthState } from './score.ts';
+import type { Runbook, TriageClass } from './triage.ts';
+
+export interface FailoverRecord {
+  at: string;
+  operation: 'rates' | 'label';
+  requested: string;
+  servedBy: string | null;
+  /** The failure class of the first attempt that did not serve. */
+  reason?: string | undefined;
+}
+
+export interface DashboardAccount {
+  id: string;
+  environment: string;
+  state: HealthState;
+  score?: number | undefined;
+  classification: TriageClass;
+  failureClass?: string | undefined;
+  runbook: Runbook;
+  penalties: Record<string, number>;
+  breakers: { auth: string; api: string };
+  probe?: { at: string; outcome: string; latencyMs: number; class?: string | undefined } | undefined;
+  tokens: {
+    name: string;
+    issuedAt?: string | undefined;
+    expiresAt?: string | undefined;
+    refreshTokenExpiresAt?: string | undefined;
+  }[];
+  lastUsedAt?: string | undefined;
+}
+
+export interface DashboardCarrier {
+  id: string;
+  name: string;
+  state: HealthState;
+  score?: number | undefined;
+  accounts: DashboardAccount[];
+}
+
+export interface DashboardState {
+  generatedAt: string;
+  carriers: DashboardCarrier[];
+  alerts: { open: Alert[]; recent: Alert[] };
+  failovers: FailoverRecord[];
+}

@@ -1,0 +1,183 @@
+/**
+ * What the monitor has seen per account: token calls (live and probe), upstream exchanges,
+ * token replacements (observed against expected lifetimes) and the last use of each
+ * credential. Fed by the broker hooks and the upstream observer; stamped with the
+ * monitor's own clock so windows and tests agree.
+ */
+import type { TokenCallEvent } from '../auth/hooks.ts';
+import type { FailureClass } from '../domain/failure.ts';
+
+export type TokenCallSource = 'live' | 'probe';
+
+export interface TokenCallRecord {
+  at: number;
+  source: TokenCallSource;
+  name: string;
+  reason: TokenCallEvent['reason'];
+  ok: boolean;
+  failureClass?: FailureClass | undefined;
+  durationMs: number;
+}
+
+export interface ExchangeRecord {
+  at: number;
+  operation: string;
+  status?: number | undefined;
+  failureClass?: FailureClass | undefined;
+  code?: string | undefined;
+  retryAfterMs?: number | undefined;
+  resendCount: number;
+}
+
+/** One token replaced by the next: how long it served against how long it should have. */
+export interface LifetimeRecord {
+  at: number;
+  name: string;
+  observedMs: number;
+  expectedMs: number;
+}
+
+export interface AccountActivity {
+  tokenCalls: TokenCallRecord[];
+  exchanges: ExchangeRecord[];
+  lifetimes: LifetimeRecord[];
+  /** Successful live token calls since start. */
+  refreshCount: number;
+  lastUsedAt?: number | undefined;
+  lastTokenAt?: number | undefined;
+  /** Slow EWMA of successful token-call latency, and how many samples built it. */
+  latencyBaselineMs?: number | undefined;
+  latencySamples: number;
+}
+
+interface Replacement {
+  storedAt: number;
+  expiresAt: number;
+}
+
+/** Newest records kept per account and kind: bounds memory under any traffic. */
+const MAX_RECORDS = 2_000;
+const BASELINE_ALPHA = 0.05;
+
+export const accountKey = (carrier: string, account: string): string => `${carrier}\u0000${account}`;
+
+export interface Ledger {
+  tokenCall(carrier: string, account: string, source: TokenCallSource, event: TokenCallEvent): void;
+  exchange(carrier: string, account: string, record: Omit<ExchangeRecord, 'at'>): void;
+  stored(carrier: string, account: string, name: string, expiresAt: number): void;
+  /** A live use of the credential (ignored while a probe reads the live credential). */
+  used(carrier: string, account: string): void;
+  /** Marks an account as being probed through the live broker (its reads are not uses). */
+  probing(carrier: string, account: string, on: boolean): void;
+  /** Forget the replacement chain (after an operator dropped tokens: not an early death). */
+  tokensDropped(carrier?: string, account?: string): void;
+  activity(carrier: string, account: string): AccountActivity;
+  /** Drops records older than `retentionMs`. */
+  prune(retentionMs: number): void;
+}
+
+export function createLedger(now: () => number): Ledger {
+  const accounts = new Map<string, AccountActivity>();
+  const replacements = new Map<string, Replacement>();
+  /** Longest declared lifetime seen per credential: the expectation a shrinking lifetime is measured against. */
+  const expected = new Map<string, number>();
+  const probing = new Set<string>();
+
+  function get(carrier: string, account: string): AccountActivity {
+    const key = accountKey(carrier, account);
+    let a = accounts.get(key);
+    if (a === undefined) {
+      a = { tokenCalls: [], exchanges: [], lifetimes: [], refreshCount: 0, latencySamples: 0 };
+      accounts.set(key, a);
+    }
+    return a;
+  }
+
+  const push = <T>(list: T[], item: T) => {
+    list.push(item);
+    if (list.length > MAX_RECORDS) list.splice(0, list.length - MAX_RECORDS);
+  };
+
+  return {
+    tokenCall(carrier, account, source, event) {
+      const a = get(carrier, account);
+      const at = now();
+      const ok = event.outcome === 'success';
+      push(a.tokenCalls, {
+        at,
+        source,
+        name: event.name,
+        reason: event.reason,
+        ok,
+        failureClass: event.failureClass,
+        durationMs: event.durationMs,
+      });
+      if (!ok || event.reason === 'quota') return;
+      a.latencyBaselineMs =
+        a.latencyBaselineMs === undefined
+          ? event.durationMs
+          : a.latencyBaselineMs + BASELINE_ALPHA * (event.durationMs - a.latencyBaselineMs);
+      a.latencySamples += 1;
+      if (source === 'live') {
+        a.refreshCount += 1;
+        a.lastTokenAt = at;
+      }
+    },
+
+    exchange(carrier, account, record) {
+      const a = get(carrier, account);
+      const at = now();
+      push(a.exchanges, { ...record, at });
+      if (record.operation !== 'probe') a.lastUsedAt = at;
+    },
+
+    stored(carrier, account, name, expiresAt) {
+      const at = now();
+      const key = `${accountKey(carrier, account)}\u0000${name}`;
+      const declared = Math.max(0, expiresAt - at);
+      const longest = Math.max(expected.get(key) ?? 0, declared);
+      expected.set(key, longest);
+      const previous = replacements.get(key);
+      if (previous !== undefined && longest > 0) {
+        push(get(carrier, account).lifetimes, {
+          at,
+          name,
+          observedMs: at - previous.storedAt,
+          expectedMs: longest,
+        });
+      }
+      replacements.set(key, { storedAt: at, expiresAt });
+    },
+
+    used(carrier, account) {
+      if (probing.has(accountKey(carrier, account))) return;
+      get(carrier, account).lastUsedAt = now();
+    },
+
+    probing(carrier, account, on) {
+      if (on) probing.add(accountKey(carrier, account));
+      else probing.delete(accountKey(carrier, account));
+    },
+
+    tokensDropped(carrier, account) {
+      const prefix =
+        carrier === undefined
+          ? ''
+          : account === undefined
+            ? `${carrier}\u0000`
+            : `${accountKey(carrier, account)}\u0000`;
+      for (const key of [...replacements.keys()]) if (key.startsWith(prefix)) replacements.delete(key);
+    },
+
+    activity: get,
+
+    prune(retentionMs) {
+      const cutoff = now() - retentionMs;
+      for (const a of accounts.values()) {
+        a.tokenCalls = a.tokenCalls.filter((r) => r.at >= cutoff);
+        a.exchanges = a.exchanges.filter((r) => r.at >= cutoff);
+        a.lifetimes = a.lifetimes.filter((r) => r.at >= cutoff);
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** Small pure pieces: client networks, the env file, secret reload in place. */
+import { describe, expect, it } from 'vitest';
+import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createCallerWatch, keyIdOf, networkOf } from '../../src/health/caller-watch.ts';
+import { parseEnvFile } from '../../src/health/credentials/env-file.ts';
+import { applyReload } from '../../src/health/credentials/reload.ts';
+
+describe('client networks', () => {
+  it('is the /24 of an IPv4 address and the /48 of an IPv6 one', () => {
+    expect(networkOf('203.0.113.77')).toBe('203.0.113.0/24');
+    expect(networkOf('::ffff:198.51.100.9')).toBe('198.51.100.0/24');
+    expect(networkOf('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::/48');
+    expect(networkOf('not an address')).toBeUndefined();
+    expect(networkOf(undefined)).toBeUndefined();
+  });
+
+  it('names keys by a hash prefix, never by value', async () => {
+    const id = await keyIdOf('sk_live_supersecret');
+    expect(id).toMatch(/^key_[0-9a-f]{12}$/);
+    expect(id).not.toContain('supersecret');
+  });
+
+  it('learns the first places of a key and reports a new one once, until it ages out', () => {
+    let now = 0;
+    const watch = createCallerWatch({ now: () => now, resolveAfterMs: 1_000 });
+    watch.observe('key_a', 'caller', { country: 'FR', network: '10.0.0.0/24' });
+    watch.observe('key_a', 'caller', { country: 'FR', network: '10.0.0.0/24' });
+    expect(watch.conditions()).toEqual([]);
+    watch.observe('key_a', 'caller', { country: 'US', network: '10.0.0.0/24' });
+    watch.observe('key_a', 'caller', { country: 'US', network: '10.0.0.0/24' });
+    expect(watch.conditions()).toEqual([
+      expect.objectContaining({ rule: 'caller_new_network', subject: 'key_a country US' }),
+    ]);
+    now = 1_000;
+    expect(watch.conditions()).toEqual([]);
+  });
+});
+
+describe('env file', () => {
+  it('reads KEY=value lines, quotes and comments', () => {
+    expect(
+      parseEnvFile('# rotated 2026-03-01\nUPS_SECRET=abc=def\nexport B="two words"\nC=\'x\'\n\nbad line\n'),
+    ).toEqual({ UPS_SECRET: 'abc=def', B: 'two words', C: 'x' });
+  });
+});
+
+describe('reload', () => {
+  const account = (id: string, secrets: Record<string, string>): ResolvedAccount => ({
+    carrier: 'acme',
+    id,
+    environment: 'sandbox',
+    authMethod: 'client_credentials',
+    secrets,
+    settings: {},
+    labels: {},
+    baseUrls: {},
+  });
+
+  it('updates secrets in place and reports field names only', () => {
+    const live = [
+      account('main', { clientId: 'id', clientSecret: 'old-secret' }),
+      account('gone', { clientId: 'x' }),
+    ];
+    const fresh = [
+      account('main', { clientId: 'id', clientSecret: 'new-secret' }),
+      account('new', { clientId: 'y' }),
+    ];
+    const registered: string[] = [];
+    const report = applyReload(live, fresh, (v) => registered.push(v));
+    expect(report).toEqual({
+      changed: [{ carrier: 'acme', account: 'main', fields: ['clientSecret'] }],
+      unchanged: 0,
+      missing: ['acme/gone'],
+      added: ['acme/new'],
+    });
+    expect(live[0]?.secrets.clientSecret).toBe('new-secret');
+    expect(JSON.stringify(report)).not.toContain('secret-');
+    expect(registered).toContain('new-secret');
+  });
+});
