@@ -13,6 +13,7 @@ import {
   LIMITS,
   REQUIRED_SETTINGS,
   SERVICES,
+  servesRoute,
   X_VERSION,
 } from './profile.ts';
 
@@ -54,9 +55,7 @@ export const carrier: CarrierDefinition = {
   labelFormats: LABEL_FORMATS,
   limits: LIMITS,
   rateSource: 'live',
-  // Express is a worldwide network: domestic products exist where DHL runs them, and the
-  // rates answer says which products serve a given route.
-  servesRoute: () => true,
+  servesRoute,
 
   async rate(ctx, req) {
     const res = await ctx.request(buildRateRequest(req, accountNumber(ctx)));

@@ -4,7 +4,7 @@
  * and reference/carriers.md section 4a.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
-import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';
+import type { CarrierLimits, Environment, Route, ServiceDefinition } from '../../src/carrier/definition.ts';
 import type { LabelFormat } from '../../src/domain/shipment.ts';
 
 export const CARRIER_ID = 'dhl-express';
@@ -45,6 +45,26 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { code: 'I', name: 'EXPRESS DOMESTIC 9:00', level: 'overnight', scope: 'domestic', transitDays: 1 },
   { code: 'G', name: 'ECONOMY SELECT DOMESTIC', level: 'economy', scope: 'domestic', transitDays: 2 },
 ];
+
+/**
+ * Countries where DHL Express sells a domestic (same-country) product. The MyDHL spec has no
+ * such list, so it is deliberately conservative (2025), each entry with its reason:
+ * - GB: the spec's domestic example (`domesticDocShipmentRequest`, Enfield -> Hounslow);
+ * - DE: dhl.de's DHL Express surcharges page names the product DHL EXPRESS DOMESTIC;
+ * - FR, ES, IT, NL: large European markets where DHL Express sells national express
+ *   (assumption, not checked against a DHL country list).
+ * Not the US: DHL Express left the US domestic market in 2009 and only ships into and out of
+ * it. A country missing here only means DHL Express is not quoted for shipments within it.
+ */
+export const DOMESTIC_COUNTRIES: ReadonlySet<string> = new Set(['DE', 'GB', 'FR', 'ES', 'IT', 'NL']);
+
+const ISO_ALPHA2 = /^[A-Z]{2}$/;
+
+/** Every international route (a worldwide network); a domestic one only where DHL Express sells it. */
+export function servesRoute(route: Route): boolean {
+  if (!ISO_ALPHA2.test(route.from) || !ISO_ALPHA2.test(route.to)) return false;
+  return route.from !== route.to || DOMESTIC_COUNTRIES.has(route.from);
+}
 
 export const serviceByCode = (code: string): ServiceDefinition | undefined =>
   SERVICES.find((s) => s.code === code);

@@ -1,9 +1,16 @@
 /** DHL Parcel DE (Shipping API v2): the carrier definition assembled from profile and mappings. */
-import type { CarrierContext, CarrierDefinition } from '../../src/carrier/definition.ts';
+import type {
+  CarrierContext,
+  CarrierDefinition,
+  CarrierLabel,
+  CarrierLabelRequest,
+} from '../../src/carrier/definition.ts';
 import { CarrierError, isCarrierError } from '../../src/domain/failure.ts';
+import { ContractRatesError, contractRates } from './contract-rates.ts';
 import { decodeError } from './mapping/errors.ts';
 import { buildLabelRequest, PartialLabelError, parseLabel } from './mapping/labels.ts';
 import { tableRates } from './mapping/rates.ts';
+import { buildReturnRequest, isReturn, parseReturnLabel, ReturnInputError } from './mapping/returns.ts';
 import { buildTrackingRequest, parseTracking } from './mapping/tracking.ts';
 import {
   AUTH,
@@ -15,8 +22,11 @@ import {
   LIMITS,
   ORDERS_PATH,
   REQUIRED_SETTINGS,
+  RETOURE,
   SERVICES,
 } from './profile.ts';
+import { RATE_TABLE } from './rate-table.ts';
+import { RETURN_ORIGINS } from './zones.ts';
 
 function fail(
   ctx: CarrierContext,
@@ -39,6 +49,39 @@ function requireEkp(ctx: CarrierContext): void {
   }
 }
 
+/** A DHL Retoure label through the Returns API (the shipper is abroad, the parcel comes back). */
+async function createReturnLabel(ctx: CarrierContext, req: CarrierLabelRequest): Promise<CarrierLabel> {
+  let upstream: ReturnType<typeof buildReturnRequest>;
+  try {
+    upstream = buildReturnRequest(req, ctx.account.settings);
+  } catch (err) {
+    if (!(err instanceof ReturnInputError || err instanceof RangeError)) throw err;
+    throw fail(ctx, {
+      failureClass: 'rejected',
+      outcome: 'rejected',
+      code: err instanceof ReturnInputError ? err.code : 'request',
+      message: err.message,
+    });
+  }
+  const res = await ctx.request(upstream);
+  try {
+    const label = parseReturnLabel(res.json(), req.format);
+    if (req.service.code === RETOURE.code) return label;
+    // The unified level picked another product; a label from abroad can only be a DHL Retoure.
+    const note = `sent as a DHL Retoure return label (${req.service.code} ships from Germany only)`;
+    return { ...label, warnings: [...(label.warnings ?? []), note] };
+  } catch (err) {
+    // A 201 we cannot read has still created a return shipment: never fail it over blindly.
+    throw fail(ctx, {
+      failureClass: 'unavailable',
+      outcome: 'ambiguous',
+      code: 'unreadable_answer',
+      message: err instanceof Error ? err.message : 'unreadable DHL Returns answer',
+      cause: err,
+    });
+  }
+}
+
 export const carrier: CarrierDefinition = {
   id: CARRIER_ID,
   displayName: 'DHL Parcel DE',
@@ -49,15 +92,39 @@ export const carrier: CarrierDefinition = {
   labelFormats: LABEL_FORMATS,
   limits: LIMITS,
   rateSource: 'table',
-  // Post & Parcel Germany ships from Germany only, to Germany and abroad.
-  servesRoute: (route) => route.from === 'DE',
+  // Post & Parcel Germany ships from Germany, to Germany and abroad; and brings parcels back
+  // to Germany from the other EU countries as DHL Retoure return labels.
+  servesRoute: (route) =>
+    /^[A-Z]{2}$/.test(route.to) &&
+    (route.from === 'DE' || (route.to === 'DE' && RETURN_ORIGINS.has(route.from))),
 
-  async rate(_ctx, req) {
-    const rates = tableRates(req);
+  async rate(ctx, req) {
+    let contract: ReturnType<typeof contractRates>;
+    try {
+      contract = contractRates(ctx.account.settings);
+    } catch (err) {
+      if (!(err instanceof ContractRatesError)) throw err;
+      throw fail(ctx, {
+        failureClass: 'misconfigured',
+        outcome: 'not_sent',
+        code: err.key,
+        message: err.message,
+      });
+    }
+    const rates = tableRates(req, RATE_TABLE, contract);
     return req.services ? rates.filter((r) => req.services!.includes(r.service.level)) : rates;
   },
 
   async createLabel(ctx, req) {
+    if (isReturn(req)) return createReturnLabel(ctx, req);
+    if (req.service.code === RETOURE.code) {
+      throw fail(ctx, {
+        failureClass: 'rejected',
+        outcome: 'rejected',
+        code: 'route',
+        message: 'DHL Retoure labels bring a parcel back to Germany from another EU country',
+      });
+    }
     requireEkp(ctx);
     let upstream: ReturnType<typeof buildLabelRequest>;
     try {

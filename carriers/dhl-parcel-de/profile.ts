@@ -22,6 +22,8 @@ export const TOKEN_PATH = '/parcel/de/account/auth/ropc/v1/token';
 export const SHIPPING_BASE = '/parcel/de/shipping/v2';
 export const ORDERS_PATH = `${SHIPPING_BASE}/orders`;
 export const TRACKING_PATH = '/track/shipments';
+/** Parcel DE Returns API 1.1.0 (pp-parcel-returns.yaml): a DHL Retoure label on demand. */
+export const RETURNS_PATH = '/parcel/de/shipping/returns/v1/orders';
 
 /** Opaque tokens of 1,799 seconds; no refresh token (ROPC), so a new grant each time. */
 export const TOKEN_LIFETIME_SECONDS = 1799;
@@ -36,6 +38,18 @@ export const AUTH: CarrierAuthProfile = {
   },
   default: 'password',
   credentialFields: { password: ['clientId', 'clientSecret', 'username', 'password'] },
+};
+
+/**
+ * DHL Retoure: a return label a customer in another EU country uses to send a parcel back to
+ * Germany. Not a product code of the shipping API: the Returns API takes a receiver id
+ * instead. Last in SERVICES so that a plain 'standard' request from Germany never picks it.
+ */
+export const RETOURE: ServiceDefinition = {
+  code: 'RETOURE',
+  name: 'DHL Retoure',
+  level: 'standard',
+  scope: 'international',
 };
 
 /**
@@ -61,6 +75,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     scope: 'international',
     transitDays: 6,
   },
+  RETOURE,
 ];
 
 export const PROCEDURE: Readonly<Record<string, string>> = {

@@ -6,6 +6,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TABLE } from '../../src/api/problems.ts';
+import { mountConnect } from '../../src/api/routes/connect.ts';
+import { connectRoutes } from '../../src/auth/connect.ts';
 import { type Harness, problemOf, startHarness } from './harness.ts';
 
 interface Media {
@@ -29,7 +31,21 @@ interface Document {
 let h: Harness;
 let doc: Document;
 beforeAll(async () => {
-  h = await startHarness();
+  // Mounted as the composition root mounts it: the connect routes and their documentation.
+  h = await startHarness({
+    extraRoutes: (app) =>
+      mountConnect(
+        app,
+        connectRoutes({
+          broker: { storeAuthorization: async () => undefined },
+          findAccount: () => undefined,
+          profileOf: () => {
+            throw new Error('no carriers here');
+          },
+          publicBaseUrl: 'http://127.0.0.1',
+        }),
+      ),
+  });
   const res = await h.fetch('/openapi.json', { key: null });
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;

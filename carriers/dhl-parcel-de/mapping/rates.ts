@@ -1,12 +1,16 @@
 /**
  * Table rates: Parcel DE has no rate API. Each parcel is its own shipment (one label each),
- * so a request's price is the sum of its parcels' weight-band prices.
+ * so a request's price is the sum of its parcels' weight-band prices. National prices come
+ * from the dated list-price table (rate-table.ts); international and returns prices from the
+ * account's contract tables (contract-rates.ts), by zone (zones.ts).
  */
-import type { CarrierRate } from '../../../src/carrier/definition.ts';
+import type { CarrierRate, ServiceDefinition } from '../../../src/carrier/definition.ts';
 import { money, sumMoney } from '../../../src/domain/money.ts';
-import type { Parcel, RateRequest } from '../../../src/domain/shipment.ts';
-import { CARRIER_ID, SERVICES } from '../profile.ts';
+import type { Money, Parcel, RateRequest } from '../../../src/domain/shipment.ts';
+import type { ContractProduct, ContractRates } from '../contract-rates.ts';
+import { CARRIER_ID, RETOURE, SERVICES } from '../profile.ts';
 import { RATE_TABLE, type RateTable, type WeightBand } from '../rate-table.ts';
+import { RETURN_ORIGINS, type Zone, zoneOf } from '../zones.ts';
 import { centimetres, grams } from './wire.ts';
 
 /** Whether the box fits the lightest band's size limit (sides compared longest to longest). */
@@ -28,25 +32,76 @@ export function bandFor(
   return bands.find((band, i) => g <= band.maxGrams && (i > 0 || small));
 }
 
-export function tableRates(req: RateRequest, table: RateTable = RATE_TABLE): CarrierRate[] {
-  const domestic = req.recipient.countryCode === 'DE';
-  const rates: CarrierRate[] = [];
-  for (const service of SERVICES) {
-    if (service.scope !== (domestic ? 'domestic' : 'international')) continue;
+/** One rate from per-parcel bands; undefined when a parcel is over the product's limit. */
+function rateFrom(
+  service: ServiceDefinition,
+  req: RateRequest,
+  pick: (parcel: Parcel) => WeightBand | undefined,
+  warning: string,
+): CarrierRate | undefined {
+  const prices = req.parcels.map(pick);
+  if (prices.some((p) => p === undefined)) return undefined;
+  const parcelPrices: Money[] = prices.map((b) => money(b!.price, 'EUR'));
+  return {
+    service: { code: service.code, name: service.name, level: service.level },
+    total: sumMoney(parcelPrices),
+    ...(req.parcels.length > 1
+      ? { breakdown: parcelPrices.map((amount, i) => ({ label: `parcel ${i + 1}`, amount })) }
+      : {}),
+    ...(service.transitDays !== undefined ? { estimatedDays: service.transitDays } : {}),
+    warnings: [warning],
+  };
+}
+
+function nationalRates(req: RateRequest, table: RateTable): CarrierRate[] {
+  return SERVICES.filter((s) => s.scope === 'domestic').flatMap((service) => {
     const bands = table.products[service.code];
-    if (!bands) continue;
-    const prices = req.parcels.map((p) => bandFor(p, bands, table));
-    if (prices.some((p) => p === undefined)) continue; // a parcel over the product's limit
-    const parcelPrices = prices.map((b) => money(b!.price, table.currency));
-    rates.push({
-      service: { code: service.code, name: service.name, level: service.level },
-      total: sumMoney(parcelPrices),
-      ...(req.parcels.length > 1
-        ? { breakdown: parcelPrices.map((amount, i) => ({ label: `parcel ${i + 1}`, amount })) }
-        : {}),
-      ...(service.transitDays !== undefined ? { estimatedDays: service.transitDays } : {}),
-      warnings: [`${CARRIER_ID} rate from the ${table.effective} price table (${table.source})`],
-    });
+    if (!bands) return [];
+    const rate = rateFrom(
+      service,
+      req,
+      (p) => bandFor(p, bands, table),
+      `${CARRIER_ID} rate from the ${table.effective} price table (${table.source})`,
+    );
+    return rate ? [rate] : [];
+  });
+}
+
+function contractRate(
+  service: ServiceDefinition,
+  req: RateRequest,
+  contract: ContractRates,
+  zone: Zone | undefined,
+): CarrierRate[] {
+  const bands = zone && contract.bands[service.code as ContractProduct]?.[zone];
+  if (!bands) return [];
+  const effective = contract.effective ? `, effective ${contract.effective}` : '';
+  const rate = rateFrom(
+    service,
+    req,
+    (p) => bands.find((b) => grams(p) <= b.maxGrams),
+    `${CARRIER_ID} rate from the account's contract table (rates.${service.code}.${zone}${effective})`,
+  );
+  return rate ? [rate] : [];
+}
+
+export function tableRates(
+  req: RateRequest,
+  table: RateTable = RATE_TABLE,
+  contract: ContractRates = { bands: {} },
+): CarrierRate[] {
+  const from = req.shipper.countryCode;
+  const to = req.recipient.countryCode;
+  if (from === 'DE' && to === 'DE') return nationalRates(req, table);
+  if (from === 'DE') {
+    const zone = zoneOf(to);
+    return SERVICES.filter((s) => s.scope === 'international' && s.code !== RETOURE.code).flatMap((s) =>
+      contractRate(s, req, contract, zone),
+    );
   }
-  return rates;
+  // A DHL Retoure order is one parcel sent back to Germany from an EU country.
+  if (to === 'DE' && RETURN_ORIGINS.has(from) && req.parcels.length === 1) {
+    return contractRate(RETOURE, req, contract, zoneOf(from));
+  }
+  return [];
 }

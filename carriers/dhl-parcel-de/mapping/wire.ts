@@ -24,6 +24,24 @@ export function alpha3(alpha2: string): string {
   return code;
 }
 
+/** A house number: digits, maybe a letter, maybe a range or a slash ("12", "12a", "12-14", "3/1"). */
+const HOUSE = String.raw`\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?`;
+const TRAILING = new RegExp(String.raw`^(.*?\S),?\s+(${HOUSE})$`);
+const LEADING = new RegExp(String.raw`^(${HOUSE}),?\s+(.*\S)$`);
+
+/**
+ * Street and house number of one address line, where the Returns API wants them apart:
+ * trailing as in Germany ("Unter den Linden 1"), leading as in France ("10 rue de Rivoli").
+ */
+export function splitStreet(line: string): { street: string; house: string } | undefined {
+  const text = line.trim();
+  const trailing = TRAILING.exec(text);
+  if (trailing?.[1] && trailing[2]) return { street: trailing[1], house: trailing[2] };
+  const leading = LEADING.exec(text);
+  if (leading?.[1] && leading[2]) return { street: leading[2], house: leading[1] };
+  return undefined;
+}
+
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;

@@ -75,12 +75,24 @@ describe('rates (table: no rate API)', () => {
     expect(carrier.rateSource).toBe('table');
     expect((await h.control.stats('dhl-parcel-de')).tokenCalls).toEqual({});
   });
-  it('international: no table, no invented price; the route rule says Germany only', async () => {
+  it("international: only from the account's contract table, never an invented price", async () => {
+    // The second sandbox account has no contract table: nothing is quoted abroad.
     expect(
-      await carrier.rate(h.context(), { shipper: bonn, recipient: amsterdam, parcels: [parcel] }),
+      await carrier.rate(h.context('dhl-parcel-de-second'), {
+        shipper: bonn,
+        recipient: amsterdam,
+        parcels: [parcel],
+      }),
     ).toEqual([]);
+    // The first one has (sample) contract prices for zone EU1, where the Netherlands is.
+    const rates = await carrier.rate(h.context(), { shipper: bonn, recipient: amsterdam, parcels: [parcel] });
+    expect(rates.map((r) => [r.service.code, r.total.amount])).toEqual([
+      ['V53WPAK', '13.49'],
+      ['V54EPAK', '11.90'],
+    ]);
     expect(carrier.servesRoute({ from: 'DE', to: 'NL' })).toBe(true);
-    expect(carrier.servesRoute({ from: 'FR', to: 'DE' })).toBe(false);
+    expect(carrier.servesRoute({ from: 'FR', to: 'DE' })).toBe(true); // as a DHL Retoure
+    expect(carrier.servesRoute({ from: 'FR', to: 'NL' })).toBe(false);
   });
 });
 

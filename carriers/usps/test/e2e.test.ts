@@ -23,8 +23,8 @@ afterAll(async () => {
   await harness?.close();
 });
 // No control reset between tests: it would revoke the simulator's tokens behind the broker's
-// cache (a primary-token death the broker does not heal for derived tokens; see the report).
-// Faults are cleared instead, and counts are measured as differences.
+// cache and add token calls to later tests (the broker heals it with one primary refresh, see
+// primary-revoked.test.ts). Faults are cleared instead, and counts are measured as differences.
 afterEach(async () => {
   await harness.control.clearFaults('usps');
 });
