@@ -4,8 +4,10 @@
  * type checks run before any route, including routes mounted through `extraRoutes`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { GatewayService } from '../gateway/service.ts';
+import { serverSpan } from '../telemetry/server-span.ts';
 import type { ApiApp, ApiEnv } from './env.ts';
 import { errorResponse } from './errors.ts';
 import { type Logger, silentLogger } from './logger.ts';
@@ -33,6 +35,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Mounts more routes (connect, admin) behind the same auth, limits and error handling. */
   extraRoutes?: (app: ApiApp) => void;
+  /** Runs on every request right after caller auth (the role is known): health's key-usage watch. */
+  afterAuth?: readonly MiddlewareHandler<ApiEnv>[];
 }
 
 export function createApp(deps: AppDeps): ApiApp {
@@ -44,6 +48,8 @@ export function createApp(deps: AppDeps): ApiApp {
     },
   });
 
+  // Outermost: every log line and inner span of the request belongs to its SERVER span.
+  app.use('*', serverSpan());
   app.use('*', requestId());
   app.use('*', accessLog(logger));
   app.use('*', closeOnUnreadBody());
@@ -61,6 +67,7 @@ export function createApp(deps: AppDeps): ApiApp {
     }),
   );
   app.use('*', callerAuth({ apiKeys: deps.apiKeys, adminKeys: deps.adminKeys ?? [] }));
+  for (const middleware of deps.afterAuth ?? []) app.use('*', middleware);
   app.use('*', limitBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   app.use('*', jsonBodiesOnly());
 
@@ -76,11 +83,16 @@ export function createApp(deps: AppDeps): ApiApp {
   // Returned, not thrown: the 405 middleware only rewrites a plain 404 (not an error).
   app.notFound(() => problemResponse('not-found', 'There is no such route.'));
   app.onError((err, c) =>
-    errorResponse(err, logger, {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.routePath,
-    }),
+    errorResponse(
+      err,
+      logger,
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.routePath,
+      },
+      c.req.raw.signal,
+    ),
   );
   return app;
 }

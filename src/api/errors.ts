@@ -4,9 +4,11 @@
  * correlation id, logged once, with no message text in the answer).
  */
 import { HTTPException } from 'hono/http-exception';
+import { isCallerAbort } from '../domain/caller-abort.ts';
 import {
   AllCarriersUnavailableError,
   IdempotencyConflictError,
+  IdempotencyInProgressError,
   LabelOutcomeUnknownError,
   NotFoundError,
   UnprocessableError,
@@ -68,6 +70,11 @@ export function toApiProblem(err: unknown): ApiProblem | undefined {
     });
   }
   if (err instanceof IdempotencyConflictError) return new ApiProblem('idempotency-conflict', err.message);
+  if (err instanceof IdempotencyInProgressError) {
+    return new ApiProblem('idempotency-in-progress', err.message, {
+      headers: retryAfterHeader(err.retryAfterMs),
+    });
+  }
   if (err instanceof NotFoundError) {
     return new ApiProblem('not-found', err.message, {
       members: { field: err.field === undefined ? undefined : fieldPointer(err.field) },
@@ -96,7 +103,22 @@ const stackFrames = (err: unknown): string[] | undefined =>
         .slice(0, 15)
     : undefined;
 
-export function errorResponse(err: unknown, logger: Logger, fields: Record<string, unknown>): Response {
+/**
+ * 499 (nginx's "client closed request"): the caller went away while the gateway waited on a
+ * carrier. Nobody reads this answer; the status is for the access log, and it is not a bug.
+ */
+export const CALLER_GONE_STATUS = 499;
+
+export function errorResponse(
+  err: unknown,
+  logger: Logger,
+  fields: Record<string, unknown>,
+  callerSignal?: AbortSignal,
+): Response {
+  if (isCallerAbort(err, callerSignal)) {
+    logger.info('caller went away', fields);
+    return new Response(null, { status: CALLER_GONE_STATUS });
+  }
   const problem = toApiProblem(err);
   if (problem) return renderProblem(problem);
   const correlationId = crypto.randomUUID();

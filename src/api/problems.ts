@@ -11,6 +11,11 @@ export interface ProblemDefinition {
   when: string;
   /** Extension members the answer carries besides type, title, status, detail. */
   members: readonly string[];
+  /**
+   * Set when only the routes under this path answer it (the connect flow): the OpenAPI
+   * responses of other routes then leave it out.
+   */
+  routes?: string;
 }
 
 export const PROBLEM_TABLE = [
@@ -78,6 +83,13 @@ export const PROBLEM_TABLE = [
     members: [],
   },
   {
+    name: 'idempotency-in-progress',
+    title: 'Idempotency key in use',
+    status: 409,
+    when: 'The first request with this Idempotency-Key is still being served (possibly by another gateway instance) and did not finish while this one waited. Retry after `Retry-After` with the same key and body: it then gets the first answer.',
+    members: [],
+  },
+  {
     name: 'unprocessable',
     title: 'Request cannot be served',
     status: 422,
@@ -132,6 +144,46 @@ export const PROBLEM_TABLE = [
     status: 502,
     when: 'A label request may have reached the carrier but no answer came back (timeout after sending). It was NOT retried elsewhere to avoid buying twice: check with the carrier using `reference` before retrying.',
     members: ['carrier', 'account', 'reference', 'routing'],
+  },
+  {
+    name: 'connect-unsupported',
+    title: 'Connect not supported',
+    status: 409,
+    when: 'The account named in a `/v1/connect/...` route does not use the authorization-code method, or its client id or the carrier authorize URL is not configured.',
+    members: ['carrier'],
+    routes: '/v1/connect',
+  },
+  {
+    name: 'connect-state-invalid',
+    title: 'Invalid connect state',
+    status: 400,
+    when: 'The connect callback carries no state, an unknown, expired or already used state, a state issued for another account, or no authorization code. Start again from `/authorize`.',
+    members: [],
+    routes: '/v1/connect',
+  },
+  {
+    name: 'connect-denied',
+    title: 'Authorization refused by the carrier',
+    status: 400,
+    when: 'The carrier redirected back with an OAuth `error` (the operator declined, or the carrier refused the client or the scope). Nothing was stored.',
+    members: ['carrier'],
+    routes: '/v1/connect',
+  },
+  {
+    name: 'connect-exchange-failed',
+    title: 'Authorization code exchange failed',
+    status: 502,
+    when: 'The carrier issued no tokens for the authorization code; `class` says why (`revoked` for a spent or unknown code, `misconfigured` for a refused client, `unavailable` for an outage). Nothing was stored: start again.',
+    members: ['carrier', 'class'],
+    routes: '/v1/connect',
+  },
+  {
+    name: 'connect-store-failed',
+    title: 'Tokens could not be stored',
+    status: 503,
+    when: 'The carrier issued tokens but the token store refused to save them (`class` `unavailable`). The authorization code is spent: start again once the store is back.',
+    members: ['carrier', 'class'],
+    routes: '/v1/connect',
   },
   {
     name: 'internal',

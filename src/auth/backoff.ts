@@ -15,6 +15,8 @@ export const PERMANENT_MAX_COOLDOWN_MS = 5 * 60_000;
 interface Entry {
   failures: number;
   until: number;
+  /** The carrier's own Retry-After, which even a breaker probe honours. */
+  notBefore: number;
   error: CarrierError;
 }
 
@@ -22,8 +24,11 @@ export interface Backoff {
   /** Records a failure; returns the cooldown in ms. */
   failure(key: string, error: CarrierError, now: number, random: number): number;
   success(key: string): void;
-  /** The active cooldown of `key`, if any. */
-  active(key: string, now: number): { until: number; error: CarrierError } | undefined;
+  /**
+   * The active cooldown of `key`, if any. A breaker's half-open probe (`probe`) skips the
+   * gateway's own cooldown and waits only for the carrier's Retry-After.
+   */
+  active(key: string, now: number, probe?: boolean): { until: number; error: CarrierError } | undefined;
   clear(key?: string): void;
 }
 
@@ -40,17 +45,17 @@ export function createBackoff(): Backoff {
       const jittered = ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random, 0), 1);
       // The carrier's Retry-After wins when it asks for longer.
       const wait = Math.max(jittered, error.retryAfterMs ?? 0);
-      entries.set(key, { failures, until: now + wait, error });
+      entries.set(key, { failures, until: now + wait, notBefore: now + (error.retryAfterMs ?? 0), error });
       return wait;
     },
     success(key) {
       entries.delete(key);
     },
-    active(key, now) {
+    active(key, now, probe = false) {
       const entry = entries.get(key);
-      return entry !== undefined && entry.until > now
-        ? { until: entry.until, error: entry.error }
-        : undefined;
+      if (entry === undefined) return undefined;
+      const until = probe ? entry.notBefore : entry.until;
+      return until > now ? { until, error: entry.error } : undefined;
     },
     clear(key) {
       if (key === undefined) entries.clear();

@@ -6,12 +6,13 @@ import type { ResolvedAccount } from '../config/account.ts';
 import { isOwnAuthError, misconfigured } from './auth-error.ts';
 import { createBackoff } from './backoff.ts';
 import { cacheKey, fingerprint, keyPartsOf } from './cache-key.ts';
+import type { RefreshCoordinator } from './coordination.ts';
 import type { AuthGate, BrokerHooks, Logger } from './hooks.ts';
 import { passThroughGate, silentLogger } from './hooks.ts';
 import { derivedSpec, type ResolvedMethod, resolveMethod, scopeOf } from './method.ts';
 import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
 import { createTokenQuota } from './quota.ts';
-import { obtainDerivedToken } from './strategies/derived.ts';
+import { obtainDerivedWithPrimary } from './strategies/derived.ts';
 import { MissingSettingError } from './strategies/oauth-token.ts';
 import { staticHeaders } from './strategies/static.ts';
 import type { TokenHttp } from './strategies/token-http.ts';
@@ -24,6 +25,7 @@ import type {
   TokenStore,
 } from './types.ts';
 
+export type { RefreshCoordinator, SharedLock } from './coordination.ts';
 export type { AuthGate, BrokerHooks, Logger, TokenCallEvent, TokenCallReason } from './hooks.ts';
 
 /** Default timeout of one token-endpoint call. */
@@ -41,6 +43,12 @@ export interface CredentialBrokerOptions {
   hooks?: BrokerHooks;
   authGate?: AuthGate;
   logger?: Logger;
+  /**
+   * Set when several instances share the store (Redis): one refresh fleet-wide, under a lock
+   * whose lease (`lockTtlMs`, default: the token call timeout + 5 s) is renewed while it works.
+   */
+  coordinator?: RefreshCoordinator;
+  lockTtlMs?: number;
 }
 
 /** What a health page or a test may see of a cached credential: never the token. */
@@ -73,6 +81,9 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     timeoutMs,
     now,
   };
+  const lockTtlMs = options.lockTtlMs ?? timeoutMs + 5_000;
+  // Long enough for a holder to finish a call, or for a dead holder's lease to run out.
+  const waitBudgetMs = options.coordinator === undefined ? 0 : lockTtlMs + timeoutMs;
   const cache = createTokenCache({
     store: options.store,
     now,
@@ -82,8 +93,16 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     logger: options.logger ?? silentLogger,
     backoff: createBackoff(),
     quota: createTokenQuota(),
-    // A call, a race retry and a few store round trips must all fit.
-    flightDeadlineMs: timeoutMs * 2 + 5_000,
+    // A wait for another instance, a call, a race retry and a few store round trips must all fit.
+    flightDeadlineMs: waitBudgetMs + timeoutMs * 2 + 5_000,
+    coordination:
+      options.coordinator === undefined
+        ? undefined
+        : { coordinator: options.coordinator, lockTtlMs, waitBudgetMs },
+  });
+  // Back in shared mode: tokens obtained while the store was away are written at once.
+  options.coordinator?.onConnectionChange?.((up) => {
+    if (up) void cache.flushUnsaved();
   });
 
   function profileFor(account: ResolvedAccount): CarrierAuthProfile {
@@ -136,11 +155,13 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
   async function primary(account: ResolvedAccount, options?: CredentialRequestOptions): Promise<Credential> {
     const resolved = resolveMethod(profileFor(account), account);
     if (resolved.type === 'static') return staticCredential(resolved, account);
-    return asCredential(await cache.get(await primarySource(account, resolved), options?.signal));
+    return asCredential(
+      await cache.get(await primarySource(account, resolved), options?.signal, options?.probe),
+    );
   }
 
   /** A derived token's source: it is fetched with the current primary token. */
-  async function derivedSource(account: ResolvedAccount, name: string, signal?: AbortSignal) {
+  async function derivedSource(account: ResolvedAccount, name: string, probe = false) {
     const profile = profileFor(account);
     const spec = derivedSpec(profile, account, name);
     const resolved = resolveMethod(profile, account);
@@ -153,10 +174,13 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
       account,
       name,
       usesRefreshToken: false,
-      obtain: async () => {
-        const p = await cache.get(primarySrc, signal);
-        return obtainDerivedToken(http, spec, account, p.token.accessToken);
-      },
+      // No caller signal in here: the flight is shared, and one caller going away must not
+      // fail it for the others (it has its own deadline).
+      obtain: () =>
+        obtainDerivedWithPrimary(http, spec, account, {
+          current: () => cache.get(primarySrc, undefined, probe),
+          renew: (refused) => cache.rejected(primarySrc, refused, undefined, probe),
+        }),
     };
     return { spec, source, primarySrc };
   }
@@ -175,9 +199,10 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     name: string,
     options?: CredentialRequestOptions,
   ): Promise<Credential> {
-    const { spec, source, primarySrc } = await derivedSource(account, name, options?.signal);
-    const d = await cache.get(source, options?.signal);
-    const p = await cache.get(primarySrc, options?.signal);
+    const probe = options?.probe;
+    const { spec, source, primarySrc } = await derivedSource(account, name, probe);
+    const d = await cache.get(source, options?.signal, probe);
+    const p = await cache.get(primarySrc, options?.signal, probe);
     return derivedCredential(spec, p, d);
   }
 
@@ -211,11 +236,12 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
       }
       if (name === 'primary') {
         return asCredential(
-          await cache.rejected(await primarySource(account, resolved), refused, opts?.signal),
+          await cache.rejected(await primarySource(account, resolved), refused, opts?.signal, opts?.probe),
         );
       }
-      const { spec, source, primarySrc } = await derivedSource(account, name, opts?.signal);
-      const p = await cache.get(primarySrc, opts?.signal);
+      const probe = opts?.probe;
+      const { spec, source, primarySrc } = await derivedSource(account, name, probe);
+      const p = await cache.get(primarySrc, opts?.signal, probe);
       const cachedDerived = cache.peek(source.key);
       if (cachedDerived !== undefined && derivedCredential(spec, p, cachedDerived).fingerprint !== refused) {
         // The pair changed since it was refused (someone refreshed): use the current one.
@@ -223,8 +249,8 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
       }
       // Either token of the pair may be the one refused: renew both, the primary first, so the
       // derived token is obtained again with the new primary token.
-      const newPrimary = await cache.rejected(primarySrc, p.fingerprint, opts?.signal);
-      const d = await cache.rejected(source, cachedDerived?.fingerprint ?? '', opts?.signal);
+      const newPrimary = await cache.rejected(primarySrc, p.fingerprint, opts?.signal, probe);
+      const d = await cache.rejected(source, cachedDerived?.fingerprint ?? '', opts?.signal, probe);
       return derivedCredential(spec, newPrimary, d);
     },
 

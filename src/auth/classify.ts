@@ -69,6 +69,8 @@ function oauthErrorCode(answer: TokenEndpointAnswer): string | undefined {
 
 function classOfOAuthCode(code: string, status: number): FailureClass {
   if (code === 'invalid_grant') return 'revoked';
+  // RFC 6750: the bearer token shown (to a derived-token endpoint) is expired or revoked.
+  if (code === 'invalid_token') return 'token_expired';
   if (MISCONFIGURED_CODES.has(code)) return 'misconfigured';
   if (UNAVAILABLE_CODES.has(code)) return 'unavailable';
   if (THROTTLED_CODES.has(code) || QUOTA_TEXT.test(code)) return 'throttled';

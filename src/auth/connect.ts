@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { ResolvedAccount } from '../config/account.ts';
 import { mentionsSecret } from './auth-error.ts';
 import { safeCode } from './classify.ts';
+import { connectProblem } from './connect-problems.ts';
 import { createConnectStates } from './connect-state.ts';
 import { codeChallengeS256, createCodeVerifier, randomUrlSafe } from './pkce.ts';
 import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
@@ -26,26 +27,8 @@ export interface ConnectDeps {
   tokenCallTimeoutMs?: number;
 }
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  carrier?: string;
-  class?: string;
-}
-
-function problem(p: Problem): Response {
-  return new Response(JSON.stringify(p), {
-    status: p.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-  });
-}
-
-const notFound = (detail: string) =>
-  problem({ type: '/problems/not-found', title: 'Not found', status: 404, detail });
-const badState = (detail: string) =>
-  problem({ type: '/problems/connect-state-invalid', title: 'Invalid connect state', status: 400, detail });
+const notFound = (detail: string) => connectProblem('not-found', detail);
+const badState = (detail: string) => connectProblem('connect-state-invalid', detail);
 
 export function callbackPath(carrier: string, account: string): string {
   return `/v1/connect/${encodeURIComponent(carrier)}/${encodeURIComponent(account)}/callback`;
@@ -76,13 +59,13 @@ export function connectRoutes(deps: ConnectDeps): Hono {
       return notFound(`unknown carrier '${carrier}'`);
     }
     if (method === undefined || account.authMethod !== 'authorization_code') {
-      return problem({
-        type: '/problems/connect-unsupported',
-        title: 'Connect not supported',
-        status: 409,
-        detail: 'this account does not use the authorization code method',
-        carrier,
-      });
+      return connectProblem(
+        'connect-unsupported',
+        'this account does not use the authorization code method',
+        {
+          carrier,
+        },
+      );
     }
     return { account, method };
   }
@@ -102,13 +85,7 @@ export function connectRoutes(deps: ConnectDeps): Hono {
     } catch (error) {
       const detail =
         error instanceof MissingSettingError ? error.message : 'the carrier authorize URL is invalid';
-      return problem({
-        type: '/problems/connect-unsupported',
-        title: 'Connect not possible',
-        status: 409,
-        detail,
-        carrier,
-      });
+      return connectProblem('connect-unsupported', detail, { carrier });
     }
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('redirect_uri', redirectUri);
@@ -144,13 +121,11 @@ export function connectRoutes(deps: ConnectDeps): Hono {
       const account = deps.findAccount(carrier, id);
       const raw = safeCode(carrierError);
       const code = account !== undefined && mentionsSecret(account, raw) ? undefined : raw;
-      return problem({
-        type: '/problems/connect-denied',
-        title: 'Authorization refused by the carrier',
-        status: 400,
-        detail: `the carrier answered with an error${code === undefined ? '' : `: ${code}`}`,
-        carrier,
-      });
+      return connectProblem(
+        'connect-denied',
+        `the carrier answered with an error${code === undefined ? '' : `: ${code}`}`,
+        { carrier },
+      );
     }
     const code = c.req.query('code');
     if (code === undefined || code === '') return badState('the callback carries no authorization code');
@@ -163,28 +138,22 @@ export function connectRoutes(deps: ConnectDeps): Hono {
     }).catch(() => undefined);
     if (outcome === undefined || !outcome.ok) {
       const failure = outcome?.ok === false ? outcome.failure : undefined;
-      return problem({
-        type: '/problems/connect-exchange-failed',
-        title: 'Authorization code exchange failed',
-        status: 502,
-        detail: `the carrier did not issue tokens: ${failure?.reason ?? 'unexpected error'}${
+      return connectProblem(
+        'connect-exchange-failed',
+        `the carrier did not issue tokens: ${failure?.reason ?? 'unexpected error'}${
           failure?.code && !mentionsSecret(found.account, failure.code) ? ` (${failure.code})` : ''
         }`,
-        carrier,
-        class: failure?.failureClass ?? 'unavailable',
-      });
+        { carrier, class: failure?.failureClass ?? 'unavailable' },
+      );
     }
     try {
       await deps.broker.storeAuthorization(found.account, outcome.token);
     } catch {
-      return problem({
-        type: '/problems/connect-exchange-failed',
-        title: 'Tokens could not be stored',
-        status: 503,
-        detail: 'the token store refused the new authorization; start again',
-        carrier,
-        class: 'unavailable',
-      });
+      return connectProblem(
+        'connect-store-failed',
+        'the token store refused the new authorization; start again',
+        { carrier, class: 'unavailable' },
+      );
     }
     return c.json({
       connected: true,

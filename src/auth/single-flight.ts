@@ -4,6 +4,8 @@
  * guarantees that no waiter hangs even if the fetch never settles.
  */
 
+import { callerAbortError } from '../domain/caller-abort.ts';
+
 export interface FlightOptions {
   /** After this many ms the flight is abandoned: waiters get `onDeadline()` and the slot frees. */
   deadlineMs: number;
@@ -67,6 +69,5 @@ export function waitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | und
   });
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
-}
+/** Always an Error: a runtime may abort with any value (Node's server adapter uses a string). */
+const abortReason = (signal: AbortSignal): Error => callerAbortError(signal);

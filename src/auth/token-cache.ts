@@ -6,6 +6,7 @@
  */
 import type { CarrierError } from '../domain/failure.ts';
 import { authError, withRetryAfter } from './auth-error.ts';
+import { adoptable } from './coordination.ts';
 import type { TokenCallReason } from './hooks.ts';
 import { safely } from './hooks.ts';
 import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
@@ -46,14 +47,34 @@ export function createTokenCache(deps: TokenCacheDeps) {
     });
   }
 
-  function cooldownError(slot: Slot, at: number): CarrierError | undefined {
-    const active = backoff.active(slot.source.key, at);
+  /**
+   * Several instances share the store: while this one cools down after a failure, another may
+   * have obtained a good token since (e.g. its breaker probe succeeded). Adopt it then.
+   */
+  async function storedDuringCooldown(
+    slot: Slot,
+    reason: TokenCallReason,
+    refused?: string,
+  ): Promise<CachedToken | undefined> {
+    if (deps.coordination === undefined) return undefined;
+    const stored = await store.get(slot.source.key).catch(() => undefined);
+    if (stored === undefined || !(await adoptable(slot, stored.value, reason, refused, now())))
+      return undefined;
+    backoff.success(slot.source.key);
+    return remember(slot, stored.value, stored.version, false, random);
+  }
+
+  function cooldownError(slot: Slot, at: number, probe: boolean): CarrierError | undefined {
+    const active = backoff.active(slot.source.key, at, probe);
     return active === undefined ? undefined : withRetryAfter(active.error, active.until - at);
   }
 
   return {
-    /** A valid token for the source (cached, adopted from the store, or fetched once for all callers). */
-    async get(source: TokenSource, signal?: AbortSignal): Promise<CachedToken> {
+    /**
+     * A valid token for the source (cached, adopted from the store, or fetched once for all
+     * callers). `probe`: the auth breaker's half-open probe, which the cooldown does not answer.
+     */
+    async get(source: TokenSource, signal?: AbortSignal, probe = false): Promise<CachedToken> {
       const slot = slotOf(source);
       const at = now();
       if (isUsable(slot.token, at) && slot.fingerprint !== undefined) {
@@ -74,8 +95,12 @@ export function createTokenCache(deps: TokenCacheDeps) {
         return cached;
       }
       if (flights.current(source.key) === undefined) {
-        const cooling = cooldownError(slot, at);
-        if (cooling !== undefined) throw cooling;
+        const cooling = cooldownError(slot, at, probe);
+        if (cooling !== undefined) {
+          const adopted = await storedDuringCooldown(slot, slot.token === undefined ? 'initial' : 'expired');
+          if (adopted !== undefined) return adopted;
+          throw cooling;
+        }
       }
       const { promise, joined } = startFlight(slot, slot.token === undefined ? 'initial' : 'expired');
       if (joined) safely(hooks.waited, { account: source.account, name: source.name });
@@ -83,7 +108,12 @@ export function createTokenCache(deps: TokenCacheDeps) {
     },
 
     /** The carrier refused `refused`: one forced refresh shared by all who saw it refused. */
-    async rejected(source: TokenSource, refused: string, signal?: AbortSignal): Promise<CachedToken> {
+    async rejected(
+      source: TokenSource,
+      refused: string,
+      signal?: AbortSignal,
+      probe = false,
+    ): Promise<CachedToken> {
       const slot = slotOf(source);
       for (let round = 0; round < 3; round += 1) {
         const at = now();
@@ -99,8 +129,12 @@ export function createTokenCache(deps: TokenCacheDeps) {
           if (result !== undefined && result.fingerprint !== refused) return result;
           continue;
         }
-        const cooling = cooldownError(slot, at);
-        if (cooling !== undefined) throw cooling;
+        const cooling = cooldownError(slot, at, probe);
+        if (cooling !== undefined) {
+          const adopted = await storedDuringCooldown(slot, 'forced', refused);
+          if (adopted !== undefined) return adopted;
+          throw cooling;
+        }
         const { promise } = startFlight(slot, 'forced', refused);
         return waitWithSignal(promise, signal);
       }
@@ -187,6 +221,9 @@ export function createTokenCache(deps: TokenCacheDeps) {
     },
 
     flightsInProgress: () => flights.size(),
+
+    /** Writes every token kept only in memory while the store was failing (it is back). */
+    flushUnsaved: () => fetcher.flushAll(),
   };
 }
 

@@ -6,7 +6,7 @@
 import type { CarrierError } from '../domain/failure.ts';
 import { authError, isOwnAuthError } from './auth-error.ts';
 import type { Backoff } from './backoff.ts';
-import { fingerprint } from './cache-key.ts';
+import { adoptable, type CoordinationSettings, createRefreshCoordination } from './coordination.ts';
 import type { AuthGate, BrokerHooks, Logger, TokenCallReason } from './hooks.ts';
 import { safely } from './hooks.ts';
 import type { TokenQuota } from './quota.ts';
@@ -33,6 +33,8 @@ export interface TokenFetchDeps {
   quota: TokenQuota;
   /** Bounds a whole flight (store reads, token call, one race retry, store write). */
   flightDeadlineMs: number;
+  /** Set when several instances share the store: one refresh for all of them. */
+  coordination?: CoordinationSettings | undefined;
 }
 
 export function quotaKey(source: TokenSource): string {
@@ -42,6 +44,10 @@ export function quotaKey(source: TokenSource): string {
 
 export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<Slot>) {
   const { store, now, random, hooks, gate, logger, backoff, quota } = deps;
+  const coordination =
+    deps.coordination === undefined
+      ? undefined
+      : createRefreshCoordination({ settings: deps.coordination, store, now, random, logger });
 
   async function readStore(slot: Slot): Promise<Versioned<StoredToken> | undefined> {
     try {
@@ -165,18 +171,33 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
 
   /** The body of a flight: re-read, maybe adopt, else call the token endpoint and persist. */
   async function fetchToken(slot: Slot, reason: TokenCallReason, refused?: string): Promise<CachedToken> {
-    const { source } = slot;
     const flushed = await flush(slot);
     const stored = flushed
       ? await readStore(slot)
       : { value: slot.token as StoredToken, version: slot.version };
-    const at = now();
-    if (stored !== undefined && isUsable(stored.value, at)) {
-      const fp = await fingerprint(stored.value.accessToken);
-      const fresh =
-        reason === 'forced' ? fp !== refused : reason === 'proactive' ? fp !== slot.fingerprint : true;
-      if (fresh) return remember(slot, stored.value, stored.version, false, random);
+    if (stored !== undefined && (await adoptable(slot, stored.value, reason, refused, now())))
+      return remember(slot, stored.value, stored.version, false, random);
+    if (coordination === undefined) return callAndPersist(slot, reason, stored);
+    // Several instances: one takes the refresh lock, the others wait for its token (coordination.ts).
+    const entry = await coordination.enter(slot, reason, refused, stored);
+    if (entry.kind === 'adopted') return entry.cached;
+    if (entry.kind === 'local') return callAndPersist(slot, reason, stored);
+    try {
+      return await callAndPersist(slot, reason, entry.stored);
+    } finally {
+      // Released only once the new token is persisted (chaos A8: never answer before storing).
+      await entry.release();
     }
+  }
+
+  /** Quota, then the token call and its persistence (with the refresh-race recovery). */
+  async function callAndPersist(
+    slot: Slot,
+    reason: TokenCallReason,
+    stored: Versioned<StoredToken> | undefined,
+  ): Promise<CachedToken> {
+    const { source } = slot;
+    const at = now();
     const wait = quota.take(quotaKey(source), source.account.tokenCallsPerHour, at);
     if (wait !== undefined) {
       const error = authError(
@@ -266,5 +287,10 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     }
   }
 
-  return { fetchToken, flush };
+  /** Writes every unsaved token now (the shared store is back). */
+  async function flushAll(): Promise<void> {
+    for (const slot of slots()) await flush(slot).catch(() => false);
+  }
+
+  return { fetchToken, flush, flushAll };
 }

@@ -15,6 +15,12 @@ export interface Credential {
 
 export interface CredentialRequestOptions {
   signal?: AbortSignal | undefined;
+  /**
+   * The auth breaker's single half-open probe: the broker's own cooldown (set while the
+   * breaker was open) must not answer it, or the breaker could never learn the carrier
+   * recovered. A carrier's Retry-After is still honoured.
+   */
+  probe?: boolean | undefined;
 }
 
 export interface CredentialBroker {

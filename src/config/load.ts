@@ -86,6 +86,15 @@ function resolveStore(file: ConfigFile, overrides: Overrides, refs: RefResolver)
   return { kind: 'redis', url, encryptionKeys, namespace: fromFile?.namespace ?? 'gateway' };
 }
 
+/** The alerts section with its webhook secret resolved. */
+function resolveAlerts(file: ConfigFile, refs: RefResolver): GatewayConfig['alerts'] {
+  if (file.alerts === undefined) return undefined;
+  const { webhook, ...rest } = file.alerts;
+  if (webhook === undefined) return rest;
+  const secret = refs.resolve(webhook.secret, 'alerts.webhook.secret') ?? '';
+  return { ...rest, webhook: { ...webhook, secret } };
+}
+
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const { env, registry } = options;
   const path = env.GATEWAY_CONFIG?.trim() || undefined;
@@ -104,6 +113,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const { accounts, issues: carrierIssues } = resolveCarriers(file.carriers, registry, refs);
   const sandbox = path === undefined || Object.keys(file.carriers).length === 0;
 
+  const alerts = resolveAlerts(file, refs);
   const issues = [...overrideIssues, ...carrierIssues, ...refs.issues];
   if (!sandbox && apiKeys.length === 0) {
     issues.push({ key: 'apiKeys', message: 'no API key configured: set GATEWAY_API_KEYS or apiKeys' });
@@ -120,6 +130,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       accounts: c.accounts.map((a) => ({
         id: a.id,
         probe: { enabled: a.probe.enabled, intervalMs: a.probe.intervalMs ?? file.probes.intervalMs },
+        ...(a.rotation ? { rotation: a.rotation } : {}),
       })),
     };
   }
@@ -138,6 +149,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       carriers,
       probes: file.probes,
       telemetry: file.telemetry,
+      ...(alerts ? { alerts } : {}),
     },
     accounts,
     sandbox,

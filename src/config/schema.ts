@@ -4,6 +4,12 @@
  */
 import { z } from '@hono/zod-openapi';
 import { LOG_LEVELS } from '../api/logger.ts';
+import {
+  DEFAULT_API_BREAKER,
+  DEFAULT_AUTH_BREAKER,
+  DEFAULT_TIMEOUTS,
+  type BreakerSettings as ResilienceBreakerSettings,
+} from '../resilience/settings.ts';
 
 export const EnvRef = z
   .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') })
@@ -30,14 +36,16 @@ export const SecretRef = z.unknown().transform((value, ctx): EnvRef => {
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const positiveMs = z.number().int().positive({ error: 'must be a positive number of milliseconds' });
 
-const BreakerSettings = z
-  .object({
-    errorThresholdPercentage: z.number().gt(0).max(100).default(50),
-    volumeThreshold: z.number().int().positive().default(5),
-    rollingWindowMs: positiveMs.default(30_000),
-    resetTimeoutMs: positiveMs.default(30_000),
-  })
-  .strict();
+/** Breaker settings whose defaults are the ones justified in resilience/settings.ts. */
+const breakerSettings = (defaults: ResilienceBreakerSettings) =>
+  z
+    .object({
+      errorThresholdPercentage: z.number().gt(0).max(100).default(defaults.errorThresholdPercentage),
+      volumeThreshold: z.number().int().positive().default(defaults.volumeThreshold),
+      rollingWindowMs: positiveMs.default(defaults.rollingWindowMs),
+      resetTimeoutMs: positiveMs.default(defaults.resetTimeoutMs),
+    })
+    .strict();
 
 export const AUTH_METHOD_KINDS = [
   'client_credentials',
@@ -47,6 +55,53 @@ export const AUTH_METHOD_KINDS = [
   'basic',
   'body_credentials',
 ] as const;
+
+const RotationConfig = z
+  .object({
+    credentialExpiresAt: z.iso.datetime({ offset: true }).optional(),
+    lastRotatedAt: z.iso.datetime({ offset: true }).optional(),
+    rotateEveryDays: z.number().positive().optional(),
+    warnDays: z.number().positive().optional(),
+  })
+  .strict();
+
+/** Health alerts: sinks, windows and thresholds (defaults in src/health/settings.ts). */
+const AlertsConfig = z
+  .object({
+    webhook: z
+      .object({
+        url: httpUrl,
+        secret: SecretRef,
+        maxAttempts: z.number().int().min(1).max(10).default(5),
+        backoffMs: positiveMs.default(1_000),
+        timeoutMs: positiveMs.default(5_000),
+      })
+      .strict()
+      .optional(),
+    windowMs: positiveMs.optional(),
+    clearForMs: positiveMs.optional(),
+    cooldownMs: positiveMs.optional(),
+    evaluateIntervalMs: positiveMs.optional(),
+    geo: z
+      .object({ countryHeader: z.string().min(1).optional(), clientIpHeader: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    thresholds: z
+      .object({
+        tokenSuccessRate: z.number().gt(0).max(1),
+        tokenMinCalls: z.number().int().positive(),
+        unauthorizedCount: z.number().int().positive(),
+        lifetimeRatio: z.number().gt(0).lt(1),
+        lifetimeSamples: z.number().int().positive(),
+        misconfiguredCount: z.number().int().positive(),
+        expiryWarningDays: z.number().positive(),
+        dormantDays: z.number().positive(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 const AccountConfig = z
   .object({
@@ -64,6 +119,8 @@ const AccountConfig = z
       .object({ enabled: z.boolean().default(true), intervalMs: positiveMs.optional() })
       .strict()
       .prefault({}),
+    /** Expiry and rotation policy: the credential_expiry alert warns ahead of these dates. */
+    rotation: RotationConfig.optional(),
   })
   .strict();
 export type AccountConfig = z.infer<typeof AccountConfig>;
@@ -74,14 +131,17 @@ const CarrierConfig = z
     accounts: z.array(AccountConfig).min(1, 'configure at least one account'),
     fallbacks: z.array(z.string()).default([]),
     breaker: z
-      .object({ auth: BreakerSettings.prefault({}), api: BreakerSettings.prefault({}) })
+      .object({
+        auth: breakerSettings(DEFAULT_AUTH_BREAKER).prefault({}),
+        api: breakerSettings(DEFAULT_API_BREAKER).prefault({}),
+      })
       .strict()
       .prefault({}),
     timeouts: z
       .object({
-        connectMs: positiveMs.default(3_000),
-        totalMs: positiveMs.default(15_000),
-        tokenMs: positiveMs.default(10_000),
+        connectMs: positiveMs.default(DEFAULT_TIMEOUTS.connectMs),
+        totalMs: positiveMs.default(DEFAULT_TIMEOUTS.totalMs),
+        tokenMs: positiveMs.default(DEFAULT_TIMEOUTS.tokenMs),
       })
       .strict()
       .prefault({}),
@@ -129,6 +189,7 @@ export const ConfigFile = z
       .object({ metricsEndpoint: z.boolean().default(false) })
       .strict()
       .prefault({}),
+    alerts: AlertsConfig.optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -146,9 +207,17 @@ export interface GatewayConfig {
   carriers: Record<
     string,
     Omit<CarrierConfig, 'accounts'> & {
-      accounts: { id: string; probe: { enabled: boolean; intervalMs: number } }[];
+      accounts: {
+        id: string;
+        probe: { enabled: boolean; intervalMs: number };
+        rotation?: AccountConfig['rotation'];
+      }[];
     }
   >;
   probes: ConfigFile['probes'];
   telemetry: ConfigFile['telemetry'];
+  /** Health alerts, with the webhook secret resolved (absent: defaults, log sink only). */
+  alerts?: Omit<NonNullable<ConfigFile['alerts']>, 'webhook'> & {
+    webhook?: Omit<NonNullable<NonNullable<ConfigFile['alerts']>['webhook']>, 'secret'> & { secret: string };
+  };
 }

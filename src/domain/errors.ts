@@ -48,6 +48,22 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/**
+ * The first request with this Idempotency-Key is still being served (possibly by another
+ * gateway instance) and did not finish while this one waited: retry later with the same key.
+ */
+export class IdempotencyInProgressError extends Error {
+  readonly retryAfterMs: number;
+  constructor(
+    retryAfterMs: number,
+    detail = 'the first request with this Idempotency-Key is still in progress; retry later with the same key',
+  ) {
+    super(detail);
+    this.name = 'IdempotencyInProgressError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** The request names something the gateway does not have (carrier, account, service). */
 export class NotFoundError extends Error {
   readonly field: string | undefined;

@@ -33,7 +33,17 @@ export function blockedByBreaker(
     outcome: 'not_sent',
     message: `the ${open === breakers.auth ? 'auth' : 'API'} circuit breaker is ${open.state.replace('_', '-')}${last ? ` after ${last.failureClass} failures` : ''}`,
     code: 'breaker_open',
-    retryAfterMs: last?.retryAfterMs,
+    // When the breaker lets a call through again (or the carrier's Retry-After, if later).
+    retryAfterMs: open.retryAfterMs,
     auth: open === breakers.auth,
   });
+}
+
+/**
+ * Retry-After for an all-carriers-unavailable answer: the soonest time a carrier said or a
+ * breaker allows; when nobody knows, the failover budget's slot (a short, load-safe pause).
+ */
+export function soonestRetryMs(core: GatewayCore, known: readonly (number | undefined)[]): number {
+  const values = known.filter((ms): ms is number => ms !== undefined && Number.isFinite(ms) && ms >= 0);
+  return values.length ? Math.min(...values) : core.budget.retryAfterMs;
 }

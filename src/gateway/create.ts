@@ -3,7 +3,7 @@ import type { CredentialBroker } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import type { Label } from '../domain/shipment.ts';
-import { type BreakerBoard, createBreakerBoard } from '../resilience/board.ts';
+import { type BreakerBoard, type BreakerBoardOptions, createBreakerBoard } from '../resilience/board.ts';
 import { type BudgetSettings, DEFAULT_BUDGET, FailoverBudget } from '../resilience/budget.ts';
 import {
   createMemoryIdempotencyStore,
@@ -18,7 +18,7 @@ import { buyLabel } from './labels.ts';
 import { quoteRates } from './rates.ts';
 import type { GatewayService, ReadinessReport } from './service.ts';
 import { track } from './tracking.ts';
-import { describeCarriers } from './view.ts';
+import { describeCarriers, type HealthProvider } from './view.ts';
 
 export interface GatewayOptions {
   registry: readonly CarrierDefinition[];
@@ -33,6 +33,10 @@ export interface GatewayOptions {
   readiness?: () => Promise<ReadinessReport>;
   onClose?: () => Promise<void>;
   now?: () => number;
+  /** Breaker options (several instances share the auth breakers' half-open probe). */
+  breakers?: BreakerBoardOptions;
+  /** Health scores and triage for GET /v1/carriers (late-bound: the monitor needs the gateway first). */
+  health?: () => HealthProvider | undefined;
 }
 
 export interface Gateway extends GatewayService {
@@ -43,7 +47,7 @@ export interface Gateway extends GatewayService {
 export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const directory = createDirectory(options.registry, options.accounts, options.policies);
-  const board = createBreakerBoard((carrier) => directory.policy(carrier));
+  const board = createBreakerBoard((carrier) => directory.policy(carrier), options.breakers);
   const upstream = createUpstreamClient({
     broker: options.broker,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -75,7 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return idempotency.run(ctx.idempotencyKey, fingerprint, () => buyLabel(core, request));
     },
     tracking: (carrier, trackingNumber, ctx) => track(core, carrier, trackingNumber, ctx.signal),
-    carriers: async () => describeCarriers(core),
+    carriers: async () => describeCarriers(core, options.health?.()),
     readiness:
       options.readiness ?? (async () => ({ ready: true, status: 'ready', checks: { config: { ok: true } } })),
     async close() {

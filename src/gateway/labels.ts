@@ -15,7 +15,7 @@ import {
 import { type CarrierError, isCarrierError } from '../domain/failure.ts';
 import type { CarrierMessage, Label, LabelRequest } from '../domain/shipment.ts';
 import { messageFrom, RoutingLog } from './attempts.ts';
-import { blockedByBreaker, type GatewayCore } from './core.ts';
+import { blockedByBreaker, type GatewayCore, soonestRetryMs } from './core.ts';
 import { serviceByCode, serviceByLevel } from './services.ts';
 
 interface Candidate {
@@ -128,11 +128,7 @@ function finalFailure(
     {
       messages,
       routing: routing.record(),
-      ...(budgetSpent
-        ? { retryAfterMs: core.budget.retryAfterMs }
-        : retryAfters.length
-          ? { retryAfterMs: Math.min(...retryAfters) }
-          : {}),
+      retryAfterMs: budgetSpent ? core.budget.retryAfterMs : soonestRetryMs(core, retryAfters),
     },
   );
 }

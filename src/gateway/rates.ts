@@ -10,7 +10,7 @@ import { CarrierError } from '../domain/failure.ts';
 import { compareMoney } from '../domain/money.ts';
 import type { CarrierMessage, Rate, RateRequest, RateResponse } from '../domain/shipment.ts';
 import { messageFrom, RoutingLog } from './attempts.ts';
-import { blockedByBreaker, type GatewayCore } from './core.ts';
+import { blockedByBreaker, type GatewayCore, soonestRetryMs } from './core.ts';
 
 interface CarrierOutcome {
   rates: Rate[];
@@ -41,10 +41,12 @@ export async function quoteRates(
   const messages = outcomes.flatMap((o) => (o.message ? [o.message] : []));
   const routing = outcomes.map((o) => o.routing.record());
   if (rates.length === 0 && requested.length > 0 && !outcomes.some((o) => o.answered)) {
-    const retryAfters = outcomes.flatMap((o) => (o.retryAfterMs !== undefined ? [o.retryAfterMs] : []));
     throw new AllCarriersUnavailableError('no carrier could quote this shipment', {
       messages,
-      ...(retryAfters.length ? { retryAfterMs: Math.min(...retryAfters) } : {}),
+      retryAfterMs: soonestRetryMs(
+        core,
+        outcomes.map((o) => o.retryAfterMs),
+      ),
     });
   }
   return { rates, messages, routing };
@@ -71,7 +73,13 @@ async function quoteWithFailover(
 ): Promise<CarrierOutcome> {
   const routing = new RoutingLog(first.id, core.now);
   const chain = explicit ? [first.id, ...core.directory.policy(first.id).fallbacks] : [first.id];
-  let lastError: unknown;
+  // The requested carrier's failure is the one its message reports; every failure may set Retry-After.
+  let primaryError: unknown;
+  const errors: unknown[] = [];
+  const failed = (error: unknown): void => {
+    primaryError ??= error;
+    errors.push(error);
+  };
 
   for (const [index, id] of chain.entries()) {
     const carrier = core.directory.carrier(id);
@@ -98,7 +106,7 @@ async function quoteWithFailover(
     const blocked = blockedByBreaker(core, id, account.id);
     if (blocked) {
       routing.skip(id, account.id, blocked.message, blocked.failureClass);
-      lastError ??= blocked;
+      failed(blocked);
       continue;
     }
     if (index > 0 && !core.budget.trySpend()) {
@@ -122,19 +130,29 @@ async function quoteWithFailover(
           source: carrier.rateSource,
           ...(r.warnings?.length ? { warnings: r.warnings } : {}),
         }));
-      const message = lastError ? messageFrom(first.id, lastError) : undefined;
+      // A replaced carrier's message says who quoted instead (the routing record has the details).
+      const message =
+        primaryError === undefined
+          ? undefined
+          : replacedBy(messageFrom(first.id, primaryError), id === first.id ? undefined : carrier);
       return { rates, routing, answered: true, ...(message ? { message } : {}) };
     } catch (error) {
       if (signal?.aborted) throw error;
-      lastError = error;
+      failed(error);
     }
   }
-  const retryAfterMs = lastError instanceof CarrierError ? lastError.retryAfterMs : undefined;
+  const retryAfters = errors.flatMap((e) =>
+    e instanceof CarrierError && e.retryAfterMs !== undefined ? [e.retryAfterMs] : [],
+  );
   return {
     rates: [],
-    message: messageFrom(first.id, lastError),
+    message: messageFrom(first.id, primaryError),
     routing,
     answered: false,
-    retryAfterMs,
+    retryAfterMs: retryAfters.length ? Math.min(...retryAfters) : undefined,
   };
+}
+
+function replacedBy(message: CarrierMessage, fallback: CarrierDefinition | undefined): CarrierMessage {
+  return fallback ? { ...message, text: `${message.text}; ${fallback.displayName} quoted instead` } : message;
 }

@@ -1,5 +1,10 @@
 /** GET /v1/carriers: each carrier and account with its auth health and breaker states. */
-import type { AuthHealthView, CarrierAccountView, CarriersResponse } from '../domain/carriers-view.ts';
+import type {
+  AuthHealthView,
+  CarrierAccountView,
+  CarriersResponse,
+  CarrierView,
+} from '../domain/carriers-view.ts';
 import type { GatewayCore } from './core.ts';
 
 /** Until probes and scores exist for an account, its health is read off its breakers. */
@@ -18,10 +23,23 @@ function healthFromBreakers(core: GatewayCore, carrier: string, account: string)
   };
 }
 
+/**
+ * Where health comes from when monitoring runs (src/health): scores and triage per account,
+ * the carrier's aggregate, and the cached token's expiry.
+ */
+export interface HealthProvider {
+  account(carrier: string, account: string): AuthHealthView;
+  carrier?(carrier: string): CarrierView['health'];
+  token?(carrier: string, account: string): CarrierAccountView['token'];
+}
+
 export function describeCarriers(
   core: GatewayCore,
-  health: (carrier: string, account: string) => AuthHealthView = (c, a) => healthFromBreakers(core, c, a),
+  source: HealthProvider | ((carrier: string, account: string) => AuthHealthView) = (c, a) =>
+    healthFromBreakers(core, c, a),
 ): CarriersResponse {
+  const provider: HealthProvider = typeof source === 'function' ? { account: source } : source;
+  const health = (c: string, a: string) => provider.account(c, a);
   return {
     carriers: core.directory.enabled().map((carrier) => ({
       id: carrier.id,
@@ -38,8 +56,20 @@ export function describeCarriers(
           labels: { ...account.labels },
           health: health(carrier.id, account.id),
           breakers: core.board.view(carrier.id, account.id),
+          ...tokenOf(provider, carrier.id, account.id),
         }),
       ),
+      ...carrierHealthOf(provider, carrier.id),
     })),
   };
+}
+
+function tokenOf(provider: HealthProvider, carrier: string, account: string) {
+  const token = provider.token?.(carrier, account);
+  return token === undefined ? {} : { token };
+}
+
+function carrierHealthOf(provider: HealthProvider, carrier: string) {
+  const health = provider.carrier?.(carrier);
+  return health === undefined ? {} : { health };
 }

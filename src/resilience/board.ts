@@ -5,6 +5,7 @@
 import type { BreakerView } from '../domain/carriers-view.ts';
 import { isCarrierError } from '../domain/failure.ts';
 import { type BreakerState, ClassifiedBreaker, type LastFailure } from './breaker.ts';
+import type { BreakerDrive } from './call-driven.ts';
 import type { CarrierPolicy } from './settings.ts';
 import { AUTH_FAILURE_WEIGHTS } from './weights.ts';
 
@@ -39,7 +40,17 @@ const authWeight = (error: unknown): number =>
 const apiWeight = (error: unknown): number =>
   isCarrierError(error) && !error.auth && error.failureClass === 'unavailable' ? 1 : 0;
 
-export function createBreakerBoard(policyOf: (carrier: string) => CarrierPolicy): BreakerBoard {
+export interface BreakerBoardOptions {
+  /** Several instances: may this one send the auth breaker's half-open probe? (breaker-sync.ts) */
+  probePermit?(carrier: string, account: string): Promise<boolean>;
+  /** 'calls' on runtimes whose timers die with the request (Workers): see call-driven.ts. */
+  drive?: BreakerDrive;
+}
+
+export function createBreakerBoard(
+  policyOf: (carrier: string) => CarrierPolicy,
+  options: BreakerBoardOptions = {},
+): BreakerBoard {
   const breakers = new Map<string, AccountBreakers>();
   const listeners: ((change: BreakerStateChange) => void)[] = [];
 
@@ -50,6 +61,10 @@ export function createBreakerBoard(policyOf: (carrier: string) => CarrierPolicy)
       account,
       settings: policyOf(carrier).breaker[kind],
       weightOf: kind === 'auth' ? authWeight : apiWeight,
+      ...(kind === 'auth' && options.probePermit
+        ? { probePermit: () => options.probePermit!(carrier, account) }
+        : {}),
+      ...(options.drive ? { drive: options.drive } : {}),
       events: {
         stateChange: (state, lastFailure) => {
           for (const listener of listeners) listener({ carrier, account, kind, state, lastFailure });

@@ -7,6 +7,7 @@
 import CircuitBreaker from 'opossum';
 import type { FailureClass } from '../domain/failure.ts';
 import { CarrierError, isCarrierError } from '../domain/failure.ts';
+import { type BreakerDrive, CallDrivenRotation } from './call-driven.ts';
 import type { BreakerSettings } from './settings.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -22,7 +23,8 @@ export interface LastFailure {
   at: number;
 }
 
-type Call = () => Promise<unknown>;
+/** The fired call; `probe` marks the half-open probe (opossum hands it to the error filter). */
+type Call = (() => Promise<unknown>) & { probe?: boolean };
 
 export interface ClassifiedBreakerOptions {
   name: string;
@@ -33,6 +35,13 @@ export interface ClassifiedBreakerOptions {
   weightOf(error: unknown): number;
   events?: BreakerEvents;
   now?: () => number;
+  /**
+   * Asked before the half-open probe goes out, once per half-open period: several instances
+   * let only one of them probe (breaker-sync.ts); a denial re-opens this breaker before it resolves.
+   */
+  probePermit?: () => Promise<boolean>;
+  /** 'calls': no timers; the window rolls and open turns half-open when next used (Workers). */
+  drive?: BreakerDrive;
 }
 
 const BUCKETS = 10;
@@ -43,12 +52,18 @@ export class ClassifiedBreaker {
   #options: ClassifiedBreakerOptions;
   #lastFailure: LastFailure | undefined;
   #openedAt: number | undefined;
+  #permit: Promise<boolean> | undefined;
+  #rotation: CallDrivenRotation | undefined;
+  #opossumOptions: CircuitBreaker.Options<[Call]>;
 
   constructor(options: ClassifiedBreakerOptions) {
     this.name = options.name;
     this.#options = options;
     const { settings } = options;
-    this.#breaker = new CircuitBreaker<[Call], unknown>((call: Call) => call(), {
+    if (options.drive === 'calls') {
+      this.#rotation = new CallDrivenRotation(settings.rollingWindowMs / BUCKETS, BUCKETS, this.#now());
+    }
+    this.#opossumOptions = {
       name: options.name,
       // Upstream calls carry their own timeouts and abort signals; opossum's would not cancel them.
       timeout: false,
@@ -59,27 +74,65 @@ export class ClassifiedBreaker {
       resetTimeout: settings.resetTimeoutMs,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: (error: unknown) => options.weightOf(error) === 0,
-    });
+      errorFilter: (error: unknown, call?: Call) =>
+        options.weightOf(error) === 0 && !isUnjudgedProbe(error, call),
+      ...(this.#rotation ? { rotateBucketController: this.#rotation as never } : {}),
+    };
+    this.#breaker = new CircuitBreaker<[Call], unknown>((call: Call) => call(), this.#opossumOptions);
+    this.#listen(this.#breaker);
+  }
+
+  #listen(breaker: CircuitBreaker<[Call], unknown>): void {
+    const options = this.#options;
     const now = options.now ?? Date.now;
-    this.#breaker.on('open', () => {
+    breaker.on('open', () => {
       this.#openedAt = now();
       options.events?.stateChange?.('open', this.#lastFailure);
     });
-    this.#breaker.on('halfOpen', () => options.events?.stateChange?.('half_open', this.#lastFailure));
-    this.#breaker.on('close', () => {
+    breaker.on('halfOpen', () => {
+      this.#permit = undefined;
+      options.events?.stateChange?.('half_open', this.#lastFailure);
+    });
+    breaker.on('close', () => {
       this.#openedAt = undefined;
       options.events?.stateChange?.('closed', this.#lastFailure);
     });
   }
 
+  /**
+   * 'calls' drive: rolls the stats window for the time elapsed and, once the reset period
+   * is over, turns open into half-open (what opossum's reset timer would have done).
+   */
+  #advance(): void {
+    if (this.#rotation === undefined) return;
+    const now = this.#now();
+    this.#rotation.advance(now);
+    const old = this.#breaker;
+    if (!old.opened || this.#openedAt === undefined) return;
+    if (now - this.#openedAt < this.#options.settings.resetTimeoutMs) return;
+    // opossum has no public half-open: rebuild it half-open from its own state (its documented
+    // rehydration path), keeping the same stats window.
+    old.removeAllListeners();
+    old.close(); // only clears its reset timer: nobody listens any more
+    const next = new CircuitBreaker<[Call], unknown>((call: Call) => call(), {
+      ...this.#opossumOptions,
+      status: old.status,
+      state: { closed: false, halfOpen: true },
+    } as CircuitBreaker.Options<[Call]>);
+    this.#breaker = next;
+    this.#listen(next);
+    next.emit('halfOpen', this.#options.settings.resetTimeoutMs);
+  }
+
   get state(): BreakerState {
+    this.#advance();
     if (this.#breaker.closed) return 'closed';
     return this.#breaker.halfOpen ? 'half_open' : 'open';
   }
 
   /** True when a call would be let through (closed, or half-open with no probe in flight). */
   get admits(): boolean {
+    this.#advance();
     return this.#breaker.closed || (this.#breaker.halfOpen && this.#breaker.pendingClose);
   }
 
@@ -91,15 +144,42 @@ export class ClassifiedBreaker {
     return this.#openedAt;
   }
 
+  /**
+   * How long a caller should wait before this breaker may let a call through: the rest of
+   * the open period, or longer if the carrier's last Retry-After asks for it; 0 when it admits.
+   */
+  get retryAfterMs(): number {
+    if (this.admits) return 0;
+    const now = this.#now();
+    const reopensIn =
+      this.#openedAt === undefined ? 0 : this.#openedAt + this.#options.settings.resetTimeoutMs - now;
+    const last = this.#lastFailure;
+    const carrierSays = last?.retryAfterMs === undefined ? 0 : last.at + last.retryAfterMs - now;
+    return Math.max(0, reopensIn, carrierSays);
+  }
+
   get stats(): { failures: number; successes: number; rejects: number } {
+    this.#advance();
     const s = this.#breaker.stats;
     return { failures: s.failures, successes: s.successes, rejects: s.rejects };
   }
 
-  /** Runs `call` through the breaker; an open breaker throws a CarrierError that names its last failure. */
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` through the breaker; an open breaker throws a CarrierError that names its last
+   * failure. `call` learns whether it is the half-open probe, so the layers below can let it
+   * reach the carrier (e.g. the broker's cooldown must not answer it from memory).
+   */
+  async run<T>(call: (probe: boolean) => Promise<T>): Promise<T> {
+    this.#advance();
+    if (this.#options.probePermit !== undefined && this.#breaker.halfOpen && this.#breaker.pendingClose) {
+      // One probe per half-open period, shared by every caller that arrives meanwhile.
+      this.#permit ??= this.#options.probePermit().catch(() => true);
+      await this.#permit;
+    }
+    // Read right before fire(): opossum clears pendingClose synchronously as it admits the probe.
+    const probe = this.#breaker.halfOpen && this.#breaker.pendingClose;
     try {
-      return (await this.#breaker.fire(call)) as T;
+      return (await this.#breaker.fire(Object.assign(() => call(probe), { probe }))) as T;
     } catch (error) {
       if (isOpenBreakerError(error)) throw this.#openError();
       this.#remember(error);
@@ -109,11 +189,14 @@ export class ClassifiedBreaker {
 
   /** Records a failure observed outside `run` (e.g. a 401 that survived the forced refresh). */
   record(error: unknown): void {
+    this.#advance();
     this.#remember(error);
     void this.#breaker.fire(() => Promise.reject(error)).catch(() => undefined);
   }
 
-  forceOpen(): void {
+  /** Opens it now; `lastFailure` names why when another instance saw the failures. */
+  forceOpen(lastFailure?: LastFailure): void {
+    if (lastFailure !== undefined) this.#lastFailure = lastFailure;
     this.#breaker.open();
   }
 
@@ -133,7 +216,7 @@ export class ClassifiedBreaker {
         failureClass: error.failureClass,
         code: error.code,
         retryAfterMs: error.retryAfterMs,
-        at: (this.#options.now ?? Date.now)(),
+        at: this.#now(),
       };
     }
     // Heavier classes count more: each extra unit is one more recorded failure.
@@ -142,9 +225,12 @@ export class ClassifiedBreaker {
     }
   }
 
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
   #openError(): CarrierError {
     const last = this.#lastFailure;
-    const resetAt = (this.#openedAt ?? Date.now()) + this.#options.settings.resetTimeoutMs;
     return new CarrierError({
       carrier: this.#options.carrier,
       account: this.#options.account,
@@ -152,10 +238,18 @@ export class ClassifiedBreaker {
       outcome: 'not_sent',
       message: `${this.name} circuit breaker is open${last ? ` after ${last.failureClass} failures` : ''}`,
       code: 'breaker_open',
-      retryAfterMs: Math.max(0, resetAt - Date.now()),
+      retryAfterMs: this.retryAfterMs,
       auth: this.name.endsWith(':auth'),
     });
   }
+}
+
+/**
+ * A probe that ended without any carrier verdict (the caller went away, or a bug): it proves
+ * nothing, so it must not close the breaker as a filtered error would; it reopens it instead.
+ */
+function isUnjudgedProbe(error: unknown, call: Call | undefined): boolean {
+  return call?.probe === true && !isCarrierError(error);
 }
 
 function isOpenBreakerError(error: unknown): boolean {

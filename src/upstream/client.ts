@@ -14,6 +14,7 @@ import type {
   UpstreamResponse,
 } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
+import { callerAbortError } from '../domain/caller-abort.ts';
 import { CarrierError } from '../domain/failure.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR } from '../telemetry/names.ts';
@@ -29,16 +30,17 @@ export interface UpstreamTimeouts {
 
 /**
  * Where the circuit breakers plug in: `auth` wraps every credential acquisition and hears
- * of refusals that survived the forced refresh; `api` wraps every HTTP exchange.
+ * of refusals that survived the forced refresh; `api` wraps every HTTP exchange. `auth` tells
+ * `acquire` whether this acquisition is the breaker's half-open probe.
  */
 export interface UpstreamGates {
-  auth<T>(carrier: string, account: string, acquire: () => Promise<T>): Promise<T>;
+  auth<T>(carrier: string, account: string, acquire: (probe: boolean) => Promise<T>): Promise<T>;
   authFailure(carrier: string, account: string, error: unknown): void;
   api<T>(carrier: string, account: string, exchange: () => Promise<T>): Promise<T>;
 }
 
 const openGates: UpstreamGates = {
-  auth: (_c, _a, acquire) => acquire(),
+  auth: (_c, _a, acquire) => acquire(false),
   authFailure: () => undefined,
   api: (_c, _a, exchange) => exchange(),
 };
@@ -178,7 +180,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         // The caller went away: not the carrier's failure, so nothing is classified or counted.
         if (callerSignal?.aborted) {
           span.end();
-          throw callerSignal.reason ?? error;
+          throw callerAbortError(callerSignal);
         }
         const failure = describeNetworkFailure(error, timeout.aborted);
         const classified = new CarrierError({
@@ -224,7 +226,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     carrier: string,
     account: string,
     name: string,
-    get: () => Promise<Credential>,
+    get: (probe: boolean) => Promise<Credential>,
   ): Promise<Credential> {
     const attributes = { [ATTR.carrier]: carrier, [ATTR.account]: account, [ATTR.credentialName]: name };
     return tracer().startActiveSpan('auth.credential', { attributes }, async (span) => {
@@ -261,21 +263,28 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const url = buildUrl(account, carrier, req);
         const name = req.auth === false ? undefined : (req.auth ?? 'primary');
         const send = (credential: Credential | undefined, resendCount: number) =>
-          gates.api(carrier.id, account.id, () =>
-            exchange(carrier, account, req, url, credential, resendCount, signal),
-          );
+          gates.api(carrier.id, account.id, async () => {
+            const res = await exchange(carrier, account, req, url, credential, resendCount, signal);
+            // A 5xx is the carrier failing: thrown inside the gate so the API breaker counts it.
+            if (res.status >= 500) {
+              const error = errorFrom(carrier, account, res);
+              if (error.auth) gates.authFailure(carrier.id, account.id, error);
+              throw error;
+            }
+            return res;
+          });
 
         let credential = name
-          ? await acquire(carrier.id, account.id, name, () =>
-              options.broker.credential(account, name, { signal }),
+          ? await acquire(carrier.id, account.id, name, (probe) =>
+              options.broker.credential(account, name, { signal, probe }),
             )
           : undefined;
         let res = await send(credential, 0);
         if (res.status === 401 && name && credential) {
           // Use-time 401 on a credential believed valid: one shared forced refresh, one retry.
           const refused = credential.fingerprint;
-          credential = await acquire(carrier.id, account.id, name, () =>
-            options.broker.rejected(account, name, refused, { signal }),
+          credential = await acquire(carrier.id, account.id, name, (probe) =>
+            options.broker.rejected(account, name, refused, { signal, probe }),
           );
           res = await send(credential, 1);
           if (res.status === 401) {

@@ -8,6 +8,7 @@ import { sandboxAccount } from '../../sandbox/gateway-accounts.ts';
 import type { SimulatorFactory } from '../../sandbox/kit/types.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { createLogger, type Logger } from '../../src/api/logger.ts';
+import type { ResolvedAccount } from '../../src/config/account.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { BudgetSettings } from '../../src/resilience/budget.ts';
 import { type CarrierPolicy, DEFAULT_POLICY } from '../../src/resilience/settings.ts';
@@ -23,6 +24,8 @@ export interface GatewayHarnessOptions {
   policy?: Partial<Omit<CarrierPolicy, 'fallbacks'>>;
   budget?: BudgetSettings;
   logger?: Logger;
+  /** Adjusts a carrier's sandbox accounts (the first one is the carrier's default account). */
+  accounts?: (carrier: string, accounts: ResolvedAccount[]) => ResolvedAccount[];
 }
 
 export interface HttpAnswer<T = unknown> {
@@ -56,9 +59,10 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     simulators[carrier.id] = module.createSimulator;
   }
   const sandbox = await startSandbox({ simulators });
-  const accounts = carriers.flatMap((c) =>
-    sandbox.accounts(c.id).map((a) => sandboxAccount(c, a, sandbox.baseUrl(c.id))),
-  );
+  const accounts = carriers.flatMap((c) => {
+    const resolved = sandbox.accounts(c.id).map((a) => sandboxAccount(c, a, sandbox.baseUrl(c.id)));
+    return options.accounts ? options.accounts(c.id, resolved) : resolved;
+  });
   const { config } = await loadConfig({ env: {}, registry: carriers });
   const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
   const fallbacks = options.fallbacks ?? SANDBOX_FALLBACKS;

@@ -27,7 +27,8 @@ export const labelsRoute = createRoute({
       headers: REQUEST_ID_RESPONSE_HEADER,
       content: { 'application/json': { schema: Label } },
     },
-    ...problemResponses([...JSON_BODY, ...V1_COMMON, ...CARRIER_CALL]),
+    // 409: the same Idempotency-Key is still being served (idempotency-in-progress).
+    ...problemResponses([...JSON_BODY, ...V1_COMMON, ...CARRIER_CALL, 409]),
   },
 });
 

@@ -1,5 +1,5 @@
 /** OpenAPI response entries for error statuses, each listing its catalog types. */
-import { PROBLEM_TABLE, problemTypeUri } from '../problems.ts';
+import { PROBLEM_TABLE, type ProblemDefinition, type ProblemName, problemTypeUri } from '../problems.ts';
 import { ProblemSchema } from '../schemas.ts';
 
 const RETRY_AFTER = {
@@ -23,13 +23,28 @@ const HEADERS_BY_STATUS: Partial<Record<number, Record<string, { description: st
   503: RETRY_AFTER,
 };
 
-function describe(status: number): string {
-  const rows = PROBLEM_TABLE.filter((p) => p.status === status);
-  return rows.map((p) => `\`${problemTypeUri(p.name)}\`: ${p.when}`).join('\n\n');
+/** Types answered only by some routes (the connect flow) are left out of every other route. */
+const everyRoute = (p: ProblemDefinition): boolean => p.routes === undefined;
+
+function describe(status: number, rows: readonly ProblemDefinition[]): string {
+  return rows
+    .filter((p) => p.status === status)
+    .map((p) => `\`${problemTypeUri(p.name as ProblemName)}\`: ${p.when}`)
+    .join('\n\n');
 }
 
 /** `{ 400: {...}, 401: {...} }` for createRoute, content application/problem+json. */
 export function problemResponses(statuses: readonly number[]) {
+  return responsesFor(statuses, PROBLEM_TABLE.filter(everyRoute));
+}
+
+/** The error responses of a route that answers exactly these types (e.g. the connect flow). */
+export function problemResponsesFor(names: readonly ProblemName[]) {
+  const rows = PROBLEM_TABLE.filter((p) => names.includes(p.name));
+  return responsesFor([...new Set(rows.map((p) => p.status))], rows);
+}
+
+function responsesFor(statuses: readonly number[], rows: readonly ProblemDefinition[]) {
   const out: Record<
     number,
     {
@@ -41,7 +56,7 @@ export function problemResponses(statuses: readonly number[]) {
   for (const status of statuses) {
     const headers = HEADERS_BY_STATUS[status];
     out[status] = {
-      description: describe(status),
+      description: describe(status, rows),
       ...(headers ? { headers } : {}),
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };

@@ -6,6 +6,7 @@ import { carriers as registry } from '../../../carriers/index.ts';
 import { createApp } from '../../api/app.ts';
 import type { ApiApp } from '../../api/env.ts';
 import { createLogger, type Logger } from '../../api/logger.ts';
+import { mountConnect } from '../../api/routes/connect.ts';
 import { type Broker, createCredentialBroker } from '../../auth/broker.ts';
 import { connectRoutes } from '../../auth/connect.ts';
 import type { TokenStore } from '../../auth/types.ts';
@@ -14,11 +15,17 @@ import type { ResolvedAccount } from '../../config/account.ts';
 import { policiesFrom } from '../../config/policies.ts';
 import type { GatewayConfig } from '../../config/schema.ts';
 import { createGateway, type Gateway } from '../../gateway/create.ts';
+import type { HealthMonitor } from '../../health/monitor.ts';
+import { combineHooks, createHealthWiring, type HealthComposeOptions } from '../../health/setup.ts';
 import type { BudgetSettings } from '../../resilience/budget.ts';
 import type { CarrierPolicy } from '../../resilience/settings.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
-import { createRedisTokenStore, type RedisTokenStore } from '../../store/redis.ts';
+import type { RedisTokenStore } from '../../store/redis.ts';
+import { createAuthTelemetry } from '../../telemetry/auth-telemetry.ts';
+import { observeGateway } from '../../telemetry/gateway-telemetry.ts';
 import { registerSecret } from '../../telemetry/redact.ts';
+import { tracedAuthGate, tracedFetch } from '../../telemetry/token-refresh.ts';
+import { openSharedState, type SharedState, type SharedStateTuning } from './shared-state.ts';
 import { createNodeUpstreamFetch } from './upstream-fetch.ts';
 
 export interface ComposeOptions {
@@ -34,6 +41,12 @@ export interface ComposeOptions {
   budget?: BudgetSettings;
   /** Extra routes (metrics, admin) mounted behind the same auth and error handling. */
   extraRoutes?: (app: ApiApp) => void;
+  /** Timeout of one token-endpoint call (default: the broker's, 10 s). */
+  tokenCallTimeoutMs?: number;
+  /** Timings of the shared (Redis) mode; tests shorten them. */
+  sharedTuning?: SharedStateTuning;
+  /** Background health monitoring (probes, alerts); without it the monitor is passive. */
+  health?: HealthComposeOptions;
 }
 
 export interface Composed {
@@ -42,6 +55,8 @@ export interface Composed {
   broker: Broker;
   store: TokenStore;
   logger: Logger;
+  /** Health scores, probes, alerts and the admin actions behind /admin and /dashboard. */
+  health: HealthMonitor;
   close(): Promise<void>;
 }
 
@@ -53,14 +68,12 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     for (const value of Object.values(account.secrets)) registerSecret(value);
   for (const key of [...options.apiKeys, ...config.adminKeys]) registerSecret(key);
 
-  const store: TokenStore | RedisTokenStore =
+  // Several instances share Redis: tokens, refresh locks, label idempotency, breaker decisions.
+  const shared: SharedState | undefined =
     config.store.kind === 'redis'
-      ? await createRedisTokenStore({
-          url: config.store.url,
-          namespace: config.store.namespace,
-          encryptionKeys: config.store.encryptionKeys,
-        })
-      : createMemoryTokenStore();
+      ? await openSharedState(config.store, logger, options.sharedTuning)
+      : undefined;
+  const store: TokenStore | RedisTokenStore = shared?.store ?? createMemoryTokenStore();
   const transport = createNodeUpstreamFetch();
   const policies = {
     ...policiesFrom(
@@ -75,8 +88,26 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     if (!carrier) throw new Error(`unknown carrier ${id}`);
     return carrier.auth;
   };
-  const tokenFetch = transport.fetchFor(3_000);
-  const broker = createCredentialBroker({ store, profileOf, fetch: tokenFetch, logger });
+  const tokenFetch = tracedFetch(transport.fetchFor(3_000));
+  const authTelemetry = createAuthTelemetry();
+  const healthWiring = createHealthWiring(options.health);
+  const broker = createCredentialBroker({
+    store,
+    profileOf,
+    fetch: tokenFetch,
+    logger,
+    hooks: combineHooks(authTelemetry.hooks, healthWiring.hooks),
+    authGate: tracedAuthGate(),
+    ...(options.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: options.tokenCallTimeoutMs } : {}),
+    ...(shared
+      ? {
+          coordinator: shared.coordinator,
+          ...(options.sharedTuning?.lockTtlMs !== undefined
+            ? { lockTtlMs: options.sharedTuning.lockTtlMs }
+            : {}),
+        }
+      : {}),
+  });
   const gateway = createGateway({
     registry: carriers,
     accounts: options.accounts,
@@ -84,17 +115,45 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     broker,
     fetchFor: (carrier) => transport.fetchFor(policies[carrier]?.timeouts.connectMs ?? 3_000),
     ...(options.budget ? { budget: options.budget } : {}),
+    observer: healthWiring.observer,
+    health: healthWiring.view,
+    ...(shared
+      ? {
+          idempotency: shared.idempotency,
+          breakers: shared.breakers.boardOptions,
+          readiness: shared.readiness,
+        }
+      : {}),
+  });
+  shared?.breakers.attach(gateway.board);
+  const stopObserving = observeGateway({
+    accounts: options.accounts,
+    board: gateway.board,
+    broker,
+    auth: authTelemetry,
+    logger,
   });
   const publicBaseUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
-  const app = createApp({
+  const health = healthWiring.attach({
     gateway,
+    broker,
+    store,
+    accounts: options.accounts,
+    config,
+    fetchFor: (carrier) => transport.fetchFor(policies[carrier]?.timeouts.connectMs ?? 3_000),
+    publicBaseUrl,
+    logger,
+  });
+  const app = createApp({
+    gateway: health.service,
+    afterAuth: health.afterAuth,
     apiKeys: options.apiKeys,
     adminKeys: config.adminKeys,
     bodyLimitBytes: config.server.bodyLimitBytes,
     logger,
     extraRoutes: (api) => {
-      api.route(
-        '/',
+      mountConnect(
+        api,
         connectRoutes({
           broker,
           findAccount: (carrier, id) => options.accounts.find((a) => a.carrier === carrier && a.id === id),
@@ -103,9 +162,11 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
           fetch: tokenFetch,
         }),
       );
+      health.routes(api);
       options.extraRoutes?.(api);
     },
   });
+  health.startIfWanted();
 
   return {
     app,
@@ -113,10 +174,14 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     broker,
     store,
     logger,
+    health: health.monitor,
     async close() {
+      await health.monitor.stop();
+      stopObserving();
       await gateway.close();
       await transport.close();
       if ('close' in store && typeof store.close === 'function') await store.close();
+      await shared?.close();
     },
   };
 }

@@ -10,6 +10,8 @@ import { sandboxAccount } from '../../../sandbox/gateway-accounts.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { loadConfig } from '../../config/load.ts';
+import { parseEnvFile } from '../../health/credentials/env-file.ts';
+import { accountHealthConfigFrom } from '../../health/from-config.ts';
 import { composeGateway } from './compose.ts';
 import { printSandboxBanner } from './sandbox-banner.ts';
 import { startServer } from './server.ts';
@@ -20,18 +22,26 @@ const packageJson = JSON.parse(await readFile(new URL('../../../package.json', i
   version: string;
 };
 
-async function main(): Promise<void> {
-  const loaded = await loadConfig({
-    env: process.env,
-    registry: carriers,
-    readFile: (path) => readFile(path, 'utf8'),
-  }).catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+/** The process environment, overlaid with GATEWAY_ENV_FILE (re-read on every secret reload). */
+async function environment(): Promise<Record<string, string | undefined>> {
+  const file = process.env.GATEWAY_ENV_FILE?.trim();
+  if (!file) return process.env;
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new ConfigError([{ key: 'GATEWAY_ENV_FILE', message: `${file} cannot be read` }]);
   });
+  return { ...process.env, ...parseEnvFile(text) };
+}
+
+async function main(): Promise<void> {
+  const loaded = await environment()
+    .then((env) => loadConfig({ env, registry: carriers, readFile: (path) => readFile(path, 'utf8') }))
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError) {
+        console.error(`carrier-gateway: invalid configuration\n${error.message}`);
+        process.exit(1);
+      }
+      throw error;
+    });
   const { config } = loaded;
   const telemetry = startNodeTelemetry({
     env: process.env,
@@ -58,6 +68,19 @@ async function main(): Promise<void> {
     accounts,
     apiKeys,
     ...(sandbox ? { defaultFallbacks: SANDBOX_FALLBACKS } : {}),
+    // Probes, alerts and keep-alives run in the background; a reload re-reads env and file.
+    health: sandbox
+      ? {}
+      : {
+          reload: async () => {
+            const again = await loadConfig({
+              env: await environment(),
+              registry: carriers,
+              readFile: (path) => readFile(path, 'utf8'),
+            });
+            return { accounts: again.accounts, accountConfig: accountHealthConfigFrom(again.config) };
+          },
+        },
     extraRoutes: (app) => {
       const { scrape } = telemetry;
       if (scrape) {

@@ -49,7 +49,12 @@ function drain(server: Server, deadlineMs: number): Promise<boolean> {
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const server = createAdaptorServer({
-    fetch: (request: Request) => options.app.fetch(request),
+    // The Node bindings ({ incoming }) let routes see the peer address (health's key-usage watch).
+    fetch: (request: Request, bindings: unknown) =>
+      (options.app as { fetch(r: Request, b?: unknown): Response | Promise<Response> }).fetch(
+        request,
+        bindings,
+      ),
     // The app answers every error itself; this only catches a failure to build the Request.
     autoCleanupIncoming: true,
   }) as Server;
