@@ -14,6 +14,8 @@ import type { RoutingRecord } from '../domain/shipment.ts';
 import type { Gateway } from '../gateway/create.ts';
 import type { HealthProvider } from '../gateway/view.ts';
 import type { BreakerKind } from '../resilience/board.ts';
+import { instruments } from '../telemetry/instruments.ts';
+import { ATTR } from '../telemetry/names.ts';
 import { registerSecret } from '../telemetry/redact.ts';
 import { type AccountHealth, accountHealth, authHealthView, triageContext } from './account-health.ts';
 import { alertTriage } from './alerts/alert-triage.ts';
@@ -292,6 +294,12 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   }
 
   function remember(result: ProbeResult) {
+    instruments.probeResults().add(1, {
+      [ATTR.carrier]: result.carrier,
+      [ATTR.account]: result.account,
+      [ATTR.probeOutcome]: result.outcome,
+      ...(result.failureClass ? { [ATTR.failureClass]: result.failureClass } : {}),
+    });
     latestProbe.set(accountKey(result.carrier, result.account), result);
     recentProbes.unshift(result);
     if (recentProbes.length > settings.recentLimit) recentProbes.length = settings.recentLimit;
