@@ -13,9 +13,11 @@
  * - Redis unreachable: the answer is kept on this instance only (a logged, degraded mode).
  *   Repeats on this instance still replay; one on another instance could run again.
  */
+
+import { errorFromWire, errorToWire } from '../domain/error-wire.ts';
 import { IdempotencyConflictError, IdempotencyInProgressError } from '../domain/errors.ts';
 import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resilience/idempotency.ts';
-import { errorFromRecord, errorToRecord, IdempotencyRecord } from '../resilience/idempotency-record.ts';
+import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
 
@@ -94,7 +96,7 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
 
   function replay(record: IdempotencyRecord & { state: 'done' }): T {
     if (record.outcome.ok) return options.decodeValue(record.outcome.value);
-    throw errorFromRecord(record.outcome.error, Math.max(0, now() - record.at));
+    throw errorFromWire(record.outcome.error, Math.max(0, now() - record.at));
   }
 
   function remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): void {
@@ -152,7 +154,7 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
       at: now(),
       outcome: outcome.ok
         ? { ok: true, value: outcome.value }
-        : { ok: false, error: errorToRecord(outcome.error) },
+        : { ok: false, error: errorToWire(outcome.error) },
     };
     try {
       const sealed = await sealer.seal(JSON.stringify(record), redisKey);

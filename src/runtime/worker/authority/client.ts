@@ -6,9 +6,9 @@
  */
 import type { Credential, CredentialBroker, CredentialRequestOptions } from '../../../auth/types.ts';
 import type { ResolvedAccount } from '../../../config/account.ts';
+import { carrierErrorFromWire } from '../../../domain/error-wire.ts';
 import { CarrierError } from '../../../domain/failure.ts';
 import type { DurableObjectNamespace } from '../durable-object.ts';
-import { carrierErrorFromWire } from '../error-wire.ts';
 import {
   AUTHORITY_URL,
   AuthorityAnswer,

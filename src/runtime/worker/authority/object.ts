@@ -21,12 +21,12 @@ import type { Credential, CredentialRequestOptions } from '../../../auth/types.t
 import type { ResolvedAccount } from '../../../config/account.ts';
 import { ConfigError } from '../../../config/config-error.ts';
 import { policiesFrom } from '../../../config/policies.ts';
+import { carrierErrorToWire } from '../../../domain/error-wire.ts';
 import { CarrierError } from '../../../domain/failure.ts';
 import { createDurableObjectTokenStore } from '../../../store/durable-object.ts';
 import { registerSecret } from '../../../telemetry/redact.ts';
 import { loadWorkerConfig } from '../config.ts';
 import type { DurableObjectState } from '../durable-object.ts';
-import { carrierErrorToWire } from '../error-wire.ts';
 import { type AuthorityAnswer, AuthorityCall } from './protocol.ts';
 
 /** How often an idle authorization-code account's refresh token is checked (and refreshed near its end). */

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { ResolvedAccount } from '../../../config/account.ts';
-import { CarrierErrorWire } from '../error-wire.ts';
+import { CarrierErrorWire } from '../../../domain/error-wire.ts';
 
 /** Extra broker options that travel (the abort signal stays on the caller's side). */
 const CallOptions = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({});

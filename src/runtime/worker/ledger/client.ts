@@ -3,11 +3,12 @@
  * outcome replayed, other body is a conflict, a concurrent replay waits for the first), kept
  * by the key's ledger object so it holds across every isolate.
  */
+
+import { errorFromWire, errorToWire } from '../../../domain/error-wire.ts';
 import { IdempotencyConflictError, IdempotencyInProgressError } from '../../../domain/errors.ts';
 import type { Label } from '../../../domain/shipment.ts';
 import type { IdempotencyStore } from '../../../resilience/idempotency.ts';
 import type { DurableObjectNamespace } from '../durable-object.ts';
-import { errorFromWire, errorToWire } from '../error-wire.ts';
 import { LEDGER_URL, LedgerAnswer, type LedgerCall, ledgerName, type Outcome } from './protocol.ts';
 
 export interface LedgerStoreOptions {

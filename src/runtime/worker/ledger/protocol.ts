@@ -3,8 +3,8 @@
  * request's body fingerprint and, once known, its outcome (a label or a replayable error).
  */
 import { z } from '@hono/zod-openapi';
+import { ErrorWire } from '../../../domain/error-wire.ts';
 import { Label } from '../../../domain/shipment.ts';
-import { ErrorWire } from '../error-wire.ts';
 
 export const Outcome = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: Label }),

@@ -1,8 +1,9 @@
 /**
- * The gateway's errors as plain JSON and back, for answers that cross a Durable Object
- * boundary (a credential failure from the authority, a replayed label failure from the
- * ledger). Only fields the error already shows callers travel; anything unknown becomes
- * a fixed, detail-free error so nothing unexpected (let alone a secret) is replayed.
+ * The gateway's errors as plain JSON and back, for answers stored or sent between instances
+ * (a replayed label failure from Redis or the idempotency ledger, a credential failure from
+ * the Durable Object authority). Only fields the error already shows callers travel; anything
+ * unknown becomes a fixed, detail-free error so nothing unexpected (let alone a secret) is
+ * replayed.
  */
 import { z } from '@hono/zod-openapi';
 import {
@@ -11,9 +12,9 @@ import {
   LabelOutcomeUnknownError,
   NotFoundError,
   UnprocessableError,
-} from '../../domain/errors.ts';
-import { CarrierError, FAILURE_CLASSES } from '../../domain/failure.ts';
-import { CarrierMessage, RoutingRecord } from '../../domain/shipment.ts';
+} from './errors.ts';
+import { CarrierError, FAILURE_CLASSES } from './failure.ts';
+import { CarrierMessage, RoutingRecord } from './shipment.ts';
 
 export const CarrierErrorWire = z.object({
   kind: z.literal('carrier'),
@@ -72,7 +73,11 @@ export function carrierErrorToWire(error: CarrierError): CarrierErrorWire {
   });
 }
 
-export function carrierErrorFromWire(wire: CarrierErrorWire): CarrierError {
+/** A Retry-After recorded `elapsedMs` ago, shortened by that time. */
+const shortened = (retryAfterMs: number | undefined, elapsedMs: number) =>
+  retryAfterMs === undefined ? undefined : Math.max(0, retryAfterMs - elapsedMs);
+
+export function carrierErrorFromWire(wire: CarrierErrorWire, elapsedMs = 0): CarrierError {
   return new CarrierError({
     carrier: wire.carrier,
     account: wire.account,
@@ -81,7 +86,7 @@ export function carrierErrorFromWire(wire: CarrierErrorWire): CarrierError {
     message: wire.message,
     code: wire.code,
     status: wire.status,
-    retryAfterMs: wire.retryAfterMs,
+    retryAfterMs: shortened(wire.retryAfterMs, elapsedMs),
     auth: wire.auth,
   });
 }
@@ -115,16 +120,19 @@ export function errorToWire(error: unknown): ErrorWire {
   return { kind: 'unexpected' };
 }
 
-export function errorFromWire(wire: ErrorWire): Error {
+/** The error a wire value stands for, `elapsedMs` after it was recorded (a Retry-After shrinks). */
+export function errorFromWire(wire: ErrorWire, elapsedMs = 0): Error {
   switch (wire.kind) {
     case 'carrier':
-      return carrierErrorFromWire(wire);
-    case 'all_unavailable':
+      return carrierErrorFromWire(wire, elapsedMs);
+    case 'all_unavailable': {
+      const retryAfterMs = shortened(wire.retryAfterMs, elapsedMs);
       return new AllCarriersUnavailableError(wire.message, {
         messages: wire.messages,
         ...(wire.routing ? { routing: wire.routing } : {}),
-        ...(wire.retryAfterMs !== undefined ? { retryAfterMs: wire.retryAfterMs } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
+    }
     case 'outcome_unknown':
       return new LabelOutcomeUnknownError(wire.message, {
         carrier: wire.carrier,
