@@ -40,7 +40,7 @@ describe('sandbox rates', () => {
     for (const rate of body.rates) expect(rate.total.amount).toMatch(/^\d+\.\d{2}$/);
   });
 
-  it('France to Germany gets Colissimo, DHL Express and every Carriers I carrier that serves the route, sorted', async () => {
+  it('France to Germany gets Colissimo, both DHL products and every Carriers I carrier that serves the route, sorted', async () => {
     const { status, body } = await gateway.request<RateResponse>('POST', '/v1/rates', {
       shipper: ADDRESSES.paris,
       recipient: ADDRESSES.berlin,
@@ -48,9 +48,14 @@ describe('sandbox rates', () => {
     });
     expect(status).toBe(200);
     const carriers = new Set(body.rates.map((r) => r.carrier));
-    for (const id of ['colissimo', 'dhl-express', 'ups', 'fedex']) expect(carriers).toContain(id);
+    for (const id of ['colissimo', 'dhl-express', 'dhl-parcel-de', 'ups', 'fedex'])
+      expect(carriers).toContain(id);
     expect(carriers).not.toContain('usps'); // USPS ships from the US only
     expect(body.rates.filter((r) => r.carrier === 'colissimo').every((r) => r.source === 'table')).toBe(true);
+    // DHL Parcel DE serves France -> Germany as a DHL Retoure (returns) label, from contract rates.
+    expect(body.rates.filter((r) => r.carrier === 'dhl-parcel-de').every((r) => r.source === 'table')).toBe(
+      true,
+    );
     expect(body.rates.filter((r) => r.carrier === 'dhl-express').every((r) => r.source === 'live')).toBe(
       true,
     );
