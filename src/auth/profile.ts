@@ -32,7 +32,7 @@ interface OAuthBase {
   scope?: string;
   /** Extra parameters the carrier requires on the token request (audience, resource...). */
   extraParams?: Record<string, string>;
-  /** Carrier-specific decoding of token errors (UPS, FedEx, USPS shapes). */
+  /** Carrier-specific decoding of token errors that are not RFC 6749 shaped. */
   decodeError?: TokenErrorDecoder;
   /** Carrier-specific token revocation endpoint path, if it has one. */
   revokePath?: string;
@@ -42,7 +42,7 @@ export interface ClientCredentialsAuth extends OAuthBase {
   kind: 'client_credentials';
 }
 
-/** Resource-owner password grant (DHL Parcel DE): client id/secret plus a username and password. */
+/** Resource-owner password grant: client id/secret plus a business-portal username and password. */
 export interface PasswordAuth extends OAuthBase {
   kind: 'password';
 }
@@ -51,13 +51,13 @@ export interface PasswordAuth extends OAuthBase {
 export interface AuthorizationCodeAuth extends OAuthBase {
   kind: 'authorization_code';
   authorizeUrlPath: string;
-  /** Refresh endpoint when it differs from tokenPath (UPS /security/v1/oauth/refresh). */
+  /** Refresh endpoint when it differs from tokenPath (some carriers refresh at their own path). */
   refreshPath?: string;
   /** Whether the carrier issues a new refresh token on each refresh. */
   rotatesRefreshToken: boolean;
 }
 
-/** A static key sent in a header on every call (La Poste X-Okapi-Key, Colissimo apiKey). */
+/** A static key sent in a header on every call. */
 export interface ApiKeyAuth {
   kind: 'api_key';
   header: string;
@@ -65,7 +65,7 @@ export interface ApiKeyAuth {
   field?: string;
 }
 
-/** HTTP Basic on every call (DHL Express). */
+/** HTTP Basic on every call. */
 export interface BasicAuth {
   kind: 'basic';
   usernameField?: string;
@@ -73,8 +73,8 @@ export interface BasicAuth {
 }
 
 /**
- * Credentials the carrier mapping places in the request body itself (Colissimo contract
- * number and password). The gateway still classifies their failures.
+ * Credentials the carrier mapping places in the request body itself (a contract
+ * number and a password, say). The gateway still classifies their failures.
  */
 export interface BodyCredentialsAuth {
   kind: 'body_credentials';
@@ -90,7 +90,7 @@ export type AuthMethod =
 export type AuthMethodKind = AuthMethod['kind'];
 
 /**
- * A token obtained by presenting another token (USPS payment authorization for labels).
+ * A token obtained by presenting another token (a payment authorization for labels, say).
  * The carrier builds the request and parses the answer; the broker caches, single-flights
  * and classifies it like any token.
  */

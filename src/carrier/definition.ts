@@ -29,7 +29,7 @@ export interface ServiceDefinition {
 }
 
 export interface CarrierLimits {
-  /** Token calls an hour the carrier allows per account (USPS: about 60). */
+  /** Token calls an hour the carrier allows per account (some allow only about 60). */
   tokenCallsPerHour?: number;
   requestsPerSecond?: number;
 }
@@ -134,7 +134,7 @@ export interface CarrierLabel {
 }
 
 export interface CarrierDefinition {
-  /** Registry id, lower case: 'ups', 'dhl-express'. */
+  /** Registry id: lower case letters, digits and dashes. */
   id: string;
   displayName: string;
   /** Base URLs per host name ('default' is required) and environment. */

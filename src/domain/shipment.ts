@@ -95,7 +95,9 @@ export const Money = z
   });
 export type Money = z.infer<typeof Money>;
 
-export const CarrierId = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be a carrier id such as ups');
+export const CarrierId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be a carrier id: lower case letters, digits and dashes');
 
 export const ShipmentOptions = z
   .object({

@@ -10,7 +10,7 @@ import { ATTR } from './names.ts';
 
 /** Field names whose value is a secret, wherever they appear (log fields, attribute keys). */
 const SECRET_FIELD =
-  /(authorization|password|passwd|secret|token|api[-_]?key|apikey|okapi|credential|verifier|code_challenge|cookie|signature|contract[-_]?number|private[-_]?key|assertion|session)/i;
+  /(authorization|password|passwd|secret|token|api[-_]?key|apikey|credential|verifier|code_challenge|cookie|signature|contract[-_]?number|private[-_]?key|assertion|session)/i;
 
 /**
  * OAuth parameters as they travel in query strings and form bodies. `code` and `state` are

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { carriers } from '../../../carriers/index.ts';
+import { printSandboxBanner } from '../../../sandbox/banner.ts';
 import { SANDBOX_FALLBACKS } from '../../../sandbox/fallbacks.ts';
 import { sandboxAccount } from '../../../sandbox/gateway-accounts.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
@@ -13,7 +14,6 @@ import { loadConfig } from '../../config/load.ts';
 import { parseEnvFile } from '../../health/credentials/env-file.ts';
 import { accountHealthConfigFrom } from '../../health/from-config.ts';
 import { composeGateway } from './compose.ts';
-import { printSandboxBanner } from './sandbox-banner.ts';
 import { startServer } from './server.ts';
 import { installShutdownHandlers } from './shutdown.ts';
 import { startNodeTelemetry } from './telemetry.ts';
