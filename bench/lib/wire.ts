@@ -1,0 +1,83 @@
+/**
+ * The request every hot-path variant sends, in both forms: the unified POST /v1/rates body
+ * (to the gateway) and the carrier's own wire request with a valid bearer token (to the
+ * simulator directly and through the bare proxy). The wire form is captured from the
+ * gateway's own mapping, so all three variants ask the simulator exactly the same thing.
+ */
+import { carriers as registry } from '../../carriers/index.ts';
+import { sandboxAccount } from '../../sandbox/gateway-accounts.ts';
+import type { SimAccount } from '../../sandbox/kit/types.ts';
+import { createCredentialBroker } from '../../src/auth/broker.ts';
+import { RateRequest } from '../../src/domain/shipment.ts';
+import { createMemoryTokenStore } from '../../src/store/memory.ts';
+import { createUpstreamClient } from '../../src/upstream/client.ts';
+
+/** A domestic US shipment every US carrier quotes. */
+export const RATE_BODY = {
+  shipper: {
+    name: 'Shop',
+    phone: '4045550100',
+    lines: ['1 Main St'],
+    city: 'Atlanta',
+    stateCode: 'GA',
+    postalCode: '30301',
+    countryCode: 'US',
+  },
+  recipient: {
+    name: 'Ada Shopper',
+    phone: '2125550100',
+    lines: ['350 5th Ave'],
+    city: 'New York',
+    stateCode: 'NY',
+    postalCode: '10118',
+    countryCode: 'US',
+  },
+  parcels: [
+    {
+      weight: { value: 2.5, unit: 'kg' },
+      dimensions: { length: 30, width: 20, height: 10, unit: 'cm' },
+    },
+  ],
+} as const;
+
+export interface WireRequest {
+  /** Path under the simulator's carrier base URL, e.g. /ups/api/rating/v2409/Shop. */
+  path: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Runs the carrier's real rate mapping once against the simulator, through a fetch that
+ * records what was sent (URL, headers with the bearer token, body).
+ */
+export async function captureWireRequest(
+  carrierId: string,
+  simAccount: SimAccount,
+  simulatorUrl: string,
+): Promise<WireRequest> {
+  const carrier = registry.find((c) => c.id === carrierId);
+  if (!carrier) throw new Error(`unknown carrier ${carrierId}`);
+  const account = sandboxAccount(carrier, simAccount, `${simulatorUrl}/${carrierId}`);
+  const broker = createCredentialBroker({ store: createMemoryTokenStore(), profileOf: () => carrier.auth });
+  let captured: WireRequest | undefined;
+  const recording = (async (input: URL | string, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      if (name !== 'accept-encoding') headers[name] = value;
+    });
+    captured = {
+      path: url.pathname.slice(new URL(simulatorUrl).pathname.replace(/\/$/, '').length) + url.search,
+      method: (init?.method ?? 'GET') as 'POST' | 'GET',
+      headers,
+      body: typeof init?.body === 'string' ? init.body : new TextDecoder().decode(init?.body as Uint8Array),
+    };
+    return fetch(input, init);
+  }) as typeof fetch;
+  const upstream = createUpstreamClient({ broker, fetch: recording });
+  const rates = await carrier.rate(upstream.context(carrier, account), RateRequest.parse(RATE_BODY));
+  if (!captured || rates.length === 0) throw new Error(`${carrierId}: the rate call did not go through`);
+  return captured;
+}
