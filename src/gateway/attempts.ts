@@ -63,6 +63,15 @@ export class RoutingLog {
     });
   }
 
+  /**
+   * Whether the next attempt would be a retry: a carrier was really called and failed. Going
+   * straight past a carrier whose breaker is open sends nothing to it, so it is not a retry
+   * and spends no failover budget (the budget exists to stop retries multiplying load).
+   */
+  retrying(): boolean {
+    return this.attempts.some((a) => a.outcome === 'failed');
+  }
+
   skip(carrier: string, account: string, reason: string, failureClass?: FailureClass): void {
     this.attempts.push({
       carrier,

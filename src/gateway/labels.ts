@@ -31,9 +31,7 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
   const routing = new RoutingLog(primary.carrier.id, core.now);
   const failures: { carrier: string; error: unknown }[] = [];
 
-  let index = -1;
   for (const candidate of candidatesOf(core, request, route, primary, routing)) {
-    index += 1;
     const { carrier, account, service } = candidate;
     const blocked = blockedByBreaker(core, carrier.id, account.id);
     if (blocked) {
@@ -41,7 +39,7 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
       failures.push({ carrier: carrier.id, error: blocked });
       continue;
     }
-    if (index > 0 && !core.budget.trySpend()) {
+    if (routing.retrying() && !core.budget.trySpend()) {
       routing.skip(carrier.id, account.id, 'failover budget spent');
       break;
     }

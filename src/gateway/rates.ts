@@ -109,7 +109,7 @@ async function quoteWithFailover(
       failed(blocked);
       continue;
     }
-    if (index > 0 && !core.budget.trySpend()) {
+    if (routing.retrying() && !core.budget.trySpend()) {
       routing.skip(id, account.id, 'failover budget spent');
       break;
     }

@@ -7,7 +7,7 @@ import { isCarrierError } from '../domain/failure.ts';
 import { type BreakerState, ClassifiedBreaker, type LastFailure } from './breaker.ts';
 import type { BreakerDrive } from './call-driven.ts';
 import type { CarrierPolicy } from './settings.ts';
-import { AUTH_FAILURE_WEIGHTS } from './weights.ts';
+import { AUTH_FAILURE_WEIGHTS, NON_HEALING_TRIP } from './weights.ts';
 
 export type BreakerKind = 'auth' | 'api';
 
@@ -61,6 +61,7 @@ export function createBreakerBoard(
       account,
       settings: policyOf(carrier).breaker[kind],
       weightOf: kind === 'auth' ? authWeight : apiWeight,
+      ...(kind === 'auth' ? { consecutiveTrip: NON_HEALING_TRIP } : {}),
       ...(kind === 'auth' && options.probePermit
         ? { probePermit: () => options.probePermit!(carrier, account) }
         : {}),

@@ -33,6 +33,8 @@ export interface ClassifiedBreakerOptions {
   settings: BreakerSettings;
   /** How many failures one error counts for (0: not at all). */
   weightOf(error: unknown): number;
+  /** Opens at once after `count` failures in a row of these classes (whatever the window holds). */
+  consecutiveTrip?: { classes: ReadonlySet<FailureClass>; count: number };
   events?: BreakerEvents;
   now?: () => number;
   /**
@@ -53,6 +55,7 @@ export class ClassifiedBreaker {
   #lastFailure: LastFailure | undefined;
   #openedAt: number | undefined;
   #permit: Promise<boolean> | undefined;
+  #consecutive = 0;
   #rotation: CallDrivenRotation | undefined;
   #opossumOptions: CircuitBreaker.Options<[Call]>;
 
@@ -179,7 +182,9 @@ export class ClassifiedBreaker {
     // Read right before fire(): opossum clears pendingClose synchronously as it admits the probe.
     const probe = this.#breaker.halfOpen && this.#breaker.pendingClose;
     try {
-      return (await this.#breaker.fire(Object.assign(() => call(probe), { probe }))) as T;
+      const result = (await this.#breaker.fire(Object.assign(() => call(probe), { probe }))) as T;
+      this.#consecutive = 0;
+      return result;
     } catch (error) {
       if (isOpenBreakerError(error)) throw this.#openError();
       this.#remember(error);
@@ -222,6 +227,15 @@ export class ClassifiedBreaker {
     // Heavier classes count more: each extra unit is one more recorded failure.
     for (let extra = 1; extra < weight && !this.#breaker.opened; extra++) {
       void this.#breaker.fire(() => Promise.reject(error)).catch(() => undefined);
+    }
+    // A failure that will not heal by itself, seen again and again, opens the breaker at once:
+    // a percentage over a window still full of healthy traffic would take seconds to trip.
+    const trip = this.#options.consecutiveTrip;
+    if (trip && isCarrierError(error) && trip.classes.has(error.failureClass)) {
+      this.#consecutive += 1;
+      if (this.#consecutive >= trip.count && this.#breaker.closed) this.#breaker.open();
+    } else {
+      this.#consecutive = 0;
     }
   }
 

@@ -17,3 +17,13 @@ export const AUTH_FAILURE_WEIGHTS: Readonly<Record<FailureClass, number>> = {
   // A carrier refusing the request's content is the caller's business, never the credential's.
   rejected: 0,
 };
+
+/**
+ * Revoked or misconfigured credentials will not heal by themselves: this many in a row open
+ * the auth breaker at once, without waiting for the rolling window's percentage (which, at
+ * high traffic, still holds many seconds of earlier successes).
+ */
+export const NON_HEALING_TRIP = {
+  classes: new Set<FailureClass>(['revoked', 'misconfigured']),
+  count: 3,
+} as const;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CarrierError, type FailureClass } from '../../src/domain/failure.ts';
 import { ClassifiedBreaker } from '../../src/resilience/breaker.ts';
-import { AUTH_FAILURE_WEIGHTS } from '../../src/resilience/weights.ts';
+import { AUTH_FAILURE_WEIGHTS, NON_HEALING_TRIP } from '../../src/resilience/weights.ts';
 
 const authError = (failureClass: FailureClass) =>
   new CarrierError({
@@ -112,5 +112,45 @@ describe('classified breaker', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(breaker.state).toBe('open');
     expect(breaker.lastFailure?.failureClass).toBe('token_expired');
+  });
+});
+
+describe('non-healing failures in a row', () => {
+  function tripBreaker() {
+    const breaker = new ClassifiedBreaker({
+      name: 'acme:main:auth',
+      carrier: 'acme',
+      account: 'main',
+      // A huge volume threshold: only the consecutive rule can open it here.
+      settings: {
+        errorThresholdPercentage: 50,
+        volumeThreshold: 1_000,
+        rollingWindowMs: 60_000,
+        resetTimeoutMs: 60_000,
+      },
+      weightOf: (e) => (e instanceof CarrierError && e.auth ? AUTH_FAILURE_WEIGHTS[e.failureClass] : 0),
+      consecutiveTrip: NON_HEALING_TRIP,
+    });
+    breakers.push(breaker);
+    return breaker;
+  }
+
+  it('opens after three revoked failures in a row, whatever successes the window holds', async () => {
+    const breaker = tripBreaker();
+    for (let i = 0; i < 200; i++) await breaker.run(async () => 'ok');
+    await failWith(breaker, authError('revoked'), 2);
+    expect(breaker.state).toBe('closed');
+    await failWith(breaker, authError('revoked'), 1);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a success in between, or a healing class, restarts the count', async () => {
+    const breaker = tripBreaker();
+    await failWith(breaker, authError('misconfigured'), 2);
+    await breaker.run(async () => 'ok');
+    await failWith(breaker, authError('misconfigured'), 2);
+    await failWith(breaker, authError('throttled'), 5);
+    await failWith(breaker, authError('misconfigured'), 2);
+    expect(breaker.state).toBe('closed');
   });
 });
