@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../env.ts';
 import { ApiProblem } from '../problem.ts';
-import { createKeyring } from './keyring.ts';
+import { createKeyring, keyDigest } from './keyring.ts';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="carrier-gateway"' };
 const CONNECT_CALLBACK = /^\/v1\/connect\/[^/]+\/[^/]+\/callback\/?$/;
@@ -38,11 +38,12 @@ export function callerAuth(options: {
         headers: CHALLENGE,
       });
     }
-    if (await admins.has(token)) {
+    const digest = await keyDigest(token);
+    if (await admins.hasDigest(digest)) {
       c.set('role', 'admin');
       return next();
     }
-    const caller = await callers.has(token);
+    const caller = await callers.hasDigest(digest);
     if (admin && caller) throw new ApiProblem('forbidden', 'This route needs an admin key.');
     if (!caller) {
       throw new ApiProblem('unauthorized', 'The API key is not valid.', {

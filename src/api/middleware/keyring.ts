@@ -13,21 +13,27 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** The digest a presented key is compared by; compute it once per request for several keyrings. */
+export const keyDigest = sha256;
+
 export interface Keyring {
   has(presented: string): Promise<boolean>;
+  /** The same check for a key already digested with `keyDigest`. */
+  hasDigest(candidate: Uint8Array): Promise<boolean>;
 }
 
 export function createKeyring(keys: readonly string[]): Keyring {
   const usable = keys.filter((k) => k.length > 0);
   let digests: Promise<Uint8Array[]> | undefined;
+  const hasDigest = async (candidate: Uint8Array) => {
+    digests ??= Promise.all(usable.map(sha256));
+    let found = false;
+    // No early exit: every key is compared whatever matched first.
+    for (const digest of await digests) found = sameDigest(candidate, digest) || found;
+    return found;
+  };
   return {
-    async has(presented) {
-      digests ??= Promise.all(usable.map(sha256));
-      const candidate = await sha256(presented);
-      let found = false;
-      // No early exit: every key is compared whatever matched first.
-      for (const digest of await digests) found = sameDigest(candidate, digest) || found;
-      return found;
-    },
+    hasDigest,
+    has: async (presented) => hasDigest(await sha256(presented)),
   };
 }
