@@ -5,6 +5,7 @@
  * gateway's own mapping, so all three variants ask the simulator exactly the same thing.
  */
 import { carriers as registry } from '../../carriers/index.ts';
+import { SAMPLE_RATE_REQUEST } from '../../sandbox/examples.ts';
 import { sandboxAccount } from '../../sandbox/gateway-accounts.ts';
 import type { SimAccount } from '../../sandbox/kit/types.ts';
 import { createCredentialBroker } from '../../src/auth/broker.ts';
@@ -13,32 +14,7 @@ import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { createUpstreamClient } from '../../src/upstream/client.ts';
 
 /** A domestic US shipment every US carrier quotes. */
-export const RATE_BODY = {
-  shipper: {
-    name: 'Shop',
-    phone: '4045550100',
-    lines: ['1 Main St'],
-    city: 'Atlanta',
-    stateCode: 'GA',
-    postalCode: '30301',
-    countryCode: 'US',
-  },
-  recipient: {
-    name: 'Ada Shopper',
-    phone: '2125550100',
-    lines: ['350 5th Ave'],
-    city: 'New York',
-    stateCode: 'NY',
-    postalCode: '10118',
-    countryCode: 'US',
-  },
-  parcels: [
-    {
-      weight: { value: 2.5, unit: 'kg' },
-      dimensions: { length: 30, width: 20, height: 10, unit: 'cm' },
-    },
-  ],
-} as const;
+export const RATE_BODY = SAMPLE_RATE_REQUEST;
 
 export interface WireRequest {
   /** Path under the simulator's carrier base URL, e.g. /ups/api/rating/v2409/Shop. */

@@ -98,6 +98,7 @@ export class ClassifiedBreaker {
     });
     breaker.on('close', () => {
       this.#openedAt = undefined;
+      this.#consecutive = 0;
       options.events?.stateChange?.('closed', this.#lastFailure);
     });
   }

@@ -154,3 +154,27 @@ describe('non-healing failures in a row', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('closing restarts the count of non-healing failures', () => {
+  it('after a forced close, one more revoked failure does not reopen it', async () => {
+    const breaker = new ClassifiedBreaker({
+      name: 'acme:main:auth',
+      carrier: 'acme',
+      account: 'main',
+      settings: {
+        errorThresholdPercentage: 50,
+        volumeThreshold: 1_000,
+        rollingWindowMs: 60_000,
+        resetTimeoutMs: 60_000,
+      },
+      weightOf: (e) => (e instanceof CarrierError && e.auth ? AUTH_FAILURE_WEIGHTS[e.failureClass] : 0),
+      consecutiveTrip: NON_HEALING_TRIP,
+    });
+    breakers.push(breaker);
+    await failWith(breaker, authError('revoked'), 3);
+    expect(breaker.state).toBe('open');
+    breaker.forceClose();
+    await failWith(breaker, authError('revoked'), 1);
+    expect(breaker.state).toBe('closed');
+  });
+});

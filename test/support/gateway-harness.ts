@@ -123,48 +123,5 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   };
 }
 
-/** Addresses for common routes in tests. */
-export const ADDRESSES = {
-  atlanta: {
-    name: 'Shop',
-    phone: '4045550100',
-    lines: ['1 Main St'],
-    city: 'Atlanta',
-    stateCode: 'GA',
-    postalCode: '30301',
-    countryCode: 'US',
-  },
-  newYork: {
-    name: 'Ada Shopper',
-    phone: '2125550100',
-    lines: ['350 5th Ave'],
-    city: 'New York',
-    stateCode: 'NY',
-    postalCode: '10118',
-    countryCode: 'US',
-  },
-  paris: {
-    name: 'Boutique',
-    phone: '0140000000',
-    lines: ['10 rue de Rivoli'],
-    city: 'Paris',
-    postalCode: '75001',
-    countryCode: 'FR',
-  },
-  berlin: {
-    name: 'Kunde',
-    phone: '030123456',
-    lines: ['Unter den Linden 1'],
-    city: 'Berlin',
-    postalCode: '10117',
-    countryCode: 'DE',
-  },
-  london: {
-    name: 'Buyer',
-    phone: '02070000000',
-    lines: ['1 Oxford St'],
-    city: 'London',
-    postalCode: 'W1D 1AN',
-    countryCode: 'GB',
-  },
-} as const;
+/** Addresses for common routes in tests (the sandbox's sample addresses). */
+export { SAMPLE_ADDRESSES as ADDRESSES } from '../../sandbox/examples.ts';

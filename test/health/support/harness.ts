@@ -4,6 +4,7 @@
  * source) and the carrier simulators on loopback.
  */
 import { carriers as registry } from '../../../carriers/index.ts';
+import { SAMPLE_ADDRESSES as ADDRESSES } from '../../../sandbox/examples.ts';
 import { SANDBOX_FALLBACKS } from '../../../sandbox/fallbacks.ts';
 import { sandboxAccount } from '../../../sandbox/gateway-accounts.ts';
 import type { SimulatorFactory } from '../../../sandbox/kit/types.ts';
@@ -167,24 +168,8 @@ export async function eventually<T>(
 }
 
 export const RATE_BODY = (carriers: string[]) => ({
-  shipper: {
-    name: 'Shop',
-    phone: '4045550100',
-    lines: ['1 Main St'],
-    city: 'Atlanta',
-    stateCode: 'GA',
-    postalCode: '30301',
-    countryCode: 'US',
-  },
-  recipient: {
-    name: 'Ada Shopper',
-    phone: '2125550100',
-    lines: ['350 5th Ave'],
-    city: 'New York',
-    stateCode: 'NY',
-    postalCode: '10118',
-    countryCode: 'US',
-  },
+  shipper: ADDRESSES.atlanta,
+  recipient: ADDRESSES.newYork,
   parcels: [
     { weight: { value: 1.2, unit: 'kg' }, dimensions: { length: 30, width: 20, height: 10, unit: 'cm' } },
   ],
