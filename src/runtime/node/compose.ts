@@ -88,6 +88,9 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     if (!carrier) throw new Error(`unknown carrier ${id}`);
     return carrier.auth;
   };
+  // Each carrier's calls go through a pool with its own connect timeout.
+  const carrierFetch = (carrier: string) =>
+    transport.fetchFor(policies[carrier]?.timeouts.connectMs ?? 3_000);
   const tokenFetch = tracedFetch(transport.fetchFor(3_000));
   const authTelemetry = createAuthTelemetry();
   const healthWiring = createHealthWiring(options.health);
@@ -113,7 +116,7 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     accounts: options.accounts,
     policies,
     broker,
-    fetchFor: (carrier) => transport.fetchFor(policies[carrier]?.timeouts.connectMs ?? 3_000),
+    fetchFor: carrierFetch,
     ...(options.budget ? { budget: options.budget } : {}),
     observer: healthWiring.observer,
     health: healthWiring.view,
@@ -140,7 +143,7 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     store,
     accounts: options.accounts,
     config,
-    fetchFor: (carrier) => transport.fetchFor(policies[carrier]?.timeouts.connectMs ?? 3_000),
+    fetchFor: carrierFetch,
     publicBaseUrl,
     logger,
   });
