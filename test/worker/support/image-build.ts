@@ -124,15 +124,16 @@ export async function replayImageBuild(workDir: string): Promise<ImageBuild> {
         }
       }
       if (i.keyword === 'RUN') {
-        // The image's install command, offline; its `npm cache clean` must not touch this machine's cache.
-        // scripts/npm-ci.sh is `npm ci` with a documented fallback for an incomplete lockfile.
-        const npmCi = i.args
+        // The image's install command as written, offline; its `npm cache clean` must not touch
+        // this machine's cache. scripts/npm-ci.sh is `npm ci` with a documented fallback for a
+        // lockfile that lacks other platforms' binaries.
+        const install_ = i.args
           .split('&&')
-          .map((c) => c.trim().replace(/^sh scripts\/npm-ci\.sh\b/, 'npm ci'))
-          .find((c) => c.startsWith('npm ci'));
-        if (!npmCi) continue;
-        const args = [...npmCi.split(/\s+/).slice(1), '--offline'];
-        const result = await run('npm', args, dir);
+          .map((c) => c.trim())
+          .find((c) => c.startsWith('npm ci') || c.startsWith('sh scripts/npm-ci.sh'));
+        if (!install_) continue;
+        const [command = 'npm', ...rest] = install_.split(/\s+/);
+        const result = await run(command, [...rest, '--offline'], dir);
         if (result.code !== 0) {
           const refusal = environmentalRefusal(result.output);
           if (refusal === undefined) throw new Error(`npm ci failed:\n${result.output}`);
