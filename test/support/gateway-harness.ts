@@ -14,6 +14,7 @@ import type { BudgetSettings } from '../../src/resilience/budget.ts';
 import { type CarrierPolicy, DEFAULT_POLICY } from '../../src/resilience/settings.ts';
 import { type Composed, composeGateway } from '../../src/runtime/node/compose.ts';
 import { startServer } from '../../src/runtime/node/server.ts';
+import { type HttpAnswer, requestJson } from './http.ts';
 
 export interface GatewayHarnessOptions {
   /** Carrier ids to run (default: every registered carrier). */
@@ -28,11 +29,7 @@ export interface GatewayHarnessOptions {
   accounts?: (carrier: string, accounts: ResolvedAccount[]) => ResolvedAccount[];
 }
 
-export interface HttpAnswer<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { HttpAnswer } from './http.ts';
 
 export interface GatewayHarness {
   url: string;
@@ -96,25 +93,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     composed,
     sandbox,
     control: sandbox.control,
-    async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Not JSON: keep the text.
-      }
-      return { status: res.status, headers: res.headers, body: parsed as T };
-    },
+    request: <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      requestJson<T>(fetch, `${server.url}${path}`, method, { key: apiKey, body, headers }),
     async close() {
       await server.close();
       await composed.close();

@@ -17,6 +17,7 @@ import type { HealthComposeOptions } from '../../../src/health/setup.ts';
 import { type CarrierPolicy, DEFAULT_POLICY } from '../../../src/resilience/settings.ts';
 import { type Composed, composeGateway } from '../../../src/runtime/node/compose.ts';
 import { startServer } from '../../../src/runtime/node/server.ts';
+import { type HttpAnswer as Answer, requestJson } from '../../support/http.ts';
 
 export interface HealthHarnessOptions {
   carriers?: readonly string[];
@@ -28,12 +29,7 @@ export interface HealthHarnessOptions {
   accounts?: (carrier: string, accounts: ResolvedAccount[]) => ResolvedAccount[];
 }
 
-export interface Answer<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-  text: string;
-}
+export type { HttpAnswer as Answer } from '../../support/http.ts';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -105,31 +101,13 @@ export async function startHealthHarness(options: HealthHarnessOptions = {}): Pr
     shutdownTimeoutMs: 2_000,
   });
 
-  async function send<T>(
+  const send = <T>(
     method: string,
     path: string,
     body: unknown,
     key: string | null,
     headers: Record<string, string> = {},
-  ): Promise<Answer<T>> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
-  }
+  ) => requestJson<T>(fetch, `${server.url}${path}`, method, { key, body, headers });
 
   return {
     url: server.url,

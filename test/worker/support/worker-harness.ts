@@ -16,6 +16,7 @@ import type { SimAccount, SimulatorFactory } from '../../../sandbox/kit/types.ts
 import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
 import { buildWorker, ROOT, type WorkerBundle } from '../../../scripts/build-worker.ts';
 import type { AuthMethodKind } from '../../../src/auth/profile.ts';
+import { type Fetcher, type HttpAnswer, requestJson } from '../../support/http.ts';
 
 /** The parts of wrangler.toml the runtime setup comes from (so tests run what is deployed). */
 export const WranglerConfig = z.object({
@@ -40,11 +41,7 @@ export function readWranglerConfig(): WranglerConfig {
   return WranglerConfig.parse(rawConfig);
 }
 
-export interface HttpAnswer<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { HttpAnswer } from '../../support/http.ts';
 
 /** Builds the bundle once per test file, into a temporary directory. */
 export async function buildTestBundle(): Promise<{ bundle: WorkerBundle; cleanup(): Promise<void> }> {
@@ -212,31 +209,13 @@ export async function startWorker(options: WorkerHarnessOptions): Promise<
   });
   await mf.ready;
 
-  async function send(
-    fetcher: (url: string, init: RequestInit) => Promise<Response>,
+  const send = (
+    fetcher: Fetcher,
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<HttpAnswer> {
-    const res = await fetcher(`http://gateway.test${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: res.status, headers: new Headers(res.headers as unknown as HeadersInit), body: parsed };
-  }
+  ) => requestJson(fetcher, `http://gateway.test${path}`, method, { key: apiKey, body, headers });
 
   const dispatch = (url: string, init: RequestInit) =>
     mf.dispatchFetch(url, init as never) as unknown as Promise<Response>;
