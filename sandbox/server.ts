@@ -76,6 +76,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const s = serve({ fetch: root.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(s));
     s.once('error', reject);
   });
+  // Carriers' edges keep idle connections for a minute or more; Node's 5 s default makes a
+  // client that reuses a socket just as the server drops it see a reset (workerd's fetch does
+  // not retry that), which no carrier would cause.
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const contextOf = (id: string): SimContext => {

@@ -45,6 +45,8 @@ export interface BreakerBoardOptions {
   probePermit?(carrier: string, account: string): Promise<boolean>;
   /** 'calls' on runtimes whose timers die with the request (Workers): see call-driven.ts. */
   drive?: BreakerDrive;
+  /** The breakers' clock (openings, reset periods, windows); tests drive it with 'calls'. */
+  now?: () => number;
 }
 
 export function createBreakerBoard(
@@ -66,6 +68,7 @@ export function createBreakerBoard(
         ? { probePermit: () => options.probePermit!(carrier, account) }
         : {}),
       ...(options.drive ? { drive: options.drive } : {}),
+      ...(options.now ? { now: options.now } : {}),
       events: {
         stateChange: (state, lastFailure) => {
           for (const listener of listeners) listener({ carrier, account, kind, state, lastFailure });

@@ -4,13 +4,15 @@
  * until the reset timeout; rates (carriers: [ups]) and labels are served by FedEx with the
  * mapped service and a routing record. Then the fault is cleared, the breaker half-opens, ONE
  * probe reaches UPS's token endpoint (the broker's cooldown must not answer it) and traffic
- * comes back to UPS.
+ * comes back to UPS. The breakers run on a clock the test moves, so the reset period ends
+ * exactly when the test says, however slow the machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../sandbox/kit/types.ts';
 import type { CarriersResponse } from '../../src/domain/carriers-view.ts';
 import type { FailureClass } from '../../src/domain/failure.ts';
 import type { Label, RateResponse } from '../../src/domain/shipment.ts';
+import { fakeClock } from '../support/clock.ts';
 import { type GatewayHarness, startGatewayHarness } from '../support/gateway-harness.ts';
 import {
   AMPLE_BUDGET,
@@ -28,6 +30,9 @@ const AUTH = {
   rollingWindowMs: 10_000,
   resetTimeoutMs: 800,
 };
+
+/** The breakers' clock: the reset period passes only when a test advances it. */
+const clock = fakeClock();
 
 interface Case {
   failureClass: FailureClass;
@@ -51,6 +56,7 @@ async function startUpsWithFedexFallback(connected: boolean): Promise<GatewayHar
     fallbacks: { ups: ['fedex'] },
     policy: policyWith({ auth: AUTH }),
     budget: AMPLE_BUDGET,
+    breakerClock: clock.now,
     ...(connected
       ? {
           accounts: (carrier, accounts) =>
@@ -114,9 +120,9 @@ describe.each(CASES)('primary auth down: $failureClass', ({ failureClass, fault,
         ),
       ),
     ]);
-    // A probe may reach UPS only if the breaker half-opened meanwhile (a very slow machine).
-    const halfOpens = breakers.count('ups', 'auth', 'half_open') - halfOpensBefore;
-    expect((await tokenCalls(h, 'ups')) - callsBefore).toBeLessThanOrEqual(halfOpens);
+    // The reset period has not passed: no probe, no token call.
+    expect(breakers.count('ups', 'auth', 'half_open') - halfOpensBefore).toBe(0);
+    expect((await tokenCalls(h, 'ups')) - callsBefore).toBe(0);
 
     for (const { status, body } of rates) {
       expect(status, JSON.stringify(body)).toBe(200);
@@ -145,15 +151,17 @@ describe.each(CASES)('primary auth down: $failureClass', ({ failureClass, fault,
     // GET /v1/carriers tells an operator the same.
     const { body: carriers } = await h.request<CarriersResponse>('GET', '/v1/carriers');
     const ups = carriers.carriers.find((c) => c.id === 'ups')?.accounts[0];
-    if (halfOpens === 0)
-      expect(ups?.breakers.auth).toMatchObject({ state: 'open', openedAt: expect.any(String) });
+    expect(ups?.breakers.auth).toMatchObject({ state: 'open', openedAt: expect.any(String) });
     expect(ups?.breakers.auth.failures).toBeGreaterThanOrEqual(AUTH.volumeThreshold);
     expect(carriers.carriers.find((c) => c.id === 'fedex')?.accounts[0]?.breakers.auth.state).toBe('closed');
   });
 
   it('after the reset timeout, one probe reaches the UPS token endpoint and traffic returns to UPS', async () => {
     await h.control.clearFaults('ups');
-    if ((await breakersOf(h, 'ups')).auth.state === 'open') await breakers.next('ups', 'auth', 'half_open');
+    expect((await breakersOf(h, 'ups')).auth.state).toBe('open');
+    clock.advance(AUTH.resetTimeoutMs);
+    expect((await breakersOf(h, 'ups')).auth.state).toBe('half_open');
+    expect(breakers.count('ups', 'auth', 'half_open')).toBe(1);
     const callsBefore = await tokenCalls(h, 'ups');
 
     const probe = await h.request<RateResponse>('POST', '/v1/rates', rateBody(['ups']));
@@ -184,6 +192,7 @@ describe("a carrier's Retry-After outlasts the breaker's reset timeout", () => {
       fallbacks: { ups: ['fedex'] },
       policy: policyWith({ auth: { ...AUTH, resetTimeoutMs: 300 } }),
       budget: AMPLE_BUDGET,
+      breakerClock: clock.now,
     });
     breakers = watchBreakers(h);
   });
@@ -201,7 +210,8 @@ describe("a carrier's Retry-After outlasts the breaker's reset timeout", () => {
     }
     expect((await breakersOf(h, 'ups')).auth.state).toBe('open');
     await h.control.clearFaults('ups');
-    await breakers.next('ups', 'auth', 'half_open');
+    clock.advance(300);
+    expect((await breakersOf(h, 'ups')).auth.state).toBe('half_open');
     const callsBefore = await tokenCalls(h, 'ups');
 
     const { status, body } = await h.request<RateResponse>('POST', '/v1/rates', rateBody(['ups']));
@@ -211,5 +221,7 @@ describe("a carrier's Retry-After outlasts the breaker's reset timeout", () => {
     expect(await tokenCalls(h, 'ups')).toBe(callsBefore);
     // The probe failed (the carrier asked to wait), so the breaker opened again.
     expect((await breakersOf(h, 'ups')).auth.state).toBe('open');
+    expect(breakers.count('ups', 'auth', 'half_open')).toBe(1);
+    expect(breakers.count('ups', 'auth', 'open')).toBe(2);
   });
 });

@@ -43,6 +43,9 @@ describe.runIf(hasRedis)('4 instances, 2,000 concurrent requests at token expiry
         clientAccount(sandbox, 'fedex', ACCOUNTS.fedex),
       ],
       tuning: { lockTtlMs: 5_000 },
+      // The burst queues on each instance's bounded pool to the simulators, which share this
+      // busy process: connects may wait seconds, and that is not what this test is about.
+      timeouts: { connectMs: 30_000, totalMs: 60_000 },
     });
   }, 60_000);
   afterAll(async () => {
@@ -91,7 +94,8 @@ describe.runIf(hasRedis)('4 instances, 2,000 concurrent requests at token expiry
       (a) =>
         a.status === 200 && a.body.messages.length === 0 && a.body.rates.some((r) => r.carrier === a.carrier),
     );
-    expect(served).toHaveLength(REQUESTS);
+    const unserved = answers.filter((a) => !served.includes(a)).slice(0, 3);
+    expect(served.length, JSON.stringify(unserved)).toBe(REQUESTS);
     const after = {
       ups: await tokenStats(sandbox, 'ups', ACCOUNTS.ups),
       fedex: await tokenStats(sandbox, 'fedex', ACCOUNTS.fedex),

@@ -27,6 +27,8 @@ export interface GatewayHarnessOptions {
   logger?: Logger;
   /** Adjusts a carrier's sandbox accounts (the first one is the carrier's default account). */
   accounts?: (carrier: string, accounts: ResolvedAccount[]) => ResolvedAccount[];
+  /** The breakers' own clock (see ComposeOptions.breakerClock). */
+  breakerClock?: () => number;
 }
 
 export type { HttpAnswer } from './http.ts';
@@ -79,6 +81,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     policies,
     logger: options.logger ?? createLogger({ level: 'error', write: () => undefined }),
     ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.breakerClock ? { breakerClock: options.breakerClock } : {}),
   });
   const server = await startServer({
     app: composed.app,

@@ -45,6 +45,11 @@ export interface ComposeOptions {
   tokenCallTimeoutMs?: number;
   /** Timings of the shared (Redis) mode; tests shorten them. */
   sharedTuning?: SharedStateTuning;
+  /**
+   * A clock for the circuit breakers alone: they then run without timers, and their reset
+   * periods pass when this clock says so (tests make the half-open moment a state they control).
+   */
+  breakerClock?: () => number;
   /** Background health monitoring (probes, alerts); without it the monitor is passive. */
   health?: HealthComposeOptions;
 }
@@ -120,13 +125,11 @@ export async function composeGateway(options: ComposeOptions): Promise<Composed>
     ...(options.budget ? { budget: options.budget } : {}),
     observer: healthWiring.observer,
     health: healthWiring.view,
-    ...(shared
-      ? {
-          idempotency: shared.idempotency,
-          breakers: shared.breakers.boardOptions,
-          readiness: shared.readiness,
-        }
-      : {}),
+    ...(shared ? { idempotency: shared.idempotency, readiness: shared.readiness } : {}),
+    breakers: {
+      ...shared?.breakers.boardOptions,
+      ...(options.breakerClock ? { drive: 'calls' as const, now: options.breakerClock } : {}),
+    },
   });
   shared?.breakers.attach(gateway.board);
   const stopObserving = observeGateway({

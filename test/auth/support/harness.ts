@@ -43,24 +43,9 @@ export function accountOf(
   };
 }
 
-export interface FakeClock {
-  now: () => number;
-  advance(ms: number): void;
-  set(ms: number): void;
-}
+import { fakeClock } from '../../support/clock.ts';
 
-export function fakeClock(start = Date.now()): FakeClock {
-  let t = start;
-  return {
-    now: () => t,
-    advance(ms) {
-      t += ms;
-    },
-    set(ms) {
-      t = ms;
-    },
-  };
-}
+export { type FakeClock, fakeClock } from '../../support/clock.ts';
 
 export interface HookRecorder extends BrokerHooks {
   calls: TokenCallEvent[];

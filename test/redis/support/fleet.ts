@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { Sandbox } from '../../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
 import type { BreakerSettings } from '../../../src/resilience/settings.ts';
@@ -49,6 +50,7 @@ export interface FleetOptions {
   tuning?: SharedStateTuning;
   tokenCallTimeoutMs?: number;
   authBreaker?: BreakerSettings;
+  timeouts?: InstanceConfig['timeouts'];
 }
 
 export interface Fleet {
@@ -63,6 +65,13 @@ export interface Fleet {
   keys(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/**
+ * The test's own client: bounded sockets per instance and a connect timeout sized for a busy
+ * machine, so a burst of thousands queues on the client instead of overflowing the accept
+ * backlog (the gateway's promises are about answers and token calls, not socket counts).
+ */
+const client = new Agent({ connections: 100, connect: { timeout: 60_000 }, keepAliveTimeout: 30_000 });
 
 const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 
@@ -108,7 +117,8 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
           headers: Record<string, string> = {},
           timeoutMs = 60_000,
         ): Promise<Answer<T>> {
-          const res = await fetch(`${url}${path}`, {
+          const res = await undiciFetch(`${url}${path}`, {
+            dispatcher: client,
             method,
             headers: {
               authorization: `Bearer ${config.apiKey}`,
@@ -125,7 +135,7 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
           } catch {
             // not JSON: keep the text
           }
-          return { status: res.status, headers: res.headers, body: parsedBody as T };
+          return { status: res.status, headers: new Headers([...res.headers]), body: parsedBody as T };
         },
       });
     });
@@ -147,6 +157,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     tuning: options.tuning ?? {},
     ...(options.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: options.tokenCallTimeoutMs } : {}),
     ...(options.authBreaker !== undefined ? { authBreaker: options.authBreaker } : {}),
+    ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
   };
   const started = await Promise.allSettled(
     Array.from({ length: options.size }, (_, i) => startInstance(i, config)),

@@ -40,6 +40,11 @@ export const InstanceConfig = z.object({
     })
     .default({}),
   authBreaker: BreakerSettings.optional(),
+  /** Upstream timeouts replacing the defaults (bursts on a busy machine need longer connects). */
+  timeouts: z
+    .object({ connectMs: z.number(), totalMs: z.number(), tokenMs: z.number() })
+    .partial()
+    .optional(),
 });
 export type InstanceConfig = z.infer<typeof InstanceConfig>;
 
@@ -58,6 +63,7 @@ for (const carrier of carriers) {
     ...DEFAULT_POLICY,
     fallbacks: [],
     breaker: { ...DEFAULT_POLICY.breaker, ...(input.authBreaker ? { auth: input.authBreaker } : {}) },
+    timeouts: { ...DEFAULT_POLICY.timeouts, ...input.timeouts },
   };
 }
 const logger = createLogger({ level: 'info', write: (line) => process.stdout.write(`${line}\n`) });
