@@ -5,8 +5,8 @@
  * its share of the callers at the same wall-clock instant: the moment the token expires.
  */
 import { z } from '@hono/zod-openapi';
-import { createLogger } from '../../src/api/logger.ts';
 import { createCredentialBroker } from '../../src/auth/broker.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { openSharedState } from '../../src/runtime/node/shared-state.ts';
 import { createNodeUpstreamFetch } from '../../src/runtime/node/upstream-fetch.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';

@@ -14,7 +14,7 @@ import {
   UnprocessableError,
 } from '../domain/errors.ts';
 import { CarrierError, type FailureClass } from '../domain/failure.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { ApiProblem, problemResponse, renderProblem } from './problem.ts';
 import type { ProblemName } from './problems.ts';
 import { toPointer } from './validation.ts';

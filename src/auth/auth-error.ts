@@ -3,7 +3,7 @@ import type { ResolvedAccount } from '../config/account.ts';
 import { CarrierError, type FailureClass } from '../domain/failure.ts';
 import type { Classification } from './classify.ts';
 
-/** Errors the broker made itself (as opposed to an AuthGate's refusal, surfaced as is). */
+/** Errors the broker made itself (as opposed to a breaker's refusal, surfaced as is). */
 const own = new WeakSet<CarrierError>();
 
 export function isOwnAuthError(e: unknown): e is CarrierError {

@@ -3,12 +3,12 @@
  * only through their CarrierAuthProfile and never logs or throws a secret.
  */
 import type { ResolvedAccount } from '../config/account.ts';
+import { type EventSink, silentEvents } from '../events/bus.ts';
 import { isOwnAuthError, misconfigured } from './auth-error.ts';
 import { createBackoff } from './backoff.ts';
 import { cacheKey, fingerprint, keyPartsOf } from './cache-key.ts';
 import type { RefreshCoordinator } from './coordination.ts';
-import type { AuthGate, BrokerHooks, Logger } from './hooks.ts';
-import { passThroughGate, silentLogger } from './hooks.ts';
+import { type Logger, silentLogger } from './log.ts';
 import { derivedSpec, type ResolvedMethod, resolveMethod, scopeOf } from './method.ts';
 import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
 import { createTokenQuota } from './quota.ts';
@@ -26,7 +26,7 @@ import type {
 } from './types.ts';
 
 export type { RefreshCoordinator, SharedLock } from './coordination.ts';
-export type { AuthGate, BrokerHooks, Logger, TokenCallEvent, TokenCallReason } from './hooks.ts';
+export type { Logger } from './log.ts';
 
 /** Default timeout of one token-endpoint call. */
 export const DEFAULT_TOKEN_CALL_TIMEOUT_MS = 10_000;
@@ -40,8 +40,10 @@ export interface CredentialBrokerOptions {
   now?: () => number;
   random?: () => number;
   tokenCallTimeoutMs?: number;
-  hooks?: BrokerHooks;
-  authGate?: AuthGate;
+  /** Where token calls, cache hits, waits and stores are reported (ids only, never secrets). */
+  events?: EventSink;
+  /** 'probe' for a synthetic probe's own broker (default 'live'). */
+  eventSource?: 'live' | 'probe';
   logger?: Logger;
   /**
    * Set when several instances share the store (Redis): one refresh fleet-wide, under a lock
@@ -68,8 +70,6 @@ export interface Broker extends CredentialBroker {
   keepAlive(): Promise<number>;
   /** The cached credential's metadata, without fetching. */
   inspect(account: ResolvedAccount, name?: string): Promise<CredentialInfo | undefined>;
-  /** The TokenHttp the broker uses (the connect flow shares its fetch and timeout). */
-  readonly http: TokenHttp;
 }
 
 export function createCredentialBroker(options: CredentialBrokerOptions): Broker {
@@ -88,8 +88,8 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     store: options.store,
     now,
     random,
-    hooks: options.hooks ?? {},
-    gate: options.authGate ?? passThroughGate,
+    events: options.events ?? silentEvents,
+    eventSource: options.eventSource ?? 'live',
     logger: options.logger ?? silentLogger,
     backoff: createBackoff(),
     quota: createTokenQuota(),
@@ -217,8 +217,6 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
   }
 
   return {
-    http,
-
     async credential(account, name, opts) {
       return name === 'primary' ? primary(account, opts) : derived(account, name, opts);
     },

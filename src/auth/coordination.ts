@@ -16,9 +16,11 @@
  *   lock, so a still-valid token keeps being served and an expired one is a clear
  *   `unavailable` error, not a hang.
  */
+
+import type { TokenCallReason } from '../events/types.ts';
 import { authError } from './auth-error.ts';
 import { fingerprint } from './cache-key.ts';
-import type { Logger, TokenCallReason } from './hooks.ts';
+import type { Logger } from './log.ts';
 import { type CachedToken, isUsable, logFields, remember, type Slot } from './token-slot.ts';
 import type { StoredToken, TokenStore, Versioned } from './types.ts';
 

@@ -5,13 +5,13 @@
  * work of one flight is in token-fetch.ts.
  */
 import type { CarrierError } from '../domain/failure.ts';
+import type { TokenCallReason } from '../events/types.ts';
 import { authError, withRetryAfter } from './auth-error.ts';
 import { adoptable } from './coordination.ts';
-import type { TokenCallReason } from './hooks.ts';
-import { safely } from './hooks.ts';
 import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
 import { createSingleFlight, waitWithSignal } from './single-flight.ts';
 import { writeToken } from './store-writer.ts';
+import { storedEvent, useEvent } from './token-events.ts';
 import { createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
 import { type CachedToken, isUsable, remember, type Slot, type TokenSource } from './token-slot.ts';
 import type { StoredToken } from './types.ts';
@@ -20,7 +20,7 @@ export type { CachedToken, TokenSource } from './token-slot.ts';
 export type TokenCacheDeps = TokenFetchDeps;
 
 export function createTokenCache(deps: TokenCacheDeps) {
-  const { store, now, random, hooks, backoff } = deps;
+  const { store, now, random, events, backoff } = deps;
   const slots = new Map<string, Slot>();
   const flights = createSingleFlight<CachedToken>();
   const fetcher = createTokenFetcher(deps, () => slots.values());
@@ -91,7 +91,7 @@ export function createTokenCache(deps: TokenCacheDeps) {
           // Callers keep the still-valid token while one background refresh runs.
           startFlight(slot, 'proactive');
         }
-        safely(hooks.cacheHit, { account: source.account, name: source.name });
+        events.emit(useEvent('token.cache_hit', source));
         return cached;
       }
       if (flights.current(source.key) === undefined) {
@@ -103,7 +103,7 @@ export function createTokenCache(deps: TokenCacheDeps) {
         }
       }
       const { promise, joined } = startFlight(slot, slot.token === undefined ? 'initial' : 'expired');
-      if (joined) safely(hooks.waited, { account: source.account, name: source.name });
+      if (joined) events.emit(useEvent('token.waited', source));
       return waitWithSignal(promise, signal);
     },
 
@@ -118,13 +118,13 @@ export function createTokenCache(deps: TokenCacheDeps) {
       for (let round = 0; round < 3; round += 1) {
         const at = now();
         if (isUsable(slot.token, at) && slot.fingerprint !== undefined && slot.fingerprint !== refused) {
-          safely(hooks.cacheHit, { account: source.account, name: source.name });
+          events.emit(useEvent('token.cache_hit', source));
           return { token: slot.token, fingerprint: slot.fingerprint };
         }
         const running = flights.current(source.key);
         if (running !== undefined) {
           // A refresh is already under way: its result may already differ from the refused one.
-          safely(hooks.waited, { account: source.account, name: source.name });
+          events.emit(useEvent('token.waited', source));
           const result = await waitWithSignal(running, signal).catch(() => undefined);
           if (result !== undefined && result.fingerprint !== refused) return result;
           continue;
@@ -176,7 +176,7 @@ export function createTokenCache(deps: TokenCacheDeps) {
       );
       if (result.kind === 'stored') {
         await remember(slot, token, result.version, false, random);
-        safely(hooks.stored, { account: source.account, name: source.name, expiresAt: token.expiresAt });
+        events.emit(storedEvent(source, token.expiresAt));
       } else {
         throw authError(source.account, source.name, {
           failureClass: 'unavailable',

@@ -1,17 +1,20 @@
 /**
  * The body of one token flight: re-read the store (adopt a fresher token), respect the hourly
- * quota, call the token endpoint through the gate, tell a refresh race from a revocation, and
+ * quota, call the token endpoint (traced), tell a refresh race from a revocation, and
  * persist the result before anyone is answered (keeping it in memory if the store is down).
  */
 import type { CarrierError } from '../domain/failure.ts';
+import type { EventSink } from '../events/bus.ts';
+import type { TokenCallReason } from '../events/types.ts';
+import { traceTokenCall } from '../telemetry/token-refresh.ts';
 import { authError, isOwnAuthError } from './auth-error.ts';
 import type { Backoff } from './backoff.ts';
 import { adoptable, type CoordinationSettings, createRefreshCoordination } from './coordination.ts';
-import type { AuthGate, BrokerHooks, Logger, TokenCallReason } from './hooks.ts';
-import { safely } from './hooks.ts';
+import type { Logger } from './log.ts';
 import type { TokenQuota } from './quota.ts';
 import { writeToken } from './store-writer.ts';
 import type { TokenOutcome } from './strategies/oauth-token.ts';
+import { storedEvent } from './token-events.ts';
 import {
   type CachedToken,
   isUsable,
@@ -26,8 +29,9 @@ export interface TokenFetchDeps {
   store: TokenStore;
   now: () => number;
   random: () => number;
-  hooks: BrokerHooks;
-  gate: AuthGate;
+  events: EventSink;
+  /** 'probe' for a synthetic probe's own broker: its token calls are not live traffic. */
+  eventSource: 'live' | 'probe';
   logger: Logger;
   backoff: Backoff;
   quota: TokenQuota;
@@ -43,7 +47,7 @@ export function quotaKey(source: TokenSource): string {
 }
 
 export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<Slot>) {
-  const { store, now, random, hooks, gate, logger, backoff, quota } = deps;
+  const { store, now, random, events, logger, backoff, quota } = deps;
   const coordination =
     deps.coordination === undefined
       ? undefined
@@ -66,11 +70,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     if (result.kind === 'stored') {
       slot.version = result.version;
       slot.unsaved = false;
-      safely(hooks.stored, {
-        account: slot.source.account,
-        name: slot.source.name,
-        expiresAt: slot.token.expiresAt,
-      });
+      events.emit(storedEvent(slot.source, slot.token.expiresAt));
     } else {
       await remember(slot, result.current.value, result.current.version, false, random);
     }
@@ -96,13 +96,16 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     startedAt: number,
     error?: CarrierError,
   ): void {
-    safely(hooks.tokenCall, {
-      account: source.account,
+    events.emit({
+      type: 'token.call',
+      carrier: source.account.carrier,
+      account: source.account.id,
       name: source.name,
       reason,
       outcome: error === undefined ? 'success' : 'failure',
       failureClass: error?.failureClass,
       durationMs: Math.max(0, now() - startedAt),
+      source: deps.eventSource,
     });
   }
 
@@ -119,9 +122,9 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     return error;
   }
 
-  /** One token call through the gate. Failures are thrown inside the gate (so breakers count them). */
+  /** One token call, traced as an `auth.token.refresh` span. */
   async function call(source: TokenSource, current: StoredToken | undefined): Promise<StoredToken> {
-    return gate.run(source.account, async () => {
+    return traceTokenCall(source.account, async () => {
       let outcome: TokenOutcome;
       try {
         outcome = await source.obtain(current);
@@ -165,7 +168,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
       return cached;
     }
     const cached = await remember(slot, token, result.version, false, random);
-    safely(hooks.stored, { account: source.account, name: source.name, expiresAt: token.expiresAt });
+    events.emit(storedEvent(source, token.expiresAt));
     return cached;
   }
 

@@ -1,6 +1,6 @@
 /** Environment variables that override the file (12-factor deployment). */
 import { z } from '@hono/zod-openapi';
-import { LOG_LEVELS, type LogLevel } from '../api/logger.ts';
+import { LOG_LEVELS, type LogLevel } from '../log/logger.ts';
 import type { ConfigIssue } from './config-error.ts';
 import type { Env } from './env-refs.ts';
 

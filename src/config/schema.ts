@@ -3,7 +3,7 @@
  * references `{ "env": "VAR_NAME" }` resolved at load time (see load.ts). Defaults live here.
  */
 import { z } from '@hono/zod-openapi';
-import { LOG_LEVELS } from '../api/logger.ts';
+import { LOG_LEVELS } from '../log/logger.ts';
 import {
   DEFAULT_API_BREAKER,
   DEFAULT_AUTH_BREAKER,

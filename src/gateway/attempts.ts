@@ -2,7 +2,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { type FailureClass, isCarrierError } from '../domain/failure.ts';
 import type { CarrierMessage, RoutingAttempt, RoutingRecord } from '../domain/shipment.ts';
-import { instruments, tracer } from '../telemetry/instruments.ts';
+import { tracer } from '../telemetry/instruments.ts';
 import { ATTR } from '../telemetry/names.ts';
 
 export class RoutingLog {
@@ -32,7 +32,6 @@ export class RoutingLog {
         this.attempts.push({ carrier, account, outcome: 'success', elapsedMs: this.#now() - started });
         this.servedBy = carrier;
         span.setAttributes({ [ATTR.attemptOutcome]: 'success', [ATTR.servedBy]: carrier });
-        if (carrier !== this.requested) this.#countFailover(carrier);
         return result;
       } catch (error) {
         this.attempts.push({
@@ -51,15 +50,6 @@ export class RoutingLog {
       } finally {
         span.end();
       }
-    });
-  }
-
-  #countFailover(to: string): void {
-    const first = this.attempts.find((a) => a.outcome !== 'success');
-    instruments.failovers().add(1, {
-      [ATTR.failoverFrom]: this.requested,
-      [ATTR.failoverTo]: to,
-      [ATTR.failoverReason]: first?.class ?? 'unavailable',
     });
   }
 

@@ -2,7 +2,10 @@
 import type { CredentialBroker } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
-import type { Label } from '../domain/shipment.ts';
+import type { CarriersResponse } from '../domain/carriers-view.ts';
+import { LabelOutcomeUnknownError } from '../domain/errors.ts';
+import type { Label, LabelRequest } from '../domain/shipment.ts';
+import { type EventSink, silentEvents } from '../events/bus.ts';
 import { type BreakerBoard, type BreakerBoardOptions, createBreakerBoard } from '../resilience/board.ts';
 import { type BudgetSettings, DEFAULT_BUDGET, FailoverBudget } from '../resilience/budget.ts';
 import {
@@ -11,7 +14,7 @@ import {
   type IdempotencyStore,
 } from '../resilience/idempotency.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
-import { createUpstreamClient, type UpstreamObserver } from '../upstream/client.ts';
+import { createUpstreamClient } from '../upstream/client.ts';
 import type { GatewayCore } from './core.ts';
 import { createDirectory } from './directory.ts';
 import { buyLabel } from './labels.ts';
@@ -29,25 +32,27 @@ export interface GatewayOptions {
   fetchFor?: (carrier: string) => typeof fetch;
   idempotency?: IdempotencyStore<Label>;
   budget?: BudgetSettings;
-  observer?: UpstreamObserver;
+  /** Where exchanges, breaker changes, routing and label outcomes are reported. */
+  events?: EventSink;
   readiness?: () => Promise<ReadinessReport>;
   onClose?: () => Promise<void>;
   now?: () => number;
   /** Breaker options (several instances share the auth breakers' half-open probe). */
   breakers?: BreakerBoardOptions;
-  /** Health scores and triage for GET /v1/carriers (late-bound: the monitor needs the gateway first). */
-  health?: () => HealthProvider | undefined;
 }
 
 export interface Gateway extends GatewayService {
   readonly core: GatewayCore;
   readonly board: BreakerBoard;
+  /** GET /v1/carriers with health from `provider` (scores and triage), or off the breakers alone. */
+  describe(provider?: HealthProvider): CarriersResponse;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
+  const events = options.events ?? silentEvents;
   const directory = createDirectory(options.registry, options.accounts, options.policies);
-  const board = createBreakerBoard((carrier) => directory.policy(carrier), options.breakers);
+  const board = createBreakerBoard((carrier) => directory.policy(carrier), { ...options.breakers, events });
   const upstream = createUpstreamClient({
     broker: options.broker,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -58,7 +63,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       authFailure: (carrier, account, error) => board.for(carrier, account).auth.record(error),
       api: (carrier, account, exchange) => board.for(carrier, account).api.run(exchange),
     },
-    ...(options.observer ? { observer: options.observer } : {}),
+    events,
     now,
   });
   const core: GatewayCore = {
@@ -70,16 +75,55 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const idempotency = options.idempotency ?? createMemoryIdempotencyStore<Label>();
 
+  async function labelOnce(request: LabelRequest): Promise<Label> {
+    try {
+      const label = await buyLabel(core, request);
+      events.emit({
+        type: 'label.outcome',
+        carrier: label.carrier,
+        account: label.account,
+        outcome: 'bought',
+      });
+      events.emit({ type: 'routed', operation: 'label', routing: [label.routing] });
+      return label;
+    } catch (error) {
+      if (error instanceof LabelOutcomeUnknownError) {
+        events.emit({
+          type: 'label.outcome',
+          carrier: error.carrier,
+          account: error.account,
+          outcome: 'unknown',
+        });
+      } else {
+        const carrier = directory.carrier(request.carrier);
+        const account = carrier && directory.account(carrier.id, request.account);
+        if (account)
+          events.emit({
+            type: 'label.outcome',
+            carrier: account.carrier,
+            account: account.id,
+            outcome: 'refused',
+          });
+      }
+      throw error;
+    }
+  }
+
   return {
     core,
     board,
-    rates: (request, ctx) => quoteRates(core, request, ctx.signal),
+    async rates(request, ctx) {
+      const answer = await quoteRates(core, request, ctx.signal);
+      events.emit({ type: 'routed', operation: 'rates', routing: answer.routing });
+      return answer;
+    },
     async label(request, ctx) {
       const fingerprint = await fingerprintOf(request);
-      return idempotency.run(ctx.idempotencyKey, fingerprint, () => buyLabel(core, request));
+      return idempotency.run(ctx.idempotencyKey, fingerprint, () => labelOnce(request));
     },
     tracking: (carrier, trackingNumber, ctx) => track(core, carrier, trackingNumber, ctx.signal),
-    carriers: async () => describeCarriers(core, options.health?.()),
+    describe: (provider) => describeCarriers(core, provider),
+    carriers: async () => describeCarriers(core),
     readiness:
       options.readiness ?? (async () => ({ ready: true, status: 'ready', checks: { config: { ok: true } } })),
     async close() {

@@ -15,7 +15,8 @@ import {
 import { type CarrierError, isCarrierError } from '../domain/failure.ts';
 import type { CarrierMessage, Label, LabelRequest } from '../domain/shipment.ts';
 import { messageFrom, RoutingLog } from './attempts.ts';
-import { blockedByBreaker, type GatewayCore, soonestRetryMs } from './core.ts';
+import { type GatewayCore, soonestRetryMs } from './core.ts';
+import { runFailover } from './failover.ts';
 import { serviceByCode, serviceByLevel } from './services.ts';
 
 interface Candidate {
@@ -29,48 +30,25 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
   const route: Route = { from: request.shipper.countryCode, to: request.recipient.countryCode };
   const primary = primaryCandidate(core, request, route);
   const routing = new RoutingLog(primary.carrier.id, core.now);
-  const failures: { carrier: string; error: unknown }[] = [];
-
-  for (const candidate of candidatesOf(core, request, route, primary, routing)) {
-    const { carrier, account, service } = candidate;
-    const blocked = blockedByBreaker(core, carrier.id, account.id);
-    if (blocked) {
-      routing.skip(carrier.id, account.id, blocked.message, blocked.failureClass);
-      failures.push({ carrier: carrier.id, error: blocked });
-      continue;
-    }
-    if (routing.retrying() && !core.budget.trySpend()) {
-      routing.skip(carrier.id, account.id, 'failover budget spent');
-      break;
-    }
-    try {
-      // No caller signal: once a purchase starts, a disconnecting caller must not make its outcome unknown.
-      const bought = await routing.attempt(carrier.id, account.id, () =>
-        carrier.createLabel(core.upstream.context(carrier, account), {
-          service,
-          shipper: request.shipper,
-          recipient: request.recipient,
-          parcels: request.parcels,
-          format: request.format,
-          ...(request.reference !== undefined ? { reference: request.reference } : {}),
-          ...(request.shipDate !== undefined ? { shipDate: request.shipDate } : {}),
-          ...(request.options !== undefined ? { options: request.options } : {}),
-        }),
-      );
-      return {
-        carrier: carrier.id,
-        account: account.id,
-        service: { code: service.code, name: service.name, level: service.level },
-        trackingNumber: bought.trackingNumber,
-        format: bought.format,
-        mediaType: bought.mediaType,
-        data: toBase64(bought.document),
-        ...(bought.price ? { price: bought.price } : {}),
+  const { served, failures, budgetSpent } = await runFailover({
+    core,
+    routing,
+    candidates: candidatesOf(core, request, route, primary, routing),
+    // No caller signal: once a purchase starts, a disconnecting caller must not make its outcome unknown.
+    attempt: ({ carrier, account, service }) =>
+      carrier.createLabel(core.upstream.context(carrier, account), {
+        service,
+        shipper: request.shipper,
+        recipient: request.recipient,
+        parcels: request.parcels,
+        format: request.format,
         ...(request.reference !== undefined ? { reference: request.reference } : {}),
-        routing: routing.record(),
-      };
-    } catch (error) {
+        ...(request.shipDate !== undefined ? { shipDate: request.shipDate } : {}),
+        ...(request.options !== undefined ? { options: request.options } : {}),
+      }),
+    afterFailure: (error, { carrier, account }) => {
       if (!isCarrierError(error)) throw error;
+      // The label rule: once the carrier may have created a label, nobody else is asked.
       if (error.outcome === 'ambiguous') {
         throw new LabelOutcomeUnknownError(
           `${carrier.displayName} may have created a label (${error.message}); it was not bought elsewhere. Check with the carrier before retrying.`,
@@ -82,10 +60,23 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
           },
         );
       }
-      failures.push({ carrier: carrier.id, error });
-    }
-  }
-  throw finalFailure(core, primary, failures, routing);
+    },
+  });
+  if (!served) throw finalFailure(core, primary, failures, routing, budgetSpent);
+  const { candidate, result: bought } = served;
+  const { carrier, account, service } = candidate;
+  return {
+    carrier: carrier.id,
+    account: account.id,
+    service: { code: service.code, name: service.name, level: service.level },
+    trackingNumber: bought.trackingNumber,
+    format: bought.format,
+    mediaType: bought.mediaType,
+    data: toBase64(bought.document),
+    ...(bought.price ? { price: bought.price } : {}),
+    ...(request.reference !== undefined ? { reference: request.reference } : {}),
+    routing: routing.record(),
+  };
 }
 
 function finalFailure(
@@ -93,6 +84,7 @@ function finalFailure(
   primary: Candidate,
   failures: { carrier: string; error: unknown }[],
   routing: RoutingLog,
+  budgetSpent: boolean,
 ): Error {
   const errors = failures.map((f) => f.error).filter(isCarrierError);
   const primaryError = failures.find((f) => f.carrier === primary.carrier.id)?.error;
@@ -120,7 +112,6 @@ function finalFailure(
   const retryAfters = errors.flatMap((e: CarrierError) =>
     e.retryAfterMs !== undefined ? [e.retryAfterMs] : [],
   );
-  const budgetSpent = routing.attempts.some((a) => a.reason === 'failover budget spent');
   return new AllCarriersUnavailableError(
     budgetSpent ? 'the failover budget is spent; try again shortly' : 'no carrier could create this label',
     {

@@ -10,7 +10,8 @@ import { CarrierError } from '../domain/failure.ts';
 import { compareMoney } from '../domain/money.ts';
 import type { CarrierMessage, Rate, RateRequest, RateResponse } from '../domain/shipment.ts';
 import { messageFrom, RoutingLog } from './attempts.ts';
-import { blockedByBreaker, type GatewayCore, soonestRetryMs } from './core.ts';
+import { type GatewayCore, soonestRetryMs } from './core.ts';
+import { type FailoverCandidate, runFailover } from './failover.ts';
 
 interface CarrierOutcome {
   rates: Rate[];
@@ -72,77 +73,55 @@ async function quoteWithFailover(
   signal: AbortSignal | undefined,
 ): Promise<CarrierOutcome> {
   const routing = new RoutingLog(first.id, core.now);
-  const chain = explicit ? [first.id, ...core.directory.policy(first.id).fallbacks] : [first.id];
-  // The requested carrier's failure is the one its message reports; every failure may set Retry-After.
-  let primaryError: unknown;
-  const errors: unknown[] = [];
-  const failed = (error: unknown): void => {
-    primaryError ??= error;
-    errors.push(error);
-  };
-
-  for (const [index, id] of chain.entries()) {
-    const carrier = core.directory.carrier(id);
-    const account = core.directory.account(id);
-    if (!carrier || !account) continue;
-    if (index > 0) {
-      if (asked.has(id)) continue;
-      if (!carrier.servesRoute(route)) {
-        routing.skip(id, account.id, 'does not serve this route');
-        continue;
-      }
-    } else if (!carrier.servesRoute(route)) {
-      const error = new CarrierError({
-        carrier: id,
-        account: account.id,
-        failureClass: 'rejected',
-        outcome: 'not_sent',
-        message: `${carrier.displayName} does not ship from ${route.from} to ${route.to}`,
-        code: 'route_not_served',
-      });
-      routing.skip(id, account.id, error.message);
-      return { rates: [], message: messageFrom(first.id, error), routing, answered: true };
-    }
-    const blocked = blockedByBreaker(core, id, account.id);
-    if (blocked) {
-      routing.skip(id, account.id, blocked.message, blocked.failureClass);
-      failed(blocked);
-      continue;
-    }
-    if (routing.retrying() && !core.budget.trySpend()) {
-      routing.skip(id, account.id, 'failover budget spent');
-      break;
-    }
-    asked.add(id);
-    try {
-      const quoted = await routing.attempt(id, account.id, () =>
-        carrier.rate(core.upstream.context(carrier, account, signal), request),
-      );
-      const rates: Rate[] = quoted
-        .filter((r) => !request.services || request.services.includes(r.service.level))
-        .map((r) => ({
-          carrier: id,
-          account: account.id,
-          service: r.service,
-          total: r.total,
-          ...(r.breakdown ? { breakdown: r.breakdown } : {}),
-          ...(r.estimatedDays !== undefined ? { estimatedDays: r.estimatedDays } : {}),
-          source: carrier.rateSource,
-          ...(r.warnings?.length ? { warnings: r.warnings } : {}),
-        }));
-      // A replaced carrier's message says who quoted instead (the routing record has the details).
-      const message =
-        primaryError === undefined
-          ? undefined
-          : replacedBy(messageFrom(first.id, primaryError), id === first.id ? undefined : carrier);
-      return { rates, routing, answered: true, ...(message ? { message } : {}) };
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      failed(error);
-    }
+  const account = core.directory.account(first.id);
+  if (!account) return { rates: [], routing, answered: false };
+  if (!first.servesRoute(route)) {
+    const error = new CarrierError({
+      carrier: first.id,
+      account: account.id,
+      failureClass: 'rejected',
+      outcome: 'not_sent',
+      message: `${first.displayName} does not ship from ${route.from} to ${route.to}`,
+      code: 'route_not_served',
+    });
+    routing.skip(first.id, account.id, error.message);
+    return { rates: [], message: messageFrom(first.id, error), routing, answered: true };
   }
-  const retryAfters = errors.flatMap((e) =>
-    e instanceof CarrierError && e.retryAfterMs !== undefined ? [e.retryAfterMs] : [],
+  const { served, failures } = await runFailover({
+    core,
+    routing,
+    candidates: rateCandidates(core, { carrier: first, account }, route, explicit, asked, routing),
+    attempt: ({ carrier, account: a }) => carrier.rate(core.upstream.context(carrier, a, signal), request),
+    afterFailure: (error) => {
+      // The caller went away: nothing more to ask anyone.
+      if (signal?.aborted) throw error;
+    },
+  });
+  // The requested carrier's failure is the one its message reports; every failure may set Retry-After.
+  const primaryError = failures[0]?.error;
+  if (served) {
+    const { carrier, account: a } = served.candidate;
+    const rates: Rate[] = served.result
+      .filter((r) => !request.services || request.services.includes(r.service.level))
+      .map((r) => ({
+        carrier: carrier.id,
+        account: a.id,
+        service: r.service,
+        total: r.total,
+        ...(r.breakdown ? { breakdown: r.breakdown } : {}),
+        ...(r.estimatedDays !== undefined ? { estimatedDays: r.estimatedDays } : {}),
+        source: carrier.rateSource,
+        ...(r.warnings?.length ? { warnings: r.warnings } : {}),
+      }));
+    // A replaced carrier's message says who quoted instead (the routing record has the details).
+    const message =
+      primaryError === undefined
+        ? undefined
+        : replacedBy(messageFrom(first.id, primaryError), carrier.id === first.id ? undefined : carrier);
+    return { rates, routing, answered: true, ...(message ? { message } : {}) };
+  }
+  const retryAfters = failures.flatMap(({ error }) =>
+    error instanceof CarrierError && error.retryAfterMs !== undefined ? [error.retryAfterMs] : [],
   );
   return {
     rates: [],
@@ -151,6 +130,30 @@ async function quoteWithFailover(
     answered: false,
     retryAfterMs: retryAfters.length ? Math.min(...retryAfters) : undefined,
   };
+}
+
+/** The requested carrier, then (when carriers were named) its fallbacks not asked already. */
+function* rateCandidates(
+  core: GatewayCore,
+  first: FailoverCandidate,
+  route: Route,
+  explicit: boolean,
+  asked: Set<string>,
+  routing: RoutingLog,
+): Generator<FailoverCandidate> {
+  yield first;
+  if (!explicit) return;
+  for (const id of core.directory.policy(first.carrier.id).fallbacks) {
+    const carrier = core.directory.carrier(id);
+    const account = core.directory.account(id);
+    if (!carrier || !account || asked.has(id)) continue;
+    if (!carrier.servesRoute(route)) {
+      routing.skip(id, account.id, 'does not serve this route');
+      continue;
+    }
+    asked.add(id);
+    yield { carrier, account };
+  }
 }
 
 function replacedBy(message: CarrierMessage, fallback: CarrierDefinition | undefined): CarrierMessage {

@@ -1,18 +1,19 @@
 /** What the dashboard shows, as one JSON document (GET /admin/dashboard/state). */
+/* Object types, not interfaces: they are rendered as JSON through loosely typed API schemas. */
 import type { Alert } from './alerts/types.ts';
 import type { HealthState } from './score.ts';
 import type { Runbook, TriageClass } from './triage.ts';
 
-export interface FailoverRecord {
+export type FailoverRecord = {
   at: string;
   operation: 'rates' | 'label';
   requested: string;
   servedBy: string | null;
   /** The failure class of the first attempt that did not serve. */
   reason?: string | undefined;
-}
+};
 
-export interface DashboardAccount {
+export type DashboardAccount = {
   id: string;
   environment: string;
   state: HealthState;
@@ -30,19 +31,19 @@ export interface DashboardAccount {
     refreshTokenExpiresAt?: string | undefined;
   }[];
   lastUsedAt?: string | undefined;
-}
+};
 
-export interface DashboardCarrier {
+export type DashboardCarrier = {
   id: string;
   name: string;
   state: HealthState;
   score?: number | undefined;
   accounts: DashboardAccount[];
-}
+};
 
-export interface DashboardState {
+export type DashboardState = {
   generatedAt: string;
   carriers: DashboardCarrier[];
   alerts: { open: Alert[]; recent: Alert[] };
   failovers: FailoverRecord[];
-}
+};

@@ -1,6 +1,6 @@
 /** Health settings and per-account probe and rotation policies, read off the loaded configuration. */
 import type { GatewayConfig } from '../config/schema.ts';
-import type { AccountHealthConfig } from './monitor.ts';
+import type { AccountHealthConfig } from './context.ts';
 import type { HealthSettingsInput } from './settings.ts';
 
 export function healthSettingsFromConfig(config: GatewayConfig): HealthSettingsInput {

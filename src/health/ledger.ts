@@ -1,11 +1,11 @@
 /**
  * What the monitor has seen per account: token calls (live and probe), upstream exchanges,
  * token replacements (observed against expected lifetimes) and the last use of each
- * credential. Fed by the broker hooks and the upstream observer; stamped with the
- * monitor's own clock so windows and tests agree.
+ * credential. Fed by the event stream (ledger-feed.ts); stamped with the health clock so
+ * windows and tests agree.
  */
-import type { TokenCallEvent } from '../auth/hooks.ts';
 import type { FailureClass } from '../domain/failure.ts';
+import type { TokenCallEvent } from '../events/types.ts';
 
 export type TokenCallSource = 'live' | 'probe';
 
@@ -62,7 +62,7 @@ const BASELINE_ALPHA = 0.05;
 export const accountKey = (carrier: string, account: string): string => `${carrier}\u0000${account}`;
 
 export interface Ledger {
-  tokenCall(carrier: string, account: string, source: TokenCallSource, event: TokenCallEvent): void;
+  tokenCall(event: TokenCallEvent): void;
   exchange(carrier: string, account: string, record: Omit<ExchangeRecord, 'at'>): void;
   stored(carrier: string, account: string, name: string, expiresAt: number): void;
   /** A live use of the credential (ignored while a probe reads the live credential). */
@@ -99,8 +99,9 @@ export function createLedger(now: () => number): Ledger {
   };
 
   return {
-    tokenCall(carrier, account, source, event) {
-      const a = get(carrier, account);
+    tokenCall(event) {
+      const { source } = event;
+      const a = get(event.carrier, event.account);
       const at = now();
       const ok = event.outcome === 'success';
       push(a.tokenCalls, {

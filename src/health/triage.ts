@@ -11,7 +11,7 @@ import type { AccountSignals } from './signals.ts';
 export type TriageClass = (typeof TRIAGE_CLASSES)[number];
 export type RunbookKind = (typeof RUNBOOK_KINDS)[number];
 
-export interface Runbook {
+export type Runbook = {
   kind: RunbookKind;
   /** What to do, in one sentence an operator can act on. */
   text: string;
@@ -20,7 +20,7 @@ export interface Runbook {
   /** Which configuration to fix (scope, credential fields, settings). */
   fix?: string[] | undefined;
   fallbacks?: string[] | undefined;
-}
+};
 
 export interface Triage {
   /** The dominant failure class behind the verdict (the gateway's one failure vocabulary). */

@@ -4,20 +4,14 @@
  */
 import type { BreakerView } from '../domain/carriers-view.ts';
 import { isCarrierError } from '../domain/failure.ts';
-import { type BreakerState, ClassifiedBreaker, type LastFailure } from './breaker.ts';
+import { type EventSink, silentEvents } from '../events/bus.ts';
+import type { BreakerKind } from '../events/types.ts';
+import { ClassifiedBreaker } from './breaker.ts';
 import type { BreakerDrive } from './call-driven.ts';
 import type { CarrierPolicy } from './settings.ts';
 import { AUTH_FAILURE_WEIGHTS, NON_HEALING_TRIP } from './weights.ts';
 
-export type BreakerKind = 'auth' | 'api';
-
-export interface BreakerStateChange {
-  carrier: string;
-  account: string;
-  kind: BreakerKind;
-  state: BreakerState;
-  lastFailure: LastFailure | undefined;
-}
+export type { BreakerKind } from '../events/types.ts';
 
 export interface AccountBreakers {
   auth: ClassifiedBreaker;
@@ -29,7 +23,6 @@ export interface BreakerBoard {
   /** Whether a request may be sent to this account now (both breakers admit it). */
   admits(carrier: string, account: string): boolean;
   view(carrier: string, account: string): { auth: BreakerView; api: BreakerView };
-  onStateChange(listener: (change: BreakerStateChange) => void): void;
   shutdown(): void;
 }
 
@@ -47,6 +40,8 @@ export interface BreakerBoardOptions {
   drive?: BreakerDrive;
   /** The breakers' clock (openings, reset periods, windows); tests drive it with 'calls'. */
   now?: () => number;
+  /** Where every state change is announced ('breaker.changed'). */
+  events?: EventSink;
 }
 
 export function createBreakerBoard(
@@ -54,7 +49,7 @@ export function createBreakerBoard(
   options: BreakerBoardOptions = {},
 ): BreakerBoard {
   const breakers = new Map<string, AccountBreakers>();
-  const listeners: ((change: BreakerStateChange) => void)[] = [];
+  const events = options.events ?? silentEvents;
 
   function make(carrier: string, account: string, kind: BreakerKind): ClassifiedBreaker {
     return new ClassifiedBreaker({
@@ -70,9 +65,8 @@ export function createBreakerBoard(
       ...(options.drive ? { drive: options.drive } : {}),
       ...(options.now ? { now: options.now } : {}),
       events: {
-        stateChange: (state, lastFailure) => {
-          for (const listener of listeners) listener({ carrier, account, kind, state, lastFailure });
-        },
+        stateChange: (state, lastFailure) =>
+          events.emit({ type: 'breaker.changed', carrier, account, kind, state, lastFailure }),
       },
     });
   }
@@ -103,9 +97,6 @@ export function createBreakerBoard(
     view(carrier, account) {
       const pair = get(carrier, account);
       return { auth: viewOf(pair.auth), api: viewOf(pair.api) };
-    },
-    onStateChange(listener) {
-      listeners.push(listener);
     },
     shutdown() {
       for (const pair of breakers.values()) {

@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_CLASSES } from '../domain/failure.ts';
+import type { EventBus } from '../events/bus.ts';
 import type { BreakerBoard, BreakerBoardOptions } from './board.ts';
 
 export const BreakerMessage = z
@@ -67,8 +68,8 @@ export interface BreakerSyncOptions {
 export interface BreakerSync {
   /** Pass to the board (createGateway's `breakers`): it asks before each half-open probe. */
   readonly boardOptions: BreakerBoardOptions;
-  /** Starts listening and publishing for `board` (once the gateway exists). */
-  attach(board: BreakerBoard): void;
+  /** Starts listening and publishing for `board`, whose changes `bus` announces. */
+  attach(board: BreakerBoard, bus: EventBus): void;
 }
 
 const keyOf = (carrier: string, account: string) => `${carrier}\u0000${account}`;
@@ -150,10 +151,10 @@ export function createBreakerSync(options: BreakerSyncOptions): BreakerSync {
 
   return {
     boardOptions: { probePermit },
-    attach(target) {
+    attach(target, bus) {
       board = target;
       channel.subscribe(onMessage);
-      target.onStateChange((change) => {
+      bus.on('breaker.changed', (change) => {
         if (change.kind !== 'auth') return;
         const key = keyOf(change.carrier, change.account);
         if (change.state === 'closed') releaseProbe(key);

@@ -7,20 +7,14 @@
 import CircuitBreaker from 'opossum';
 import type { FailureClass } from '../domain/failure.ts';
 import { CarrierError, isCarrierError } from '../domain/failure.ts';
+import type { BreakerState, LastFailure } from '../events/types.ts';
 import { type BreakerDrive, CallDrivenRotation } from './call-driven.ts';
 import type { BreakerSettings } from './settings.ts';
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type { BreakerState, LastFailure } from '../events/types.ts';
 
 export interface BreakerEvents {
   stateChange?(state: BreakerState, lastFailure: LastFailure | undefined): void;
-}
-
-export interface LastFailure {
-  failureClass: FailureClass;
-  code?: string | undefined;
-  retryAfterMs?: number | undefined;
-  at: number;
 }
 
 /** The fired call; `probe` marks the half-open probe (opossum hands it to the error filter). */

@@ -1,30 +1,49 @@
 /**
- * The credential broker seen from telemetry: its hooks become span events and attributes
+ * The credential broker seen from telemetry: its events become span events and attributes
  * on the active span (the `auth.credential` span of the caller), token-call metrics and
- * single-flight waiter counts. The hooks receive the ResolvedAccount, which holds secrets:
- * only its carrier id and account id are ever read here.
+ * single-flight waiter counts. Events carry ids only: no secret can reach a span or label.
  */
 import { trace } from '@opentelemetry/api';
-import type { BrokerHooks, TokenCallEvent } from '../auth/hooks.ts';
-import type { ResolvedAccount } from '../config/account.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { AccountRef, GatewayEvent, TokenCallEvent } from '../events/types.ts';
 import { instruments } from './instruments.ts';
 import { ATTR, EVENT } from './names.ts';
 
 export interface AuthTelemetry {
-  hooks: Required<Pick<BrokerHooks, 'tokenCall' | 'cacheHit' | 'waited' | 'stored'>>;
   /** Credential names seen per carrier account (the token-expiry gauge inspects them). */
   namesOf(carrier: string, account: string): readonly string[];
+  /** Stops listening. */
+  stop(): void;
 }
 
-const idsOf = (account: ResolvedAccount) => ({
-  [ATTR.carrier]: account.carrier,
-  [ATTR.account]: account.id,
-});
+const idsOf = (ref: AccountRef) => ({ [ATTR.carrier]: ref.carrier, [ATTR.account]: ref.account });
 
-export function createAuthTelemetry(): AuthTelemetry {
+function tokenCall(event: TokenCallEvent): void {
+  const labels = {
+    ...idsOf(event),
+    [ATTR.tokenOutcome]: event.outcome,
+    ...(event.failureClass ? { [ATTR.failureClass]: event.failureClass } : {}),
+  };
+  instruments.tokenRequests().add(1, { ...labels, [ATTR.tokenReason]: event.reason });
+  // A refusal of our own (the hourly quota) sent nothing: it is not a refresh duration.
+  if (event.reason !== 'quota') instruments.tokenRefreshDuration().record(event.durationMs / 1000, labels);
+  const span = trace.getActiveSpan();
+  span?.addEvent(EVENT.tokenCall, {
+    [ATTR.credentialName]: event.name,
+    [ATTR.tokenReason]: event.reason,
+    [ATTR.tokenOutcome]: event.outcome,
+    ...(event.failureClass ? { [ATTR.failureClass]: event.failureClass } : {}),
+  });
+  if (event.failureClass) span?.setAttribute(ATTR.failureClass, event.failureClass);
+  // A proactive refresh runs behind a caller that was already served from the cache.
+  if (event.reason !== 'proactive' && event.reason !== 'quota')
+    span?.setAttribute(ATTR.tokenSource, 'refresh');
+}
+
+export function subscribeAuthTelemetry(bus: EventBus): AuthTelemetry {
   const names = new Map<string, Set<string>>();
-  const remember = (account: ResolvedAccount, name: string) => {
-    const key = `${account.carrier}\u0000${account.id}`;
+  const remember = (ref: AccountRef, name: string) => {
+    const key = `${ref.carrier}\u0000${ref.account}`;
     let set = names.get(key);
     if (set === undefined) {
       set = new Set();
@@ -33,74 +52,39 @@ export function createAuthTelemetry(): AuthTelemetry {
     set.add(name);
   };
 
-  function tokenCall(event: TokenCallEvent): void {
-    const { account, name } = event;
-    remember(account, name);
-    const labels = {
-      ...idsOf(account),
-      [ATTR.tokenOutcome]: event.outcome,
-      ...(event.failureClass ? { [ATTR.failureClass]: event.failureClass } : {}),
-    };
-    instruments.tokenRequests().add(1, { ...labels, [ATTR.tokenReason]: event.reason });
-    // A refusal of our own (the hourly quota) sent nothing: it is not a refresh duration.
-    if (event.reason !== 'quota') instruments.tokenRefreshDuration().record(event.durationMs / 1000, labels);
-    const span = trace.getActiveSpan();
-    span?.addEvent(EVENT.tokenCall, {
-      [ATTR.credentialName]: name,
-      [ATTR.tokenReason]: event.reason,
-      [ATTR.tokenOutcome]: event.outcome,
-      ...(event.failureClass ? { [ATTR.failureClass]: event.failureClass } : {}),
-    });
-    if (event.failureClass) span?.setAttribute(ATTR.failureClass, event.failureClass);
-    // A proactive refresh runs behind a caller that was already served from the cache.
-    if (event.reason !== 'proactive' && event.reason !== 'quota')
-      span?.setAttribute(ATTR.tokenSource, 'refresh');
-  }
-
-  return {
-    hooks: {
-      tokenCall,
-      cacheHit({ account, name }) {
-        remember(account, name);
+  const stop = bus.subscribe((event: GatewayEvent) => {
+    switch (event.type) {
+      case 'token.call':
+        remember(event, event.name);
+        // A probe's own token calls are health data, not the live broker's traffic.
+        if (event.source === 'live') tokenCall(event);
+        return;
+      case 'token.cache_hit': {
+        remember(event, event.name);
         const span = trace.getActiveSpan();
-        span?.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: name });
+        span?.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: event.name });
         span?.setAttribute(ATTR.tokenSource, 'cache');
-      },
-      waited({ account, name }) {
-        remember(account, name);
-        instruments.singleFlightWaiters().add(1, idsOf(account));
+        return;
+      }
+      case 'token.waited': {
+        remember(event, event.name);
+        instruments.singleFlightWaiters().add(1, idsOf(event));
         const span = trace.getActiveSpan();
-        span?.addEvent(EVENT.waited, { [ATTR.credentialName]: name });
+        span?.addEvent(EVENT.waited, { [ATTR.credentialName]: event.name });
         span?.setAttribute(ATTR.tokenSource, 'wait');
-      },
-      stored({ account, name }) {
-        remember(account, name);
-      },
-    },
+        return;
+      }
+      case 'token.stored':
+        remember(event, event.name);
+        return;
+      default:
+        return;
+    }
+  });
+  return {
     namesOf(carrier, account) {
       return [...(names.get(`${carrier}\u0000${account}`) ?? [])];
     },
-  };
-}
-
-/** Runs several hook sets side by side (telemetry next to health, tests next to telemetry). */
-export function combineHooks(...sets: readonly (BrokerHooks | undefined)[]): BrokerHooks {
-  const all = sets.filter((s): s is BrokerHooks => s !== undefined);
-  const each =
-    <K extends keyof BrokerHooks>(key: K) =>
-    (event: Parameters<NonNullable<BrokerHooks[K]>>[0]) => {
-      for (const set of all) {
-        try {
-          (set[key] as ((e: typeof event) => void) | undefined)?.(event);
-        } catch {
-          // A failing hook must not keep the others from hearing the event.
-        }
-      }
-    };
-  return {
-    tokenCall: each('tokenCall'),
-    cacheHit: each('cacheHit'),
-    waited: each('waited'),
-    stored: each('stored'),
+    stop,
   };
 }

@@ -4,8 +4,7 @@
  * the state of every breaker is an observable gauge (0 closed, 1 half-open, 2 open).
  */
 import { trace } from '@opentelemetry/api';
-import type { BreakerKind, BreakerStateChange } from '../resilience/board.ts';
-import type { BreakerState } from '../resilience/breaker.ts';
+import type { BreakerChangedEvent, BreakerKind, BreakerState } from '../events/types.ts';
 import { instruments, observeGauge } from './instruments.ts';
 import { ATTR, EVENT } from './names.ts';
 
@@ -20,8 +19,8 @@ interface StateLogger {
   warn(msg: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
-/** A BreakerBoard listener: span event, and a warning when a breaker opens. */
-export function breakerStateListener(logger?: StateLogger): (change: BreakerStateChange) => void {
+/** A 'breaker.changed' subscriber: span event, and a warning when a breaker opens. */
+export function breakerStateListener(logger?: StateLogger): (change: BreakerChangedEvent) => void {
   return (change) => {
     const attributes = {
       [ATTR.carrier]: change.carrier,

@@ -1,10 +1,9 @@
 /**
- * Token-endpoint calls as spans: the broker's AuthGate (which wraps every token call) opens an
- * internal `auth.token.refresh` span, and the broker's fetch opens a CLIENT span under it. The
- * gate puts the carrier and account ids in the context so the fetch can label its duration.
+ * Token-endpoint calls as spans: the broker runs every token call inside `traceTokenCall`,
+ * an internal `auth.token.refresh` span, and its fetch opens a CLIENT span under it. The
+ * span puts the carrier and account ids in the context so the fetch can label its duration.
  */
 import { type Context, context, createContextKey, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { AuthGate } from '../auth/hooks.ts';
 import { isCarrierError } from '../domain/failure.ts';
 import { instruments, tracer } from './instruments.ts';
 import { ATTR, SPAN } from './names.ts';
@@ -19,33 +18,27 @@ const SCOPE = createContextKey('carrier-gateway.token-call');
 
 const scopeOf = (ctx: Context) => ctx.getValue(SCOPE) as TokenCallScope | undefined;
 
-const passThrough: AuthGate = { run: (_account, attempt) => attempt() };
-
-/** Wraps `inner` (a breaker, or nothing) so every token call is an `auth.token.refresh` span. */
-export function tracedAuthGate(inner: AuthGate = passThrough): AuthGate {
-  return {
-    run(account, attempt) {
-      // Only the ids: the account object carries the credentials.
-      const scope: TokenCallScope = { carrier: account.carrier, account: account.id };
-      const attributes = { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account };
-      return tracer().startActiveSpan(SPAN.tokenRefresh, { attributes }, async (span) => {
-        try {
-          return await context.with(context.active().setValue(SCOPE, scope), () =>
-            inner.run(account, attempt),
-          );
-        } catch (error) {
-          if (isCarrierError(error)) {
-            span.setAttribute(ATTR.failureClass, error.failureClass);
-            span.setAttribute(ATTR.errorType, error.failureClass);
-          }
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
-        }
-      });
-    },
-  };
+/** Runs one token call as an `auth.token.refresh` span (only the account's ids are read). */
+export function traceTokenCall<T>(
+  account: { carrier: string; id: string },
+  call: () => Promise<T>,
+): Promise<T> {
+  const scope: TokenCallScope = { carrier: account.carrier, account: account.id };
+  const attributes = { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account };
+  return tracer().startActiveSpan(SPAN.tokenRefresh, { attributes }, async (span) => {
+    try {
+      return await context.with(context.active().setValue(SCOPE, scope), call);
+    } catch (error) {
+      if (isCarrierError(error)) {
+        span.setAttribute(ATTR.failureClass, error.failureClass);
+        span.setAttribute(ATTR.errorType, error.failureClass);
+      }
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /** A fetch that records each call as a CLIENT span and in `http.client.request.duration`. */

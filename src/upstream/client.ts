@@ -16,6 +16,7 @@ import type {
 import type { ResolvedAccount } from '../config/account.ts';
 import { callerAbortError } from '../domain/caller-abort.ts';
 import { CarrierError } from '../domain/failure.ts';
+import { type EventSink, silentEvents } from '../events/bus.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR } from '../telemetry/names.ts';
 import { safeUrl } from '../telemetry/redact.ts';
@@ -45,21 +46,6 @@ const openGates: UpstreamGates = {
   api: (_c, _a, exchange) => exchange(),
 };
 
-export interface UpstreamObserver {
-  /** One finished HTTP exchange (each retry is its own exchange). */
-  exchange?(event: {
-    carrier: string;
-    account: string;
-    operation: UpstreamRequest['operation'];
-    method: string;
-    url: URL;
-    status?: number;
-    resendCount: number;
-    durationMs: number;
-    error?: CarrierError;
-  }): void;
-}
-
 export interface UpstreamClientOptions {
   broker: CredentialBroker;
   /** Node injects an undici-backed fetch with connect timeouts; Workers use the global one. */
@@ -68,7 +54,8 @@ export interface UpstreamClientOptions {
   fetchFor?: (carrier: string) => typeof fetch;
   timeoutsFor?: (carrier: string) => UpstreamTimeouts;
   gates?: UpstreamGates;
-  observer?: UpstreamObserver;
+  /** Every finished exchange is reported here (ids, status and class only). */
+  events?: EventSink;
   now?: () => number;
 }
 
@@ -84,6 +71,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const now = options.now ?? Date.now;
   const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
   const gates = options.gates ?? openGates;
+  const events = options.events ?? silentEvents;
 
   function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
     const base = account.baseUrls[req.host ?? 'default'];
@@ -142,16 +130,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
           ...(errorType ? { [ATTR.errorType]: errorType } : {}),
         });
-        options.observer?.exchange?.({
+        events.emit({
+          type: 'exchange',
           carrier: carrier.id,
           account: account.id,
           operation: req.operation,
-          method: req.method,
-          url,
           status,
+          failureClass: error?.failureClass,
+          code: error?.code,
+          retryAfterMs: error?.retryAfterMs,
           resendCount,
           durationMs,
-          ...(error ? { error } : {}),
         });
       };
       return send(span, finish);

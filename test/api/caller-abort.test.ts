@@ -4,7 +4,7 @@
  * not count the abort against the carrier's breakers, and must keep serving.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/api/logger.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { ADDRESSES, type GatewayHarness, startGatewayHarness } from '../support/gateway-harness.ts';
 
 type Line = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** Starts the real API on a real Node server (127.0.0.1, port 0) over the fake gateway. */
 import { type AppDeps, createApp } from '../../src/api/app.ts';
-import { createLogger } from '../../src/api/logger.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { type RunningServer, startServer } from '../../src/runtime/node/server.ts';
 import { FakeGateway } from '../support/fake-gateway.ts';
 

@@ -3,7 +3,7 @@
  * never bodies or headers), and a bug logged exactly once with its correlation id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/api/logger.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { API_KEY, type Harness, jsonPost, problemOf, startHarness, validRateRequest } from './harness.ts';
 
 let h: Harness;

@@ -142,31 +142,8 @@ describe('strategies', () => {
     expect((await sandbox.control.stats(CARRIER)).tokenCalls.default).toBe(4);
   });
 
-  it('every token call runs through the AuthGate, which sees failures; its own refusal surfaces unchanged', async () => {
-    const seen: string[] = [];
-    let open = false;
-    const refusal = new CarrierError({
-      carrier: CARRIER,
-      account: 'default',
-      failureClass: 'unavailable',
-      outcome: 'not_sent',
-      auth: true,
-      message: 'auth breaker open',
-    });
-    const gate = {
-      async run<T>(_account: unknown, attempt: () => Promise<T>): Promise<T> {
-        if (open) throw refusal;
-        try {
-          const v = await attempt();
-          seen.push('ok');
-          return v;
-        } catch (e) {
-          seen.push((e as CarrierError).failureClass);
-          throw e;
-        }
-      },
-    };
-    const { broker, clock } = brokerFor({ authGate: gate });
+  it('every token call is reported on the event stream with its class, in order', async () => {
+    const { broker, clock, hooks } = brokerFor();
     const account = accountOf(sandbox);
     await sandbox.control.injectFault({
       carrier: CARRIER,
@@ -177,10 +154,9 @@ describe('strategies', () => {
     await broker.credential(account, 'primary').catch(() => undefined);
     clock.advance(10 * 60_000);
     await broker.credential(account, 'primary');
-    expect(seen).toEqual(['misconfigured', 'ok']);
-    open = true;
-    clock.advance(2 * HOUR);
-    const e = await broker.credential(account, 'primary').catch((err: unknown) => err);
-    expect(e).toBe(refusal);
+    expect(hooks.calls.map((c) => c.failureClass ?? c.outcome)).toEqual(['misconfigured', 'success']);
+    expect(
+      hooks.calls.every((c) => c.carrier === CARRIER && c.account === account.id && c.source === 'live'),
+    ).toBe(true);
   });
 });

@@ -4,8 +4,11 @@
  * simulators (stats) report.
  */
 import type { BreakerView, CarriersResponse } from '../../src/domain/carriers-view.ts';
-import type { BreakerKind, BreakerStateChange } from '../../src/resilience/board.ts';
-import type { BreakerState } from '../../src/resilience/breaker.ts';
+import type {
+  BreakerKind,
+  BreakerState,
+  BreakerChangedEvent as BreakerStateChange,
+} from '../../src/events/types.ts';
 import type { BudgetSettings } from '../../src/resilience/budget.ts';
 import {
   type BreakerSettings,
@@ -92,13 +95,13 @@ export async function tokenCalls(h: GatewayHarness, carrier: string): Promise<nu
 }
 
 /**
- * Records the gateway's breaker state changes (the board's own event stream) so a test can
+ * Records the gateway's breaker state changes (from its event stream) so a test can
  * wait for a transition instead of sleeping, and count transitions in a period.
  */
 export function watchBreakers(h: GatewayHarness) {
   const seen: BreakerStateChange[] = [];
   const waiters: { match: (c: BreakerStateChange) => boolean; resolve: () => void }[] = [];
-  h.composed.gateway.board.onStateChange((change) => {
+  h.composed.events.on('breaker.changed', (change) => {
     seen.push(change);
     for (const waiter of [...waiters]) {
       if (!waiter.match(change)) continue;

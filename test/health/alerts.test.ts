@@ -5,9 +5,9 @@
  * The monitor's clock is injected so windows can pass without waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthOptions as HealthComposeOptions } from '../../src/core/compose.ts';
 import type { Alert } from '../../src/health/alerts/types.ts';
 import { DAY_MS } from '../../src/health/settings.ts';
-import type { HealthComposeOptions } from '../../src/health/setup.ts';
 import { eventually, type HealthHarness, RATE_BODY, startHealthHarness } from './support/harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 

@@ -1,7 +1,8 @@
 /** Small pure pieces: client networks, the env file, secret reload in place. */
 import { describe, expect, it } from 'vitest';
+import { keyIdOf, networkOf } from '../../src/api/middleware/caller-watch.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
-import { createCallerWatch, keyIdOf, networkOf } from '../../src/health/caller-watch.ts';
+import { createCallerWatch } from '../../src/health/caller-watch.ts';
 import { parseEnvFile } from '../../src/health/credentials/env-file.ts';
 import { applyReload } from '../../src/health/credentials/reload.ts';
 

@@ -5,7 +5,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/api/logger.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { instruments, tracer } from '../../src/telemetry/instruments.ts';
 import {
   forgetSecrets,

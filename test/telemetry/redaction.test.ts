@@ -13,14 +13,15 @@ import { type Span, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimContext } from '../../sandbox/kit/types.ts';
 import { TOKEN_FAULT_KINDS } from '../../sandbox/kit/types.ts';
-import { createLogger } from '../../src/api/logger.ts';
 import { createCredentialBroker } from '../../src/auth/broker.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createEventBus } from '../../src/events/bus.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { DEFAULT_POLICY } from '../../src/resilience/settings.ts';
 import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/store/memory.ts';
-import { createAuthTelemetry } from '../../src/telemetry/auth-telemetry.ts';
+import { subscribeAuthTelemetry } from '../../src/telemetry/auth-telemetry.ts';
 import { tracer } from '../../src/telemetry/instruments.ts';
-import { tracedAuthGate, tracedFetch } from '../../src/telemetry/token-refresh.ts';
+import { tracedFetch } from '../../src/telemetry/token-refresh.ts';
 import { connectAccount } from '../auth/support/connect-helpers.ts';
 import { genericProfile } from '../auth/support/generic-profile.ts';
 import { accountOf, CARRIER, fakeClock, startGenericSandbox } from '../auth/support/harness.ts';
@@ -254,7 +255,7 @@ describe('an auth breaker opening, half-opening and closing', () => {
 
   it('runs with telemetry on', async () => {
     const states: string[] = [];
-    h.composed.gateway.board.onStateChange((c) => {
+    h.composed.events.on('breaker.changed', (c) => {
       if (c.carrier === 'ups' && c.kind === 'auth') states.push(c.state);
     });
     await h.control.injectFault({ carrier: 'ups', target: 'token', kind: 'invalid_client' });
@@ -281,14 +282,14 @@ describe('the broker on its own', () => {
       for (const account of sandbox.accounts(CARRIER)) rememberSecretsOf(account.secrets);
       await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
       const clock = fakeClock();
-      const telemetry = createAuthTelemetry();
+      const events = createEventBus();
+      subscribeAuthTelemetry(events);
       const brokerWith = (profile: ReturnType<typeof genericProfile>) =>
         createCredentialBroker({
           store: createMemoryTokenStore(),
           profileOf: () => profile,
           fetch: tracedFetch((...args) => fetch(...args)),
-          hooks: telemetry.hooks,
-          authGate: tracedAuthGate(),
+          events,
           logger,
           now: clock.now,
           tokenCallTimeoutMs: 300,

@@ -8,8 +8,8 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/api/logger.ts';
 import type { Label } from '../../src/domain/shipment.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { DEFAULT_POLICY } from '../../src/resilience/settings.ts';
 import { ADDRESSES, type GatewayHarness, startGatewayHarness } from '../support/gateway-harness.ts';
 import { eventually, installTestTelemetry, type TestTelemetry, treeOf } from './support/otel.ts';

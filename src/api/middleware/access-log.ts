@@ -1,8 +1,8 @@
 /** One access-log line per request: method, route pattern, status, duration, request id. */
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import type { Logger } from '../../log/logger.ts';
 import type { ApiEnv } from '../env.ts';
-import type { Logger } from '../logger.ts';
 
 /** The route pattern that answered (never the raw path: it may hold tracking numbers). */
 function routePattern(c: Parameters<MiddlewareHandler<ApiEnv>>[0]): string {

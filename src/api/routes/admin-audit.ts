@@ -3,9 +3,9 @@
  * prefix (never its value), the target, the outcome and how long it took.
  */
 import type { Context } from 'hono';
-import { keyIdOf } from '../../health/caller-watch.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ApiEnv } from '../env.ts';
-import type { Logger } from '../logger.ts';
+import { keyIdOf } from '../middleware/caller-watch.ts';
 
 const bearer = (header: string | undefined) => header?.match(/^Bearer +(\S+) *$/i)?.[1];
 

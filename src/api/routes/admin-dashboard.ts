@@ -3,9 +3,10 @@
  * /admin/dashboard/state the admin-only JSON it polls. The poll is not audited (it is a read
  * that repeats every few seconds); every other admin route is.
  */
+
+import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
-import { dashboardCsp, dashboardPage } from '../../health/dashboard/page.ts';
-import type { HealthMonitor } from '../../health/monitor.ts';
+import { dashboardCsp, dashboardPage } from '../dashboard/page.ts';
 import type { ApiApp } from '../env.ts';
 import { DashboardStateSchema } from './admin-schemas.ts';
 import { BEARER, REQUEST_ID_RESPONSE_HEADER } from './common.ts';
@@ -32,9 +33,12 @@ function nonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
+/** Where the dashboard's state comes from (the composition builds it from health). */
+export type DashboardSource = () => Promise<z.infer<typeof DashboardStateSchema>>;
+
 export function registerDashboard(
   app: ApiApp,
-  monitor: HealthMonitor,
+  state: DashboardSource,
   options: { pollMs?: number } = {},
 ): void {
   app.get('/dashboard', () => {
@@ -51,6 +55,6 @@ export function registerDashboard(
   });
   app.openapi(dashboardStateRoute, async (c) => {
     c.header('cache-control', 'no-store');
-    return c.json(await monitor.dashboard(), 200);
+    return c.json(await state(), 200);
   });
 }

@@ -4,10 +4,8 @@
  * on-demand probes and alerts. Every action writes one audit line.
  */
 import { createRoute, type z } from '@hono/zod-openapi';
-import { type HealthMonitor, ReloadUnavailableError } from '../../health/monitor.ts';
-import type { ProbeResult } from '../../health/probe/types.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ApiApp } from '../env.ts';
-import type { Logger } from '../logger.ts';
 import { ApiProblem } from '../problem.ts';
 import { createAudit } from './admin-audit.ts';
 import {
@@ -129,34 +127,36 @@ export const alertsRoute = createRoute({
   responses: { 200: json(AlertsResult, 'Open and recent alerts.'), ...problemResponses(ADMIN_ERRORS) },
 });
 
-/** The API shape of a probe result: ISO time, `class` like every other answer. */
-export function probeAnswer(r: ProbeResult): z.infer<typeof ProbeResultSchema> {
-  return {
-    carrier: r.carrier,
-    account: r.account,
-    kind: r.kind,
-    at: new Date(r.at).toISOString(),
-    outcome: r.outcome,
-    ...(r.failureClass ? { class: r.failureClass } : {}),
-    ...(r.code ? { code: r.code } : {}),
-    latencyMs: r.latencyMs,
-    steps: r.steps.map((s) => ({
-      step: s.step,
-      ok: s.ok ?? null,
-      ...(s.latencyMs !== undefined ? { latencyMs: s.latencyMs } : {}),
-      detail: s.detail,
-      ...(s.failureClass ? { class: s.failureClass } : {}),
-      ...(s.code ? { code: s.code } : {}),
-    })),
-    findings: r.findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message })),
-    ...(r.concurrent ? { concurrent: r.concurrent } : {}),
-  };
+type Wire<T extends z.ZodType> = z.infer<T>;
+
+/**
+ * What the admin routes ask of the gateway's operations (the composition implements it over
+ * health). Answers are already in their API shape; refusals are the errors below.
+ */
+export interface AdminOperations {
+  hasAccount(carrier: string, account: string): boolean;
+  inventory(): Promise<Wire<typeof CredentialInventory>['credentials']>;
+  revoke(carrier: string, account: string, body: Wire<typeof RevokeBody>): Promise<Wire<typeof RevokeResult>>;
+  revokeAll(body: Wire<typeof RevokeAllBody>): Promise<Wire<typeof RevokeAllResult>>;
+  /** Undefined when the gateway was not started with a reloadable configuration. */
+  reload(): Promise<Wire<typeof ReloadResult> | undefined>;
+  forceBreaker(
+    carrier: string,
+    account: string,
+    body: Wire<typeof BreakerBody>,
+  ): Promise<Wire<typeof BreakerResult>['breakers']>;
+  probe(
+    carrier: string,
+    account: string,
+    body: Wire<typeof ProbeBody>,
+  ): Promise<Wire<typeof ProbeResultSchema>>;
+  alerts(): Promise<Wire<typeof AlertsResult>>;
 }
 
-export function registerAdmin(app: ApiApp, monitor: HealthMonitor, logger: Logger): void {
+export function registerAdmin(app: ApiApp, ops: AdminOperations, logger: Logger): void {
   const audit = createAudit(logger);
   const known = (carrier: string, account: string) => {
-    if (monitor.account(carrier, account) === undefined) {
+    if (!ops.hasAccount(carrier, account)) {
       throw new ApiProblem('not-found', `No account '${account}' is configured for carrier '${carrier}'.`, {
         members: { field: '/account' },
       });
@@ -164,7 +164,7 @@ export function registerAdmin(app: ApiApp, monitor: HealthMonitor, logger: Logge
   };
 
   app.openapi(inventoryRoute, async (c) =>
-    c.json({ credentials: await audit(c, 'credentials.list', {}, () => monitor.inventory()) }, 200),
+    c.json({ credentials: await audit(c, 'credentials.list', {}, () => ops.inventory()) }, 200),
   );
 
   app.openapi(revokeRoute, async (c) => {
@@ -172,16 +172,14 @@ export function registerAdmin(app: ApiApp, monitor: HealthMonitor, logger: Logge
     known(carrier, account);
     const body = c.req.valid('json');
     return c.json(
-      await audit(c, 'credentials.revoke', { carrier, account }, () =>
-        monitor.revoke(carrier, account, body),
-      ),
+      await audit(c, 'credentials.revoke', { carrier, account }, () => ops.revoke(carrier, account, body)),
       200,
     );
   });
 
   app.openapi(revokeAllRoute, async (c) => {
     const body = c.req.valid('json');
-    const report = await audit(c, 'credentials.revoke_all', {}, () => monitor.revokeAll(body));
+    const report = await audit(c, 'credentials.revoke_all', {}, () => ops.revokeAll(body));
     logger.warn('revoke-all drill finished', {
       accounts: report.accounts,
       tokensDropped: report.tokensDropped,
@@ -192,23 +190,21 @@ export function registerAdmin(app: ApiApp, monitor: HealthMonitor, logger: Logge
   });
 
   app.openapi(reloadRoute, async (c) => {
-    try {
-      return c.json(await audit(c, 'credentials.reload', {}, () => monitor.reload()), 200);
-    } catch (error) {
-      if (error instanceof ReloadUnavailableError) throw new ApiProblem('unprocessable', error.message);
-      throw error;
+    const report = await audit(c, 'credentials.reload', {}, () => ops.reload());
+    if (report === undefined) {
+      throw new ApiProblem('unprocessable', 'this gateway was not started with a reloadable configuration');
     }
+    return c.json(report, 200);
   });
 
   app.openapi(breakerRoute, async (c) => {
     const { carrier, account } = c.req.valid('param');
     known(carrier, account);
-    const { kind, state } = c.req.valid('json');
-    await audit(c, `breaker.force_${state}`, { carrier, account }, async () =>
-      monitor.forceBreaker(carrier, account, kind, state),
+    const body = c.req.valid('json');
+    const breakers = await audit(c, `breaker.force_${body.state}`, { carrier, account }, () =>
+      ops.forceBreaker(carrier, account, body),
     );
-    const breakers = monitor.health(carrier, account).signals.breakers;
-    return c.json({ carrier, account, breakers: { auth: breakers.auth, api: breakers.api } }, 200);
+    return c.json({ carrier, account, breakers }, 200);
   });
 
   app.openapi(probeRoute, async (c) => {
@@ -219,15 +215,10 @@ export function registerAdmin(app: ApiApp, monitor: HealthMonitor, logger: Logge
       c,
       body.concurrent ? 'probe.concurrent' : 'probe.run',
       { carrier, account },
-      () =>
-        body.concurrent
-          ? monitor.concurrentProbe(carrier, account, body.concurrent)
-          : monitor.probe(carrier, account, body.fresh === undefined ? {} : { fresh: body.fresh }),
+      () => ops.probe(carrier, account, body),
     );
-    return c.json(probeAnswer(result), 200);
+    return c.json(result, 200);
   });
 
-  app.openapi(alertsRoute, async (c) =>
-    c.json(await audit(c, 'alerts.list', {}, async () => monitor.alerts()), 200),
-  );
+  app.openapi(alertsRoute, async (c) => c.json(await audit(c, 'alerts.list', {}, () => ops.alerts()), 200));
 }

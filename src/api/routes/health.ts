@@ -1,8 +1,8 @@
 /** Liveness and readiness for orchestrators: no key needed. */
 import { createRoute } from '@hono/zod-openapi';
 import type { GatewayService, ReadinessReport } from '../../gateway/service.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ApiApp } from '../env.ts';
-import type { Logger } from '../logger.ts';
 import { HealthSchema, ReadinessSchema } from '../schemas.ts';
 
 export const healthzRoute = createRoute({

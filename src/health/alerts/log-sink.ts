@@ -1,5 +1,5 @@
 /** The log sink: one structured line per notification (warn when firing, info when resolved). */
-import type { Logger } from '../../api/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { Alert, AlertSink } from './types.ts';
 
 export function createLogSink(logger: Logger): AlertSink {

@@ -31,14 +31,14 @@ export interface Condition {
   threshold: string;
 }
 
-export interface AlertTriage {
+export type AlertTriage = {
   failureClass?: FailureClass | undefined;
   classification: TriageClass;
   runbook: Runbook;
-}
+};
 
 /** One notification: an incident firing, or its resolution. */
-export interface Alert {
+export type Alert = {
   /** The incident id: the firing and the resolution share it. */
   id: string;
   status: 'firing' | 'resolved';
@@ -53,7 +53,7 @@ export interface Alert {
   startedAt: string;
   resolvedAt?: string | undefined;
   triage?: AlertTriage | undefined;
-}
+};
 
 export interface AlertSink {
   readonly name: string;

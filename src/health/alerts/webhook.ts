@@ -4,7 +4,7 @@
  * and retries network errors, 408, 429 and 5xx with doubling, jittered delays. Every retry
  * of one notification carries the same X-Gateway-Delivery id so receivers can dedupe.
  */
-import type { Logger } from '../../api/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { WebhookSettings } from '../settings.ts';
 import type { Alert, AlertSink } from './types.ts';
 

@@ -6,13 +6,13 @@
  * live one), so their probe reads the live credential instead.
  */
 import { type Broker, createCredentialBroker } from '../../auth/broker.ts';
-import type { TokenCallEvent } from '../../auth/hooks.ts';
 import { resolveMethod } from '../../auth/method.ts';
 import type { AuthMethod } from '../../auth/profile.ts';
 import type { CredentialBroker } from '../../auth/types.ts';
 import type { CarrierDefinition } from '../../carrier/definition.ts';
 import type { ResolvedAccount } from '../../config/account.ts';
 import { isCarrierError } from '../../domain/failure.ts';
+import type { EventSink } from '../../events/bus.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
 import { createUpstreamClient } from '../../upstream/client.ts';
 import { createTokenTap, type TokenTap } from './tap.ts';
@@ -26,8 +26,8 @@ export interface ProberDeps {
   /** The live broker: only read from (refresh-token and static accounts). */
   liveBroker: CredentialBroker;
   now(): number;
-  /** Token calls the probes make (they are real calls to the carrier: they count for its health). */
-  tokenCall?(account: ResolvedAccount, event: TokenCallEvent): void;
+  /** Where the probes' own token calls are reported (real calls: they count for the carrier's health). */
+  events?: EventSink;
   /** Told while an account is probed: reads of the live credential then are not real uses. */
   probing?(account: ResolvedAccount, on: boolean): void;
 }
@@ -113,7 +113,7 @@ export function createProber(deps: ProberDeps): Prober {
       fetch: tap.fetch,
       now: deps.now,
       tokenCallTimeoutMs: deps.timeoutsFor(account.carrier).tokenMs,
-      hooks: { tokenCall: (event) => deps.tokenCall?.(account, event) },
+      ...(deps.events ? { events: deps.events, eventSource: 'probe' as const } : {}),
     });
     return { broker, tap };
   }
@@ -140,9 +140,10 @@ export function createProber(deps: ProberDeps): Prober {
       fetchFor: deps.fetchFor,
       timeoutsFor: deps.timeoutsFor,
       now: deps.now,
-      observer: {
-        exchange: (e) => {
-          if (e.status === 401 && e.resendCount === 0) firstSendRefused?.();
+      // The probe's own exchanges are not live traffic: only its first refusal matters here.
+      events: {
+        emit: (e) => {
+          if (e.type === 'exchange' && e.status === 401 && e.resendCount === 0) firstSendRefused?.();
         },
       },
     });

@@ -1,14 +1,10 @@
 /**
- * `npm start`: the gateway on Node. With no configuration it runs in sandbox mode: it
- * starts the carrier simulators on loopback, points every carrier at them, and prints a
- * caller key and ready-to-paste requests.
+ * `npm start`: the gateway on Node. With no configuration it runs in sandbox mode: the
+ * carrier simulators start on loopback (loaded only then), every carrier points at them, and
+ * a caller key and ready-to-paste requests are printed.
  */
 import { readFile } from 'node:fs/promises';
 import { carriers } from '../../../carriers/index.ts';
-import { printSandboxBanner } from '../../../sandbox/banner.ts';
-import { SANDBOX_FALLBACKS } from '../../../sandbox/fallbacks.ts';
-import { sandboxAccount } from '../../../sandbox/gateway-accounts.ts';
-import { startSandbox } from '../../../sandbox/server.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { loadConfig } from '../../config/load.ts';
 import { parseEnvFile } from '../../health/credentials/env-file.ts';
@@ -32,16 +28,17 @@ async function environment(): Promise<Record<string, string | undefined>> {
   return { ...process.env, ...parseEnvFile(text) };
 }
 
+const load = async () =>
+  loadConfig({ env: await environment(), registry: carriers, readFile: (path) => readFile(path, 'utf8') });
+
 async function main(): Promise<void> {
-  const loaded = await environment()
-    .then((env) => loadConfig({ env, registry: carriers, readFile: (path) => readFile(path, 'utf8') }))
-    .catch((error: unknown) => {
-      if (error instanceof ConfigError) {
-        console.error(`carrier-gateway: invalid configuration\n${error.message}`);
-        process.exit(1);
-      }
-      throw error;
-    });
+  const loaded = await load().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  });
   const { config } = loaded;
   const telemetry = startNodeTelemetry({
     env: process.env,
@@ -49,48 +46,28 @@ async function main(): Promise<void> {
     environment: loaded.sandbox ? 'sandbox' : 'production',
     prometheus: config.telemetry.metricsEndpoint,
   });
-
   const sandbox = loaded.sandbox
-    ? await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0) })
+    ? await (await import('../../../sandbox/start.ts')).startSandboxMode(
+        Number(process.env.SANDBOX_PORT ?? 0),
+      )
     : undefined;
-  const accounts = sandbox
-    ? carriers.flatMap((c) => sandbox.accounts(c.id).map((a) => sandboxAccount(c, a, sandbox.baseUrl(c.id))))
-    : loaded.accounts;
-  const apiKeys =
-    config.apiKeys.length > 0
-      ? config.apiKeys
-      : sandbox
-        ? [`sk_sandbox_${crypto.randomUUID().replaceAll('-', '')}`]
-        : [];
+  const apiKeys = config.apiKeys.length > 0 ? config.apiKeys : sandbox ? [sandbox.apiKey] : [];
 
   const composed = await composeGateway({
     config,
-    accounts,
+    accounts: sandbox?.accounts ?? loaded.accounts,
     apiKeys,
-    ...(sandbox ? { defaultFallbacks: SANDBOX_FALLBACKS } : {}),
+    ...(sandbox ? { defaultFallbacks: sandbox.fallbacks } : {}),
+    ...(telemetry.scrape ? { metrics: telemetry.scrape } : {}),
     // Probes, alerts and keep-alives run in the background; a reload re-reads env and file.
     health: sandbox
       ? {}
       : {
           reload: async () => {
-            const again = await loadConfig({
-              env: await environment(),
-              registry: carriers,
-              readFile: (path) => readFile(path, 'utf8'),
-            });
+            const again = await load();
             return { accounts: again.accounts, accountConfig: accountHealthConfigFrom(again.config) };
           },
         },
-    extraRoutes: (app) => {
-      const { scrape } = telemetry;
-      if (scrape) {
-        app.get(
-          '/metrics',
-          async () =>
-            new Response(await scrape(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }),
-        );
-      }
-    },
   });
 
   const server = await startServer({
@@ -107,8 +84,7 @@ async function main(): Promise<void> {
   });
   installShutdownHandlers({ server, logger: composed.logger });
 
-  if (sandbox)
-    printSandboxBanner({ gatewayUrl: server.url, simulatorsUrl: sandbox.url, apiKey: apiKeys[0]! });
+  if (sandbox) sandbox.printBanner(server.url, apiKeys[0] ?? '');
   else composed.logger.info('gateway listening', { url: server.url, carriers: Object.keys(config.carriers) });
 }
 

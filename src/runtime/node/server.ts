@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Logger } from '../../api/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export interface FetchApp {
   fetch(request: Request, ...rest: never[]): Response | Promise<Response>;

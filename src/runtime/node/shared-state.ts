@@ -7,11 +7,12 @@
  * process), `/readyz` says `degraded`, and one alert-worthy log line marks each transition;
  * when Redis returns, shared mode resumes by itself (ioredis reconnects and resubscribes).
  */
-import type { Logger } from '../../api/logger.ts';
+
 import type { RefreshCoordinator } from '../../auth/coordination.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
 import type { ReadinessReport } from '../../gateway/service.ts';
+import type { Logger } from '../../log/logger.ts';
 import { type BreakerSync, createBreakerSync } from '../../resilience/breaker-sync.ts';
 import type { IdempotencyStore } from '../../resilience/idempotency.ts';
 import { createSealer, type EncryptionKeyConfig } from '../../store/encryption.ts';

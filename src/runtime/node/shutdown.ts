@@ -3,7 +3,7 @@
  * and exits 0; a failure during shutdown exits 1. A second signal while closing is ignored
  * (the deadline in server.ts bounds the wait).
  */
-import type { Logger } from '../../api/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export interface Closable {
   close(): Promise<void>;

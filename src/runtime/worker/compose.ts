@@ -1,29 +1,25 @@
 /**
- * The Workers composition root: the same app, gateway core and broker contract as on Node,
- * with the pieces that must be fleet-wide on Workers swapped in:
- * - credentials come from the account's credential authority (a Durable Object), which runs
+ * The Workers composition: Durable Object ports under the one core.
+ * - credentials come from each account's credential authority (a Durable Object), which runs
  *   the very broker Node runs, over Durable Object storage;
  * - label idempotency is kept by one ledger object per Idempotency-Key;
- * - breakers are driven by calls, not timers (a Worker's timers die with its request).
+ * - breakers are driven by calls, not timers (a Worker's timers die with its request);
+ * - health's periodic work runs when the Cron Trigger calls `tick`.
  */
 import { carriers as registry } from '../../../carriers/index.ts';
-import { createApp } from '../../api/app.ts';
-import type { ApiApp } from '../../api/env.ts';
-import { createLogger, type Logger } from '../../api/logger.ts';
 import type { CarrierDefinition } from '../../carrier/definition.ts';
-import { policiesFrom } from '../../config/policies.ts';
-import { createGateway, type Gateway } from '../../gateway/create.ts';
-import { registerSecret } from '../../telemetry/redact.ts';
+import { type Core, composeCore } from '../../core/compose.ts';
+import { createLogger } from '../../log/logger.ts';
+import { createMemoryTokenStore } from '../../store/memory.ts';
 import { createAuthorityBroker } from './authority/client.ts';
 import { loadWorkerConfig } from './config.ts';
 import { checkBindings } from './env.ts';
 import { createLedgerIdempotencyStore } from './ledger/client.ts';
 
-export interface WorkerGateway {
-  app: ApiApp;
-  gateway: Gateway;
-  logger: Logger;
-}
+export type WorkerGateway = Core;
+
+// Wrapped: workerd refuses a fetch called with another `this`.
+const workerFetch: typeof fetch = (input, init) => fetch(input, init);
 
 export async function composeWorkerGateway(
   rawEnv: Record<string, unknown>,
@@ -35,29 +31,15 @@ export async function composeWorkerGateway(
   if (config.store.kind !== 'memory') {
     logger.warn('the configured token store is not used on Workers: tokens live in Durable Objects');
   }
-  for (const account of accounts) for (const value of Object.values(account.secrets)) registerSecret(value);
-  for (const key of [...config.apiKeys, ...config.adminKeys]) registerSecret(key);
-
-  const policies = policiesFrom(
-    config,
-    carriers.map((c) => c.id),
+  return composeCore(
+    {
+      // Tokens live in the authorities; the isolate's own store holds none.
+      tokens: createMemoryTokenStore({ max: 16 }),
+      broker: createAuthorityBroker({ namespace: env.CREDENTIAL_AUTHORITY, accounts }),
+      idempotency: createLedgerIdempotencyStore({ namespace: env.IDEMPOTENCY_LEDGER }),
+      breakerDrive: 'calls',
+      transport: { fetchFor: () => workerFetch, tokenFetch: workerFetch },
+    },
+    { config, accounts, apiKeys: config.apiKeys, registry: carriers, logger, health: {} },
   );
-  const gateway = createGateway({
-    registry: carriers,
-    accounts,
-    policies,
-    broker: createAuthorityBroker({ namespace: env.CREDENTIAL_AUTHORITY, accounts }),
-    // Wrapped: workerd refuses a fetch called with another `this`.
-    fetch: (input, init) => fetch(input, init),
-    idempotency: createLedgerIdempotencyStore({ namespace: env.IDEMPOTENCY_LEDGER }),
-    breakers: { drive: 'calls' },
-  });
-  const app = createApp({
-    gateway,
-    apiKeys: config.apiKeys,
-    adminKeys: config.adminKeys,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    logger,
-  });
-  return { app, gateway, logger };
 }

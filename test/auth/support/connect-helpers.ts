@@ -40,7 +40,7 @@ export async function connectAccount(
     rotatesRefreshToken: true,
   };
   const outcome = await exchangeAuthorizationCode(
-    { fetch, timeoutMs: 10_000, now: broker.http.now },
+    { fetch, timeoutMs: 10_000, now: Date.now },
     method,
     account,
     { code, codeVerifier: verifier, redirectUri: REDIRECT },

@@ -1,19 +1,19 @@
 /**
  * Test harness for the broker: a real sandbox with the generic OAuth server on an ephemeral
- * loopback port, accounts pointing at it, a fake clock, and recorders for hooks and logs.
+ * loopback port, accounts pointing at it, a fake clock, and recorders for events and logs.
  */
 
 import { createGenericOAuth } from '../../../sandbox/generic-oauth.ts';
 import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
 import {
-  type BrokerHooks,
   type CredentialBrokerOptions,
   createCredentialBroker,
   type Logger,
-  type TokenCallEvent,
 } from '../../../src/auth/broker.ts';
 import type { AuthMethodKind } from '../../../src/auth/profile.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
+import type { EventSink } from '../../../src/events/bus.ts';
+import type { TokenCallEvent } from '../../../src/events/types.ts';
 import { createMemoryTokenStore } from '../../../src/store/memory.ts';
 import { genericProfile } from './generic-profile.ts';
 
@@ -47,7 +47,8 @@ import { fakeClock } from '../../support/clock.ts';
 
 export { type FakeClock, fakeClock } from '../../support/clock.ts';
 
-export interface HookRecorder extends BrokerHooks {
+/** Records the broker's events: token calls, waits, cache hits and stores. */
+export interface HookRecorder extends EventSink {
   calls: TokenCallEvent[];
   waits: number;
   hits: number;
@@ -61,17 +62,11 @@ export function recordHooks(): HookRecorder {
     waits: 0,
     hits: 0,
     stores: 0,
-    tokenCall: (e) => {
-      rec.calls.push(e);
-    },
-    waited: () => {
-      rec.waits += 1;
-    },
-    cacheHit: () => {
-      rec.hits += 1;
-    },
-    stored: () => {
-      rec.stores += 1;
+    emit: (e) => {
+      if (e.type === 'token.call') rec.calls.push(e);
+      else if (e.type === 'token.waited') rec.waits += 1;
+      else if (e.type === 'token.cache_hit') rec.hits += 1;
+      else if (e.type === 'token.stored') rec.stores += 1;
     },
     count: (f = {}) =>
       rec.calls.filter(
@@ -110,7 +105,7 @@ export function brokerFor(
     store,
     profileOf: () => profile,
     now: clock.now,
-    hooks,
+    events: hooks,
     logger,
     ...options,
   });

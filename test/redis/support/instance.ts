@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import { carriers as registry } from '../../../carriers/index.ts';
-import { createLogger } from '../../../src/api/logger.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
 import { loadConfig } from '../../../src/config/load.ts';
+import { createLogger } from '../../../src/log/logger.ts';
 import { type CarrierPolicy, DEFAULT_POLICY } from '../../../src/resilience/settings.ts';
 import { type Composed, composeGateway } from '../../../src/runtime/node/compose.ts';
 import { startServer } from '../../../src/runtime/node/server.ts';

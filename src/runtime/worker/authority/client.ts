@@ -4,7 +4,8 @@
  * refreshing it. No promise is ever shared between requests (Workers cancel a request's
  * continuations when it ends); concurrent misses all go to the authority, which single-flights.
  */
-import type { Credential, CredentialBroker, CredentialRequestOptions } from '../../../auth/types.ts';
+import type { Broker, CredentialInfo } from '../../../auth/broker.ts';
+import type { Credential, CredentialRequestOptions } from '../../../auth/types.ts';
 import type { ResolvedAccount } from '../../../config/account.ts';
 import { carrierErrorFromWire } from '../../../domain/error-wire.ts';
 import { CarrierError } from '../../../domain/failure.ts';
@@ -14,6 +15,7 @@ import {
   AuthorityAnswer,
   type AuthorityCall,
   authorityName,
+  type CredentialInfoWire,
   type CredentialWire,
 } from './protocol.ts';
 
@@ -49,7 +51,7 @@ function portable(options: CredentialRequestOptions | undefined): Record<string,
   return out;
 }
 
-export function createAuthorityBroker(options: AuthorityBrokerOptions): CredentialBroker {
+export function createAuthorityBroker(options: AuthorityBrokerOptions): Broker {
   const now = options.now ?? Date.now;
   const kept = new Map<string, Kept>();
   const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -71,7 +73,7 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Credenti
     account: ResolvedAccount,
     body: AuthorityCall,
     signal: AbortSignal | undefined,
-  ): Promise<CredentialWire | undefined> {
+  ): Promise<{ credential?: CredentialWire | undefined; info?: CredentialInfoWire | undefined }> {
     // A stub is bound to the request that made it: get a fresh one for every call.
     const stub = options.namespace.get(options.namespace.idFromName(authorityName(account)));
     const timeout = AbortSignal.timeout(callTimeoutMs);
@@ -89,7 +91,7 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Credenti
       throw unreachable(account, error);
     }
     if (!answer.ok) throw carrierErrorFromWire(answer.error);
-    return answer.credential;
+    return answer;
   }
 
   function keep(account: ResolvedAccount, name: string, wire: CredentialWire | undefined): Credential {
@@ -119,22 +121,22 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Credenti
     async credential(account, name, opts) {
       const hit = kept.get(keyOf(account, name));
       if (hit !== undefined && now() < hit.reuseUntil) return hit.credential;
-      const wire = await call(
+      const { credential } = await call(
         account,
         { op: 'credential', ...target(account), name, options: portable(opts) },
         opts?.signal,
       );
-      return keep(account, name, wire);
+      return keep(account, name, credential);
     },
 
     async rejected(account, name, fingerprint, opts) {
       kept.delete(keyOf(account, name));
-      const wire = await call(
+      const { credential } = await call(
         account,
         { op: 'rejected', ...target(account), name, fingerprint, options: portable(opts) },
         opts?.signal,
       );
-      return keep(account, name, wire);
+      return keep(account, name, credential);
     },
 
     async invalidate(account) {
@@ -142,5 +144,17 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Credenti
       for (const a of accounts) drop(a);
       await Promise.all(accounts.map((a) => call(a, { op: 'invalidate', ...target(a) }, undefined)));
     },
+
+    async inspect(account, name = 'primary'): Promise<CredentialInfo | undefined> {
+      return (await call(account, { op: 'inspect', ...target(account), name }, undefined)).info;
+    },
+
+    async storeAuthorization(account, token) {
+      drop(account);
+      await call(account, { op: 'authorize', ...target(account), token }, undefined);
+    },
+
+    // Each account's authority keeps its own refresh token alive (a Durable Object alarm).
+    keepAlive: async () => 0,
   };
 }

@@ -15,7 +15,6 @@
  * - an alarm keeps an idle account's refresh token alive.
  */
 import { carriers as registry } from '../../../../carriers/index.ts';
-import { createLogger, type Logger } from '../../../api/logger.ts';
 import { type Broker, createCredentialBroker } from '../../../auth/broker.ts';
 import type { Credential, CredentialRequestOptions } from '../../../auth/types.ts';
 import type { ResolvedAccount } from '../../../config/account.ts';
@@ -23,6 +22,7 @@ import { ConfigError } from '../../../config/config-error.ts';
 import { policiesFrom } from '../../../config/policies.ts';
 import { carrierErrorToWire } from '../../../domain/error-wire.ts';
 import { CarrierError } from '../../../domain/failure.ts';
+import { createLogger, type Logger } from '../../../log/logger.ts';
 import { createDurableObjectTokenStore } from '../../../store/durable-object.ts';
 import { registerSecret } from '../../../telemetry/redact.ts';
 import { loadWorkerConfig } from '../config.ts';
@@ -82,6 +82,15 @@ export class CredentialAuthority {
       const broker = await this.#brokerFor(account);
       if (call.op === 'invalidate') {
         await broker.invalidate(account);
+        return json({ ok: true } satisfies AuthorityAnswer);
+      }
+      if (call.op === 'inspect') {
+        const info = await broker.inspect(account, call.name);
+        return json({ ok: true, ...(info ? { info } : {}) } satisfies AuthorityAnswer);
+      }
+      if (call.op === 'authorize') {
+        await broker.storeAuthorization(account, call.token);
+        await this.#armKeepAlive(account);
         return json({ ok: true } satisfies AuthorityAnswer);
       }
       const options = await this.#probeGate(account, call.options as CredentialRequestOptions);

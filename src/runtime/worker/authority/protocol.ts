@@ -11,6 +11,16 @@ const CallOptions = z.record(z.string(), z.union([z.string(), z.number(), z.bool
 
 const Target = { carrier: z.string().min(1), account: z.string().min(1) };
 
+export const StoredTokenWire = z.object({
+  accessToken: z.string(),
+  tokenType: z.string(),
+  obtainedAt: z.number(),
+  expiresAt: z.number(),
+  refreshToken: z.string().optional(),
+  refreshTokenExpiresAt: z.number().optional(),
+  scope: z.string().optional(),
+});
+
 export const AuthorityCall = z.discriminatedUnion('op', [
   z.object({ op: z.literal('credential'), ...Target, name: z.string().min(1), options: CallOptions }),
   z.object({
@@ -21,8 +31,22 @@ export const AuthorityCall = z.discriminatedUnion('op', [
     options: CallOptions,
   }),
   z.object({ op: z.literal('invalidate'), ...Target }),
+  z.object({ op: z.literal('inspect'), ...Target, name: z.string().min(1) }),
+  /** The connect flow's new authorization (the token set travels once, isolate to object). */
+  z.object({ op: z.literal('authorize'), ...Target, token: StoredTokenWire }),
 ]);
 export type AuthorityCall = z.input<typeof AuthorityCall>;
+
+/** What inspect answers: the cached credential's dates, never the token. */
+export const CredentialInfoWire = z.object({
+  fingerprint: z.string(),
+  expiresAt: z.number(),
+  refreshAt: z.number(),
+  hasRefreshToken: z.boolean(),
+  unsaved: z.boolean(),
+});
+
+export type CredentialInfoWire = z.infer<typeof CredentialInfoWire>;
 
 export const CredentialWire = z.object({
   headers: z.record(z.string(), z.string()),
@@ -34,7 +58,11 @@ export const CredentialWire = z.object({
 export type CredentialWire = z.infer<typeof CredentialWire>;
 
 export const AuthorityAnswer = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), credential: CredentialWire.optional() }),
+  z.object({
+    ok: z.literal(true),
+    credential: CredentialWire.optional(),
+    info: CredentialInfoWire.optional(),
+  }),
   z.object({ ok: z.literal(false), error: CarrierErrorWire }),
 ]);
 export type AuthorityAnswer = z.infer<typeof AuthorityAnswer>;
