@@ -3,6 +3,7 @@
  * only through their CarrierAuthProfile and never logs or throws a secret.
  */
 import type { ResolvedAccount } from '../config/account.ts';
+import type { ControlStore } from '../control/types.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
 import { isOwnAuthError, misconfigured } from './auth-error.ts';
 import { createBackoff } from './backoff.ts';
@@ -11,7 +12,8 @@ import type { RefreshCoordinator } from './coordination.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { derivedSpec, type ResolvedMethod, resolveMethod, scopeOf } from './method.ts';
 import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
-import { createTokenQuota } from './quota.ts';
+import { createMemoryTokenQuota, type TokenQuota } from './quota.ts';
+import { writeTombstone } from './store-writer.ts';
 import { obtainDerivedWithPrimary } from './strategies/derived.ts';
 import { MissingSettingError } from './strategies/oauth-token.ts';
 import { staticHeaders } from './strategies/static.ts';
@@ -51,6 +53,10 @@ export interface CredentialBrokerOptions {
    */
   coordinator?: RefreshCoordinator;
   lockTtlMs?: number;
+  /** The accounts' hourly token-call allowance (shared by the fleet and its probes when shared). */
+  quota?: TokenQuota;
+  /** Where cooldowns after failed token calls are shared with the other instances. */
+  cooldowns?: ControlStore;
 }
 
 /** What a health page or a test may see of a cached credential: never the token. */
@@ -63,7 +69,20 @@ export interface CredentialInfo {
   unsaved: boolean;
 }
 
+/** Which accounts a fleet-wide revocation names: one account, one carrier, or all (empty). */
+export interface AccountScope {
+  carrier?: string | undefined;
+  account?: string | undefined;
+}
+
 export interface Broker extends CredentialBroker {
+  /** Forgets the scope's tokens and cooldowns in this instance only (another revoked them). */
+  forget(scope: AccountScope): void;
+  /**
+   * Revokes every token of the account where it is kept (the shared store): tombstones that
+   * no refresh in flight can write over. `keepAuthorization` keeps the refresh token.
+   */
+  revoke(account: ResolvedAccount, options: { keepAuthorization: boolean }): Promise<void>;
   /** Stores a token set obtained by the connect flow (authorization code), through CAS. */
   storeAuthorization(account: ResolvedAccount, token: StoredToken): Promise<void>;
   /** Refreshes idle refresh tokens close to their own expiry; returns how many were refreshed. */
@@ -91,8 +110,8 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     events: options.events ?? silentEvents,
     eventSource: options.eventSource ?? 'live',
     logger: options.logger ?? silentLogger,
-    backoff: createBackoff(),
-    quota: createTokenQuota(),
+    backoff: createBackoff(options.cooldowns),
+    quota: options.quota ?? createMemoryTokenQuota(),
     // A wait for another instance, a call, a race retry and a few store round trips must all fit.
     flightDeadlineMs: waitBudgetMs + timeoutMs * 2 + 5_000,
     coordination:
@@ -250,6 +269,30 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
       const newPrimary = await cache.rejected(primarySrc, p.fingerprint, opts?.signal, probe);
       const d = await cache.rejected(source, cachedDerived?.fingerprint ?? '', opts?.signal, probe);
       return derivedCredential(spec, newPrimary, d);
+    },
+
+    forget(scope) {
+      cache.forget(
+        (s) =>
+          (scope.carrier === undefined || s.account.carrier === scope.carrier) &&
+          (scope.account === undefined || s.account.id === scope.account),
+      );
+    },
+
+    async revoke(account, { keepAuthorization }) {
+      const profile = profileFor(account);
+      const resolved = resolveMethod(profile, account);
+      if (resolved.type === 'static') return;
+      const scope = scopeOf(resolved.method, account);
+      for (const name of ['primary', ...(profile.derived ?? []).map((d) => d.name)]) {
+        await writeTombstone(
+          options.store,
+          await cacheKey(keyPartsOf(account, name, scope)),
+          now(),
+          keepAuthorization,
+        );
+      }
+      cache.forget((s) => s.account.carrier === account.carrier && s.account.id === account.id);
     },
 
     async invalidate(account) {

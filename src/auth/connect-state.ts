@@ -1,50 +1,46 @@
 /**
- * Pending PKCE authorizations, keyed by their `state`. A state is single-use (taken on first
- * sight, whatever happens next) and expires after 10 minutes; the map is bounded.
+ * Pending PKCE authorizations, keyed by their `state`, in the control store so the callback
+ * may reach any instance. A state is single-use fleet-wide (taken atomically on first sight,
+ * whatever happens next) and expires after 10 minutes. The verifier is sealed at rest by
+ * stores that leave the process.
  */
+import { z } from 'zod';
+import type { ControlStore } from '../control/types.ts';
 
 /** How long a user has to come back from the carrier's login page. */
 export const CONNECT_STATE_TTL_MS = 10 * 60 * 1000;
-const MAX_PENDING = 10_000;
 
-export interface PendingAuthorization {
-  carrier: string;
-  account: string;
-  codeVerifier: string;
-  redirectUri: string;
-  expiresAt: number;
-}
+const PendingAuthorization = z.object({
+  carrier: z.string(),
+  account: z.string(),
+  codeVerifier: z.string(),
+  redirectUri: z.string(),
+  expiresAt: z.number(),
+});
+export type PendingAuthorization = z.infer<typeof PendingAuthorization>;
 
 export type TakenState =
   | { ok: true; pending: PendingAuthorization }
   | { ok: false; reason: 'unknown' | 'expired' };
 
-export function createConnectStates(now: () => number) {
-  const pending = new Map<string, PendingAuthorization>();
+/** A state is random (256 bits): it is its own group, so states spread across a sharded store. */
+const keyOf = (state: string) => `{connect:${state}}state`;
 
-  function sweep(at: number): void {
-    for (const [state, p] of pending) if (p.expiresAt <= at) pending.delete(state);
-    // Still full: drop the oldest (Map keeps insertion order).
-    while (pending.size >= MAX_PENDING) {
-      const oldest = pending.keys().next().value;
-      if (oldest === undefined) break;
-      pending.delete(oldest);
-    }
-  }
-
+export function createConnectStates(store: ControlStore, now: () => number) {
   return {
-    add(state: string, p: Omit<PendingAuthorization, 'expiresAt'>): void {
-      const at = now();
-      if (pending.size >= MAX_PENDING) sweep(at);
-      pending.set(state, { ...p, expiresAt: at + CONNECT_STATE_TTL_MS });
+    async add(state: string, p: Omit<PendingAuthorization, 'expiresAt'>): Promise<void> {
+      const pending: PendingAuthorization = { ...p, expiresAt: now() + CONNECT_STATE_TTL_MS };
+      const written = await store.compareAndSet(keyOf(state), 0, pending, CONNECT_STATE_TTL_MS);
+      if (!written.ok) throw new Error('connect state collision');
     },
-    /** Removes and returns the state: a second use always fails. */
-    take(state: string): TakenState {
-      const p = pending.get(state);
-      if (p === undefined) return { ok: false, reason: 'unknown' };
-      pending.delete(state);
-      return p.expiresAt <= now() ? { ok: false, reason: 'expired' } : { ok: true, pending: p };
+    /** Removes and returns the state: a second use, on any instance, always fails. */
+    async take(state: string): Promise<TakenState> {
+      const raw = await store.take(keyOf(state));
+      const parsed = PendingAuthorization.safeParse(raw);
+      if (!parsed.success) return { ok: false, reason: 'unknown' };
+      return parsed.data.expiresAt <= now()
+        ? { ok: false, reason: 'expired' }
+        : { ok: true, pending: parsed.data };
     },
-    size: () => pending.size,
   };
 }

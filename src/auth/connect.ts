@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { ResolvedAccount } from '../config/account.ts';
+import type { ControlStore } from '../control/types.ts';
 import { mentionsSecret } from './auth-error.ts';
 import { safeCode } from './classify.ts';
 import { connectProblem } from './connect-problems.ts';
@@ -22,6 +23,8 @@ export interface ConnectDeps {
   profileOf(carrier: string): CarrierAuthProfile;
   /** The gateway's public origin: the callback URL the carrier redirects to is built from it. */
   publicBaseUrl: string;
+  /** Where pending authorizations live (shared: the callback may reach another instance). */
+  control: ControlStore;
   fetch?: typeof fetch;
   now?: () => number;
   tokenCallTimeoutMs?: number;
@@ -36,7 +39,7 @@ export function callbackPath(carrier: string, account: string): string {
 
 export function connectRoutes(deps: ConnectDeps): Hono {
   const now = deps.now ?? Date.now;
-  const states = createConnectStates(now);
+  const states = createConnectStates(deps.control, now);
   const http = {
     fetch: deps.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
     timeoutMs: deps.tokenCallTimeoutMs ?? 10_000,
@@ -94,7 +97,14 @@ export function connectRoutes(deps: ConnectDeps): Hono {
     url.searchParams.set('code_challenge_method', 'S256');
     const scope = account.settings.scope ?? method.scope;
     if (scope !== undefined && scope !== '') url.searchParams.set('scope', scope);
-    states.add(state, { carrier, account: id, codeVerifier, redirectUri });
+    try {
+      await states.add(state, { carrier, account: id, codeVerifier, redirectUri });
+    } catch {
+      return connectProblem('connect-store-failed', 'the shared store is unreachable; try again shortly', {
+        carrier,
+        class: 'unavailable',
+      });
+    }
     return new Response(null, {
       status: 302,
       headers: { location: url.toString(), 'cache-control': 'no-store' },
@@ -105,7 +115,13 @@ export function connectRoutes(deps: ConnectDeps): Hono {
     const { carrier, account: id } = c.req.param();
     const state = c.req.query('state');
     if (state === undefined || state === '') return badState('the callback carries no state');
-    const taken = states.take(state);
+    const taken = await states.take(state).catch(() => undefined);
+    if (taken === undefined) {
+      return connectProblem('connect-store-failed', 'the shared store is unreachable; try again shortly', {
+        carrier,
+        class: 'unavailable',
+      });
+    }
     if (!taken.ok) {
       return badState(
         taken.reason === 'expired'

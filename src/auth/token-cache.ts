@@ -10,7 +10,7 @@ import { authError, withRetryAfter } from './auth-error.ts';
 import { adoptable } from './coordination.ts';
 import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
 import { createSingleFlight, waitWithSignal } from './single-flight.ts';
-import { writeToken } from './store-writer.ts';
+import { writeToken, writeTombstone } from './store-writer.ts';
 import { storedEvent, useEvent } from './token-events.ts';
 import { createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
 import { type CachedToken, isUsable, remember, type Slot, type TokenSource } from './token-slot.ts';
@@ -35,8 +35,8 @@ export function createTokenCache(deps: TokenCacheDeps) {
     return slot;
   }
 
-  function startFlight(slot: Slot, reason: TokenCallReason, refused?: string) {
-    return flights.run(slot.source.key, () => fetcher.fetchToken(slot, reason, refused), {
+  function startFlight(slot: Slot, reason: TokenCallReason, refused?: string, probe = false) {
+    return flights.run(slot.source.key, () => fetcher.fetchToken(slot, reason, refused, probe), {
       deadlineMs: deps.flightDeadlineMs,
       onDeadline: () =>
         authError(slot.source.account, slot.source.name, {
@@ -62,6 +62,18 @@ export function createTokenCache(deps: TokenCacheDeps) {
       return undefined;
     backoff.success(slot.source.key);
     return remember(slot, stored.value, stored.version, false, random);
+  }
+
+  /** Forgets the keys matching `match` in this instance only: memory and cooldowns. */
+  function forget(match: (source: TokenSource) => boolean): string[] {
+    const forgotten: string[] = [];
+    for (const [key, slot] of slots) {
+      if (!match(slot.source)) continue;
+      slots.delete(key);
+      backoff.clear(key);
+      forgotten.push(key);
+    }
+    return forgotten;
   }
 
   function cooldownError(slot: Slot, at: number, probe: boolean): CarrierError | undefined {
@@ -102,7 +114,12 @@ export function createTokenCache(deps: TokenCacheDeps) {
           throw cooling;
         }
       }
-      const { promise, joined } = startFlight(slot, slot.token === undefined ? 'initial' : 'expired');
+      const { promise, joined } = startFlight(
+        slot,
+        slot.token === undefined ? 'initial' : 'expired',
+        undefined,
+        probe,
+      );
       if (joined) events.emit(useEvent('token.waited', source));
       return waitWithSignal(promise, signal);
     },
@@ -135,7 +152,7 @@ export function createTokenCache(deps: TokenCacheDeps) {
           if (adopted !== undefined) return adopted;
           throw cooling;
         }
-        const { promise } = startFlight(slot, 'forced', refused);
+        const { promise } = startFlight(slot, 'forced', refused, probe);
         return waitWithSignal(promise, signal);
       }
       throw authError(source.account, source.name, {
@@ -202,22 +219,19 @@ export function createTokenCache(deps: TokenCacheDeps) {
       return started;
     },
 
-    /** Forgets the keys matching `match`: memory, cooldowns, and the stored access token. */
+    forget,
+
+    /** Forgets the cooldowns of `keys`, here and in the fleet (their credentials changed). */
+    clearCooldowns(keys: readonly string[]): void {
+      for (const key of keys) backoff.clear(key);
+    },
+
+    /**
+     * Forgets the keys matching `match` and revokes their access tokens in the store with a
+     * tombstone that keeps the refresh token (it is the account's authorization).
+     */
     async invalidate(match: (source: TokenSource) => boolean): Promise<void> {
-      for (const [key, slot] of slots) {
-        if (!match(slot.source)) continue;
-        slots.delete(key);
-        backoff.clear(key);
-        const stored = await store.get(key).catch(() => undefined);
-        if (stored?.value.refreshToken !== undefined) {
-          // Keep the refresh token (it is the account's authorization); only the access token dies.
-          await store
-            .compareAndSet(key, stored.version, { ...stored.value, accessToken: '', expiresAt: 0 })
-            .catch(() => undefined);
-        } else {
-          await store.delete(key).catch(() => undefined);
-        }
-      }
+      for (const key of forget(match)) await writeTombstone(store, key, now(), true).catch(() => false);
     },
 
     flightsInProgress: () => flights.size(),

@@ -7,12 +7,16 @@ import type { CarrierError } from '../domain/failure.ts';
 import type { EventSink } from '../events/bus.ts';
 import type { TokenCallReason } from '../events/types.ts';
 import { traceTokenCall } from '../telemetry/token-refresh.ts';
-import { authError, isOwnAuthError } from './auth-error.ts';
+import { authError, isOwnAuthError, withRetryAfter } from './auth-error.ts';
 import type { Backoff } from './backoff.ts';
 import { adoptable, type CoordinationSettings, createRefreshCoordination } from './coordination.ts';
 import type { Logger } from './log.ts';
 import type { TokenQuota } from './quota.ts';
 import { writeToken } from './store-writer.ts';
+
+/** The account was revoked while this flight was calling the token endpoint (chaos A13). */
+class RevokedDuringFlight extends Error {}
+
 import type { TokenOutcome } from './strategies/oauth-token.ts';
 import { storedEvent } from './token-events.ts';
 import {
@@ -43,7 +47,7 @@ export interface TokenFetchDeps {
 
 export function quotaKey(source: TokenSource): string {
   const a = source.account;
-  return `${a.carrier}\u0000${a.environment}\u0000${a.id}`;
+  return `${a.carrier}/${a.environment}/${a.id}`;
 }
 
 export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<Slot>) {
@@ -67,6 +71,13 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     if (!slot.unsaved || slot.token === undefined) return true;
     const result = await writeToken(store, slot.source.key, slot.version, slot.token, now(), () => {});
     if (result.kind === 'failed') return false;
+    if (result.kind === 'revoked') {
+      // Revoked while it waited to be written: it must never be stored or served.
+      slot.token = undefined;
+      slot.fingerprint = undefined;
+      slot.unsaved = false;
+      return true;
+    }
     if (result.kind === 'stored') {
       slot.version = result.version;
       slot.unsaved = false;
@@ -109,9 +120,9 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     });
   }
 
-  function fail(source: TokenSource, error: CarrierError): CarrierError {
+  async function fail(source: TokenSource, error: CarrierError): Promise<CarrierError> {
     if (isOwnAuthError(error)) {
-      backoff.failure(source.key, error, now(), random());
+      await backoff.failure(source.key, error, now(), random());
       logger.warn('token call failed', {
         ...logFields(source),
         failureClass: error.failureClass,
@@ -158,6 +169,10 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     const result = await writeToken(store, source.key, base?.version ?? 0, token, now(), (attempt) =>
       logger.error('token store write failed', { ...logFields(source), attempt }),
     );
+    if (result.kind === 'revoked') {
+      await keepRotatedAuthorization(source.key, result.current, token);
+      throw new RevokedDuringFlight();
+    }
     if (result.kind === 'adopt')
       return remember(slot, result.current.value, result.current.version, false, random);
     if (result.kind === 'failed') {
@@ -172,21 +187,76 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     return cached;
   }
 
+  /**
+   * The tombstone kept the account's authorization, and the refresh in flight rotated it: the
+   * new refresh token replaces the spent one in the tombstone (or the account would have to be
+   * re-connected), while the new access token is dropped.
+   */
+  async function keepRotatedAuthorization(
+    key: string,
+    tombstone: Versioned<StoredToken>,
+    token: StoredToken,
+  ): Promise<void> {
+    const kept = tombstone.value.refreshToken;
+    if (kept === undefined || token.refreshToken === undefined || token.refreshToken === kept) return;
+    await store
+      .compareAndSet(key, tombstone.version, {
+        ...tombstone.value,
+        refreshToken: token.refreshToken,
+        refreshTokenExpiresAt: token.refreshTokenExpiresAt,
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * A flight: its body runs again once when the account was revoked while it ran (the result
+   * of the first round is never stored nor served); a second revocation fails the flight.
+   */
+  async function fetchToken(
+    slot: Slot,
+    reason: TokenCallReason,
+    refused?: string,
+    probe = false,
+  ): Promise<CachedToken> {
+    for (let round = 0; ; round += 1) {
+      try {
+        return await fetchOnce(slot, reason, refused, probe);
+      } catch (error) {
+        if (!(error instanceof RevokedDuringFlight)) throw error;
+        logger.warn('account revoked during a refresh: its result is dropped', logFields(slot.source));
+        slot.token = undefined;
+        slot.fingerprint = undefined;
+        if (round >= 1) {
+          throw authError(slot.source.account, slot.source.name, {
+            failureClass: 'unavailable',
+            code: 'revoked_during_refresh',
+            reason: 'the account was revoked while its token was being refreshed; try again',
+          });
+        }
+      }
+    }
+  }
+
   /** The body of a flight: re-read, maybe adopt, else call the token endpoint and persist. */
-  async function fetchToken(slot: Slot, reason: TokenCallReason, refused?: string): Promise<CachedToken> {
+  async function fetchOnce(
+    slot: Slot,
+    reason: TokenCallReason,
+    refused: string | undefined,
+    probe: boolean,
+  ): Promise<CachedToken> {
     const flushed = await flush(slot);
     const stored = flushed
       ? await readStore(slot)
       : { value: slot.token as StoredToken, version: slot.version };
     if (stored !== undefined && (await adoptable(slot, stored.value, reason, refused, now())))
       return remember(slot, stored.value, stored.version, false, random);
-    if (coordination === undefined) return callAndPersist(slot, reason, stored);
+    if (coordination === undefined) return callAndPersist(slot, reason, stored, probe);
     // Several instances: one takes the refresh lock, the others wait for its token (coordination.ts).
     const entry = await coordination.enter(slot, reason, refused, stored);
     if (entry.kind === 'adopted') return entry.cached;
-    if (entry.kind === 'local') return callAndPersist(slot, reason, stored);
+    if (entry.kind === 'local') return callAndPersist(slot, reason, stored, probe);
     try {
-      return await callAndPersist(slot, reason, entry.stored);
+      return await callAndPersist(slot, reason, entry.stored, probe);
     } finally {
       // Released only once the new token is persisted (chaos A8: never answer before storing).
       await entry.release();
@@ -198,10 +268,15 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     slot: Slot,
     reason: TokenCallReason,
     stored: Versioned<StoredToken> | undefined,
+    probe: boolean,
   ): Promise<CachedToken> {
     const { source } = slot;
+    // Another instance may have failed and cooled this key down: its cooldown holds here too.
+    await backoff.refresh(source.key, now());
+    const cooling = backoff.active(source.key, now(), probe);
+    if (cooling !== undefined) throw withRetryAfter(cooling.error, cooling.until - now());
     const at = now();
-    const wait = quota.take(quotaKey(source), source.account.tokenCallsPerHour, at);
+    const wait = await quota.take(quotaKey(source), source.account.tokenCallsPerHour, at);
     if (wait !== undefined) {
       const error = authError(
         source.account,
@@ -210,7 +285,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
         { retryAfterMs: wait },
       );
       report(source, 'quota', at, error);
-      throw fail(source, error);
+      throw await fail(source, error);
     }
     slot.lastFetchAt = at;
     try {
@@ -222,7 +297,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     } catch (error) {
       if (!source.usesRefreshToken || !isInvalidGrant(error)) {
         if (isOwnAuthError(error)) report(source, reason, at, error);
-        throw fail(source, error as CarrierError);
+        throw await fail(source, error as CarrierError);
       }
       return afterInvalidGrant(slot, reason, stored, at, error as CarrierError);
     }
@@ -257,7 +332,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
         { failureClass: 'revoked' },
       );
       report(source, reason, startedAt, revoked);
-      throw fail(source, revoked);
+      throw await fail(source, revoked);
     }
     const race = authError(source.account, source.name, {
       failureClass: 'refresh_race',
@@ -286,7 +361,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
           })
         : e;
       if (isOwnAuthError(final)) report(source, reason, retryAt, final);
-      throw fail(source, final);
+      throw await fail(source, final);
     }
   }
 

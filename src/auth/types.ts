@@ -52,6 +52,12 @@ export interface StoredToken {
   refreshToken?: string | undefined;
   refreshTokenExpiresAt?: number | undefined;
   scope?: string | undefined;
+  /**
+   * Set on a revocation's tombstone (no access token; the refresh token only when the
+   * authorization was kept). A refresh that was in flight when it was written can never
+   * write its result over it: the account's tokens stay revoked.
+   */
+  revokedAt?: number | undefined;
 }
 
 export interface Versioned<T> {

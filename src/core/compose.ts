@@ -13,11 +13,15 @@ import { registerDashboard } from '../api/routes/admin-dashboard.ts';
 import { mountConnect } from '../api/routes/connect.ts';
 import { type Broker, createCredentialBroker } from '../auth/broker.ts';
 import { connectRoutes } from '../auth/connect.ts';
+import { createSharedTokenQuota } from '../auth/quota.ts';
+import { createRevocations } from '../auth/revocations.ts';
 import type { TokenStore } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import { policiesFrom } from '../config/policies.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { createMembership } from '../control/members.ts';
+import { createMemoryControlPlane } from '../control/memory.ts';
 import { createEventBus, type EventBus } from '../events/bus.ts';
 import { createGateway, type Gateway } from '../gateway/create.ts';
 import type { GatewayService } from '../gateway/service.ts';
@@ -93,6 +97,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
   for (const account of options.accounts)
     for (const value of Object.values(account.secrets)) registerSecret(value);
   for (const key of [...options.apiKeys, ...config.adminKeys]) registerSecret(key);
+  const control = ports.control ?? createMemoryControlPlane();
   const events = createEventBus((error, event) =>
     logger.error('event subscriber failed', {
       event: event.type,
@@ -116,6 +121,9 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
   // Each carrier's calls go through a pool with its own connect timeout.
   const carrierFetch = (carrier: string) =>
     ports.transport.fetchFor(carrier, policies[carrier]?.timeouts.connectMs ?? 3_000);
+  const members = createMembership(control, Date.now);
+  // Token-endpoint budgets are counted once for the fleet (probes spend from them too).
+  const quota = createSharedTokenQuota(control.store, () => members.lastKnownCount());
   const broker =
     ports.broker ??
     createCredentialBroker({
@@ -124,6 +132,8 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
       fetch: ports.transport.tokenFetch,
       logger,
       events,
+      quota,
+      cooldowns: control.store,
       ...(options.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: options.tokenCallTimeoutMs } : {}),
       ...(ports.coordinator
         ? {
@@ -152,6 +162,22 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
   const directory = healthDirectory(gateway);
   const stopTelemetry = subscribeTelemetry({ bus: events, accounts: directory.accounts, broker, logger });
 
+  const revocations = createRevocations({
+    control,
+    members,
+    now: Date.now,
+    forget(scope) {
+      broker.forget(scope);
+      events.emit({
+        type: 'credentials.dropped',
+        carrier: scope.carrier,
+        account: scope.account,
+        reason: 'revoked',
+      });
+    },
+  });
+  if (ports.timers) members.start(ports.timers);
+
   const settings = healthSettings(healthSettingsFromConfig(config), options.health?.settings);
   if (settings.webhook) registerSecret(settings.webhook.secret);
   const publicBaseUrl =
@@ -173,6 +199,8 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     webhookFetch: h?.webhookFetch,
     sinks: h?.sinks,
     reload: h?.reload,
+    announce: (scope) => revocations.announce(scope),
+    quota,
   });
 
   // What the API serves: the gateway, with /v1/carriers showing health's scores and triage.
@@ -199,6 +227,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
           findAccount: (carrier, id) => directory.account(carrier, id),
           profileOf,
           publicBaseUrl,
+          control: control.store,
           fetch: ports.transport.tokenFetch,
         }),
       );
@@ -227,6 +256,8 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     events,
     async close() {
       await health.stop();
+      revocations.stop();
+      await members.stop();
       stopTelemetry();
       await gateway.close();
       await ports.transport.close?.();

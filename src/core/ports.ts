@@ -6,6 +6,7 @@
 import type { Broker } from '../auth/broker.ts';
 import type { RefreshCoordinator } from '../auth/coordination.ts';
 import type { TokenStore } from '../auth/types.ts';
+import type { ControlPlane } from '../control/types.ts';
 import type { Label } from '../domain/shipment.ts';
 import type { ReadinessReport } from '../gateway/service.ts';
 import type { Timers } from '../health/index.ts';
@@ -32,6 +33,8 @@ export interface CorePorts {
    * Durable Object). Without it the core builds the broker over `tokens`.
    */
   broker?: Broker | undefined;
+  /** Control state shared by the fleet: revocations, connect states, budgets, accounts (memory by default). */
+  control?: ControlPlane | undefined;
   /** Label idempotency records (memory by default). */
   idempotency?: IdempotencyStore<Label> | undefined;
   /** Auth breaker decisions shared by several instances. */

@@ -3,7 +3,8 @@
  * secrets, force a breaker, probe on demand. Each tells the event stream what it dropped,
  * so health does not read an operator's action as a token dying early.
  */
-import type { Broker } from '../auth/broker.ts';
+import type { AccountScope, Broker } from '../auth/broker.ts';
+import type { AnnounceReport } from '../auth/revocations.ts';
 import type { TokenStore } from '../auth/types.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import type { EventSink } from '../events/bus.ts';
@@ -18,7 +19,6 @@ import {
   revokeAccount,
   revokeAll,
 } from './credentials/revoke.ts';
-import type { Prober } from './probe/runner.ts';
 
 /** What a reload reads again: the accounts with their secrets, and their health settings. */
 export interface ReloadSource {
@@ -44,25 +44,39 @@ export interface ActionDeps {
   ctx: HealthContext;
   broker: Broker;
   store: TokenStore;
-  prober: Prober;
   events: EventSink;
   fetchFor(carrier: string): typeof fetch;
   reload?: (() => Promise<ReloadSource>) | undefined;
+  /** Tells every instance to forget the scope's tokens; resolves with their acknowledgements. */
+  announce(scope: AccountScope): Promise<AnnounceReport>;
   /** A reload brought new per-account policies. */
   setAccountConfig(lookup: AccountConfigLookup): void;
   /** Something changed: health should look again. */
   changed(): void;
 }
 
+/** How the fleet took a revocation: live instances, and which dropped the tokens how soon. */
+export interface FleetReport {
+  instances: number;
+  acknowledged: AnnounceReport['acknowledged'];
+  durationMs: number;
+}
+
 export interface OperatorActions {
-  revoke(carrier: string, id: string, options?: RevokeOptions): Promise<RevokeReport>;
-  revokeAll(options?: { carrierRevoke?: boolean | undefined }): Promise<RevokeAllReport>;
+  revoke(
+    carrier: string,
+    id: string,
+    options?: RevokeOptions,
+  ): Promise<RevokeReport & { fleet: FleetReport }>;
+  revokeAll(options?: {
+    carrierRevoke?: boolean | undefined;
+  }): Promise<RevokeAllReport & { fleet: FleetReport }>;
   reload(): Promise<ReloadReport>;
   forceBreaker(carrier: string, id: string, kind: BreakerKind, state: 'open' | 'closed'): void;
 }
 
 export function createOperatorActions(deps: ActionDeps): OperatorActions {
-  const { ctx, broker, prober, events } = deps;
+  const { ctx, broker, events } = deps;
   const revokeDeps = {
     broker,
     store: deps.store,
@@ -70,6 +84,15 @@ export function createOperatorActions(deps: ActionDeps): OperatorActions {
     fetchFor: deps.fetchFor,
     now: ctx.now,
   };
+
+  async function announce(scope: AccountScope): Promise<FleetReport> {
+    const report = await deps.announce(scope);
+    return {
+      instances: report.instances.length,
+      acknowledged: report.acknowledged,
+      durationMs: report.durationMs,
+    };
+  }
 
   function mustFind(carrier: string, id: string): ResolvedAccount {
     const account = ctx.directory.account(carrier, id);
@@ -81,18 +104,16 @@ export function createOperatorActions(deps: ActionDeps): OperatorActions {
     async revoke(carrier, id, options) {
       const account = mustFind(carrier, id);
       const report = await revokeAccount(revokeDeps, account, options);
-      prober.forget(account);
-      events.emit({ type: 'credentials.dropped', carrier, account: id, reason: 'revoked' });
+      const fleet = await announce({ carrier, account: id });
       deps.changed();
-      return report;
+      return { ...report, fleet };
     },
 
     async revokeAll(options = {}) {
       const report = await revokeAll(revokeDeps, ctx.directory.accounts(), options);
-      prober.forget();
-      events.emit({ type: 'credentials.dropped', reason: 'revoked' });
+      const fleet = await announce({});
       deps.changed();
-      return report;
+      return { ...report, fleet };
     },
 
     async reload() {
@@ -103,7 +124,6 @@ export function createOperatorActions(deps: ActionDeps): OperatorActions {
         const account = mustFind(changed.carrier, changed.account);
         // New secrets take effect now: drop tokens and cooldowns earned with the old ones.
         await broker.invalidate(account);
-        prober.forget(account);
         events.emit({
           type: 'credentials.dropped',
           carrier: changed.carrier,

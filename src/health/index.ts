@@ -7,7 +7,9 @@
  * refresh-token keep-alive). On Node `start()` drives it with timers; on Workers a Cron
  * Trigger calls `tick()`.
  */
-import type { Broker } from '../auth/broker.ts';
+import type { AccountScope, Broker } from '../auth/broker.ts';
+import type { TokenQuota } from '../auth/quota.ts';
+import type { AnnounceReport } from '../auth/revocations.ts';
 import type { TokenStore } from '../auth/types.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -63,6 +65,10 @@ export interface HealthDeps {
   webhookFetch?: typeof fetch | undefined;
   sinks?: readonly AlertSink[] | undefined;
   reload?: (() => Promise<ReloadSource>) | undefined;
+  /** Tells every instance to forget a scope's tokens (fleet revocation); resolves with acknowledgements. */
+  announce(scope: AccountScope): Promise<AnnounceReport>;
+  /** The fleet's token-call allowance, which probes spend from too. */
+  quota?: TokenQuota | undefined;
 }
 
 export interface Health {
@@ -113,8 +119,19 @@ export function createHealth(deps: HealthDeps): Health {
     liveBroker: deps.broker,
     now,
     events: bus,
+    ...(deps.quota ? { quota: deps.quota } : {}),
     probing: (account, on) => ctx.ledger.probing(account.carrier, account.id, on),
   });
+  // Tokens dropped anywhere in the fleet (a revocation, a reload): probe tokens go too.
+  unsubscribe.push(
+    bus.on('credentials.dropped', (dropped) => {
+      for (const account of deps.directory.accounts()) {
+        if (dropped.carrier !== undefined && account.carrier !== dropped.carrier) continue;
+        if (dropped.account !== undefined && account.id !== dropped.account) continue;
+        prober.forget(account);
+      }
+    }),
+  );
   const inventory = createInventoryBook(ctx, deps.store);
   const callerWatch = createCallerWatch({ now, resolveAfterMs: settings.thresholds.geoResolveMs });
   const notifier = createNotifier({
@@ -167,10 +184,10 @@ export function createHealth(deps: HealthDeps): Health {
     ctx,
     broker: deps.broker,
     store: deps.store,
-    prober,
     events: bus,
     fetchFor: deps.fetchFor,
     reload: deps.reload,
+    announce: deps.announce,
     setAccountConfig: (lookup) => {
       accountConfig = lookup;
     },

@@ -13,6 +13,7 @@ import { createCredentialBroker } from '../../src/auth/broker.ts';
 import { connectRoutes } from '../../src/auth/connect.ts';
 import { CONNECT_PROBLEMS } from '../../src/auth/connect-problems.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createMemoryControlStore } from '../../src/control/memory.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { genericProfile } from '../auth/support/generic-profile.ts';
 import { accountOf, CARRIER, startGenericSandbox } from '../auth/support/harness.ts';
@@ -34,6 +35,7 @@ beforeAll(async () => {
       mountConnect(
         app,
         connectRoutes({
+          control: createMemoryControlStore(),
           broker,
           findAccount: (carrier, id) => (carrier === CARRIER ? accounts.get(id) : undefined),
           profileOf: () => genericProfile(),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TABLE } from '../../src/api/problems.ts';
 import { mountConnect } from '../../src/api/routes/connect.ts';
 import { connectRoutes } from '../../src/auth/connect.ts';
+import { createMemoryControlStore } from '../../src/control/memory.ts';
 import { type Harness, problemOf, startHarness } from './harness.ts';
 
 interface Media {
@@ -37,6 +38,7 @@ beforeAll(async () => {
       mountConnect(
         app,
         connectRoutes({
+          control: createMemoryControlStore(),
           broker: { storeAuthorization: async () => undefined },
           findAccount: () => undefined,
           profileOf: () => {

@@ -4,6 +4,7 @@ import type { Sandbox } from '../../sandbox/server.ts';
 import { connectRoutes } from '../../src/auth/connect.ts';
 import { CONNECT_STATE_TTL_MS } from '../../src/auth/connect-state.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createMemoryControlStore } from '../../src/control/memory.ts';
 import type { MemoryTokenStore } from '../../src/store/memory.ts';
 import { genericProfile } from './support/generic-profile.ts';
 import { accountOf, brokerFor, CARRIER, fakeClock, ping, startGenericSandbox } from './support/harness.ts';
@@ -20,6 +21,7 @@ beforeAll(async () => {
   ctx = brokerFor();
   let publicBaseUrl = '';
   const app = connectRoutes({
+    control: createMemoryControlStore(),
     broker: ctx.broker,
     findAccount: (carrier, id) => (carrier === CARRIER ? accounts.get(id) : undefined),
     profileOf: () => genericProfile(),

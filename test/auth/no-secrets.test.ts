@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { connectRoutes } from '../../src/auth/connect.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createMemoryControlStore } from '../../src/control/memory.ts';
 import { CarrierError } from '../../src/domain/failure.ts';
 import type { MemoryTokenStore } from '../../src/store/memory.ts';
 import { connectAccount } from './support/connect-helpers.ts';
@@ -133,6 +134,7 @@ describe('no secrets in logs, errors or problems', () => {
     // The connect flow's problems, including an error= and a code that echo the account's secret.
     let publicBaseUrl = '';
     const app = connectRoutes({
+      control: createMemoryControlStore(),
       broker,
       findAccount: (_c, id) => (id === 'default' ? authCode : undefined),
       profileOf: () => genericProfile(),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRoutes } from '../../src/auth/connect.ts';
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createMemoryControlStore } from '../../src/control/memory.ts';
 import { storedValue } from './support/connect-helpers.ts';
 import { brokerFor } from './support/harness.ts';
 import { browse, type Served, serveFetch } from './support/http-server.ts';
@@ -43,6 +44,7 @@ beforeAll(async () => {
   ctx = brokerFor({ profile });
   let publicBaseUrl = '';
   const app = connectRoutes({
+    control: createMemoryControlStore(),
     broker: ctx.broker,
     findAccount: (carrier, id) => (carrier === CARRIER && id === account.id ? account : undefined),
     profileOf: () => profile,

@@ -68,6 +68,20 @@ export const RevokeBody = z
 
 const CarrierRevocation = z.enum(['revoked', 'failed', 'unsupported', 'nothing_to_revoke', 'skipped']);
 
+const FleetAcknowledgements = z
+  .object({
+    instances: z
+      .number()
+      .int()
+      .nonnegative()
+      .openapi({ description: 'Live gateway instances when it was announced.' }),
+    acknowledged: z
+      .array(z.object({ instance: z.string(), ms: z.number().nonnegative() }))
+      .openapi({ description: 'Instances that dropped the tokens from memory, and how soon (ms).' }),
+    durationMs: z.number().nonnegative(),
+  })
+  .openapi('FleetAcknowledgements');
+
 export const RevokeResult = z
   .object({
     carrier: z.string(),
@@ -76,6 +90,7 @@ export const RevokeResult = z
     refreshTokensDropped: z.number().int().nonnegative(),
     carrierRevocation: CarrierRevocation,
     durationMs: z.number().nonnegative(),
+    fleet: FleetAcknowledgements,
   })
   .openapi('RevokeResult');
 
@@ -92,8 +107,12 @@ export const RevokeAllResult = z
     carrierRevocations: z.array(
       z.object({ carrier: z.string(), account: z.string(), outcome: CarrierRevocation }),
     ),
+    carriersWithoutRevocation: z.array(z.string()).openapi({
+      description: 'Carriers with no revocation endpoint: their tokens were dropped by the gateway only.',
+    }),
     durationMs: z.number().nonnegative(),
     startedAt: z.string(),
+    fleet: FleetAcknowledgements,
   })
   .openapi('RevokeAllResult');
 

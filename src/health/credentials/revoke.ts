@@ -131,14 +131,10 @@ export async function revokeAccount(
     }
   }
 
-  await deps.broker.invalidate(account);
-  let refreshTokensDropped = 0;
-  if (options.dropAuthorization) {
-    for (const b of before) {
-      if (b.token?.refreshToken) refreshTokensDropped += 1;
-      await deps.store.delete(b.slot.key);
-    }
-  }
+  // Tombstones, never deletes: a refresh in flight anywhere cannot write its result back.
+  const keep = options.dropAuthorization !== true;
+  await deps.broker.revoke(account, { keepAuthorization: keep });
+  const refreshTokensDropped = keep ? 0 : before.filter((b) => b.token?.refreshToken).length;
   return {
     carrier: account.carrier,
     account: account.id,
@@ -152,9 +148,11 @@ export async function revokeAccount(
 export interface RevokeAllReport {
   accounts: number;
   tokensDropped: number;
-  /** Tokens the store still held right after the drill: must be 0. */
+  /** Tokens (access or refresh) the store still held right after the drill: must be 0. */
   remaining: number;
   carrierRevocations: { carrier: string; account: string; outcome: CarrierRevocation }[];
+  /** Carriers whose profile has no revocation endpoint: their tokens were dropped here only. */
+  carriersWithoutRevocation: string[];
   durationMs: number;
   startedAt: string;
 }
@@ -193,15 +191,25 @@ export async function revokeAll(
       }
     }),
   );
-  await deps.broker.invalidate();
-  await deps.store.clear();
+  await Promise.all(accounts.map((account) => deps.broker.revoke(account, { keepAuthorization: false })));
   const after = await Promise.all(slotsOf.map(({ slots }) => storedTokens(deps.store, slots)));
-  const remaining = after.flat().filter((b) => b.token !== undefined).length;
+  const remaining = after
+    .flat()
+    .filter(
+      (b) => b.token !== undefined && (b.token.accessToken !== '' || b.token.refreshToken !== undefined),
+    ).length;
+  const without = new Set<string>();
+  for (const { account } of slotsOf) {
+    const profile = deps.profileOf(account.carrier);
+    if (revocable(profile === undefined ? undefined : tokenMethodOf(profile, account)) === undefined)
+      without.add(account.carrier);
+  }
   return {
     accounts: accounts.length,
     tokensDropped,
     remaining,
     carrierRevocations,
+    carriersWithoutRevocation: [...without].sort(),
     durationMs: Math.max(0, deps.now() - started),
     startedAt: new Date(started).toISOString(),
   };

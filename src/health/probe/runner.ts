@@ -8,6 +8,7 @@
 import { type Broker, createCredentialBroker } from '../../auth/broker.ts';
 import { resolveMethod } from '../../auth/method.ts';
 import type { AuthMethod } from '../../auth/profile.ts';
+import type { TokenQuota } from '../../auth/quota.ts';
 import type { CredentialBroker } from '../../auth/types.ts';
 import type { CarrierDefinition } from '../../carrier/definition.ts';
 import type { ResolvedAccount } from '../../config/account.ts';
@@ -28,6 +29,8 @@ export interface ProberDeps {
   now(): number;
   /** Where the probes' own token calls are reported (real calls: they count for the carrier's health). */
   events?: EventSink;
+  /** The live traffic's hourly token-call allowance: probes spend from the same budget. */
+  quota?: TokenQuota;
   /** Told while an account is probed: reads of the live credential then are not real uses. */
   probing?(account: ResolvedAccount, on: boolean): void;
 }
@@ -114,6 +117,7 @@ export function createProber(deps: ProberDeps): Prober {
       now: deps.now,
       tokenCallTimeoutMs: deps.timeoutsFor(account.carrier).tokenMs,
       ...(deps.events ? { events: deps.events, eventSource: 'probe' as const } : {}),
+      ...(deps.quota ? { quota: deps.quota } : {}),
     });
     return { broker, tap };
   }

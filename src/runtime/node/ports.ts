@@ -44,6 +44,7 @@ export async function nodePorts(options: NodePortOptions): Promise<CorePorts> {
   return {
     tokens: shared?.store ?? createMemoryTokenStore(),
     coordinator: shared?.coordinator,
+    control: shared?.control,
     idempotency: shared?.idempotency,
     breakerSync: shared?.breakers,
     readiness: shared?.readiness,

@@ -9,6 +9,7 @@
  */
 
 import type { RefreshCoordinator } from '../../auth/coordination.ts';
+import type { ControlPlane } from '../../control/types.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
 import type { ReadinessReport } from '../../gateway/service.ts';
@@ -19,6 +20,7 @@ import { createSealer, type EncryptionKeyConfig } from '../../store/encryption.t
 import { createRedisTokenStore, type RedisTokenStore } from '../../store/redis.ts';
 import { createRedisBreakerChannel } from '../../store/redis-breaker-channel.ts';
 import { createRedisConnection, type RedisConnection } from '../../store/redis-connection.ts';
+import { createRedisControlPlane } from '../../store/redis-control.ts';
 import { createRedisIdempotencyStore } from '../../store/redis-idempotency.ts';
 
 /** Timings of the shared mode; the defaults suit production, tests shorten them. */
@@ -48,6 +50,8 @@ export interface SharedState {
   coordinator: RefreshCoordinator;
   idempotency: IdempotencyStore<LabelType>;
   breakers: BreakerSync;
+  /** Revocations, connect states, budgets, accounts, membership: the fleet's control state. */
+  control: ControlPlane;
   connection: RedisConnection;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
@@ -77,10 +81,13 @@ export async function openSharedState(
     encryptionKeys: config.encryptionKeys,
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
   });
+  const sealer = await createSealer(config.encryptionKeys);
+  const instanceId = crypto.randomUUID();
+  const control = createRedisControlPlane({ connection, namespace: config.namespace, sealer, instanceId });
   const idempotency = createRedisIdempotencyStore<LabelType>({
     connection,
     namespace: config.namespace,
-    sealer: await createSealer(config.encryptionKeys),
+    sealer,
     decodeValue: (raw) => Label.parse(raw),
     logger,
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
@@ -89,7 +96,7 @@ export async function openSharedState(
   });
   const breakers = createBreakerSync({
     channel: createRedisBreakerChannel(connection, config.namespace),
-    instanceId: crypto.randomUUID(),
+    instanceId,
     probeLockMs: tuning.probeLockMs ?? 15_000,
     logger,
   });
@@ -116,6 +123,7 @@ export async function openSharedState(
     coordinator: store,
     idempotency,
     breakers,
+    control,
     connection,
     async readiness() {
       const up = await connection.ping();

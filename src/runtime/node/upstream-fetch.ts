@@ -10,7 +10,7 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 
 /** Sockets one instance keeps open to one carrier host at most; further requests queue. */
-export const MAX_CONNECTIONS_PER_ORIGIN = 64;
+export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
 export interface NodeUpstreamFetch {
   fetchFor(connectTimeoutMs: number): typeof fetch;

@@ -38,6 +38,8 @@ export interface Instance {
     headers?: Record<string, string>,
     timeoutMs?: number,
   ): Promise<Answer<T>>;
+  /** A request with the fleet's admin key. */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<Answer<T>>;
 }
 
 export interface FleetOptions {
@@ -59,6 +61,7 @@ export interface Fleet {
   redisUrl: string;
   encryptionKey: { id: string; key: string };
   apiKey: string;
+  adminKey: string;
   /** Sends `kill -9` to one instance and waits until it is gone. */
   kill(index: number): Promise<void>;
   /** Every key of the fleet's namespace, for inspection. */
@@ -104,7 +107,7 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
       if (parsed.event !== 'instance.ready') return;
       clearTimeout(timer);
       const url = String(parsed.url);
-      resolve({
+      const instance: Instance = {
         index,
         url,
         child,
@@ -137,7 +140,10 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
           }
           return { status: res.status, headers: new Headers([...res.headers]), body: parsedBody as T };
         },
-      });
+        admin: <T>(method: string, path: string, body?: unknown) =>
+          instance.request<T>(method, path, body, { authorization: `Bearer ${config.adminKey}` }),
+      };
+      resolve(instance);
     });
   });
 }
@@ -147,7 +153,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const encryptionKey = { id: 'k1', key: randomKey() };
   const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const adminKey = `sk_admin_${crypto.randomUUID().replaceAll('-', '')}`;
   const config: InstanceConfig = {
+    adminKey,
     redisUrl,
     namespace,
     encryptionKey,
@@ -179,6 +187,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     redisUrl,
     encryptionKey,
     apiKey,
+    adminKey,
     async kill(index) {
       const instance = instances[index];
       if (!instance) throw new Error(`no instance ${index}`);

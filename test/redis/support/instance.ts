@@ -26,6 +26,7 @@ export const InstanceConfig = z.object({
   namespace: z.string(),
   encryptionKey: z.object({ id: z.string(), key: z.string() }),
   apiKey: z.string(),
+  adminKey: z.string(),
   carriers: z.array(z.string()),
   accounts: z.array(z.custom<ResolvedAccount>((v) => typeof v === 'object' && v !== null)),
   tokenCallTimeoutMs: z.number().optional(),
@@ -51,6 +52,7 @@ export type InstanceConfig = z.infer<typeof InstanceConfig>;
 const input = InstanceConfig.parse(JSON.parse(process.env.INSTANCE_CONFIG ?? '{}'));
 const carriers = registry.filter((c) => input.carriers.includes(c.id));
 const { config } = await loadConfig({ env: {}, registry: carriers });
+config.adminKeys = [input.adminKey];
 config.store = {
   kind: 'redis',
   url: input.redisUrl,

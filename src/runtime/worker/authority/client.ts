@@ -145,6 +145,22 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Broker {
       await Promise.all(accounts.map((a) => call(a, { op: 'invalidate', ...target(a) }, undefined)));
     },
 
+    forget(scope) {
+      for (const key of kept.keys()) {
+        const [carrier, , id] = key.split('\u0000');
+        if (
+          (scope.carrier === undefined || carrier === scope.carrier) &&
+          (scope.account === undefined || id === scope.account)
+        )
+          kept.delete(key);
+      }
+    },
+
+    async revoke(account, { keepAuthorization }) {
+      drop(account);
+      await call(account, { op: 'revoke', ...target(account), keepAuthorization }, undefined);
+    },
+
     async inspect(account, name = 'primary'): Promise<CredentialInfo | undefined> {
       return (await call(account, { op: 'inspect', ...target(account), name }, undefined)).info;
     },

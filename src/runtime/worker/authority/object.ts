@@ -84,6 +84,10 @@ export class CredentialAuthority {
         await broker.invalidate(account);
         return json({ ok: true } satisfies AuthorityAnswer);
       }
+      if (call.op === 'revoke') {
+        await broker.revoke(account, { keepAuthorization: call.keepAuthorization });
+        return json({ ok: true } satisfies AuthorityAnswer);
+      }
       if (call.op === 'inspect') {
         const info = await broker.inspect(account, call.name);
         return json({ ok: true, ...(info ? { info } : {}) } satisfies AuthorityAnswer);

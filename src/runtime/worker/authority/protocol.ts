@@ -32,6 +32,7 @@ export const AuthorityCall = z.discriminatedUnion('op', [
   }),
   z.object({ op: z.literal('invalidate'), ...Target }),
   z.object({ op: z.literal('inspect'), ...Target, name: z.string().min(1) }),
+  z.object({ op: z.literal('revoke'), ...Target, keepAuthorization: z.boolean() }),
   /** The connect flow's new authorization (the token set travels once, isolate to object). */
   z.object({ op: z.literal('authorize'), ...Target, token: StoredTokenWire }),
 ]);
