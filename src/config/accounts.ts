@@ -11,9 +11,21 @@ import type { AccountConfig, CarrierConfig } from './schema.ts';
 
 const list = (items: readonly string[]): string => (items.length === 0 ? 'none' : items.join(', '));
 
-function checkAccount(
+/** What an account check reads: the method, which credential fields are set, settings and hosts. */
+export interface AccountShape {
+  auth?: AuthMethodKind | undefined;
+  credentials: Readonly<Record<string, unknown>>;
+  settings: Readonly<Record<string, string>>;
+  baseUrls: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks an account against its carrier's profile (method supported, credential fields,
+ * required settings, host names); issues name the key under `key`. Returns the method.
+ */
+export function checkAccount(
   def: CarrierDefinition,
-  account: AccountConfig,
+  account: AccountShape,
   key: string,
   issues: ConfigIssue[],
 ): AuthMethodKind | undefined {

@@ -1,5 +1,6 @@
 /** The admin routes' operations, over health: answers in their API shape (ISO times, `class`). */
 import type { AdminOperations } from '../api/routes/admin.ts';
+import type { ReloadReport } from '../health/credentials/reload.ts';
 import type { Health } from '../health/index.ts';
 import type { ProbeResult } from '../health/probe/types.ts';
 
@@ -27,13 +28,16 @@ export function probeAnswer(r: ProbeResult) {
   };
 }
 
-export function adminOperations(health: Health, reloadable: boolean): AdminOperations {
+export function adminOperations(
+  health: Health,
+  reload: (() => Promise<ReloadReport>) | undefined,
+): AdminOperations {
   return {
     hasAccount: (carrier, account) => health.account(carrier, account) !== undefined,
     inventory: () => health.inventory(),
     revoke: (carrier, account, body) => health.actions.revoke(carrier, account, body),
     revokeAll: (body) => health.actions.revokeAll(body),
-    reload: async () => (reloadable ? health.actions.reload() : undefined),
+    reload: async () => (reload ? reload() : undefined),
     async forceBreaker(carrier, account, { kind, state }) {
       health.actions.forceBreaker(carrier, account, kind, state);
       const { breakers } = health.health(carrier, account).signals;

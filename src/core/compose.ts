@@ -5,10 +5,13 @@
  * the admin API, the dashboard, the connect flow, telemetry — exists on both by construction.
  */
 import { carriers as defaultRegistry } from '../../carriers/index.ts';
+import { credentialsChanged, recordOf } from '../accounts/record.ts';
+import { createAccountRegistry } from '../accounts/registry.ts';
 import { createApp } from '../api/app.ts';
 import type { ApiApp } from '../api/env.ts';
 import { callerObserver } from '../api/middleware/caller-watch.ts';
 import { registerAdmin } from '../api/routes/admin.ts';
+import { registerAccountAdmin } from '../api/routes/admin-accounts.ts';
 import { registerDashboard } from '../api/routes/admin-dashboard.ts';
 import { mountConnect } from '../api/routes/connect.ts';
 import { type Broker, createCredentialBroker } from '../auth/broker.ts';
@@ -33,6 +36,8 @@ import type { BudgetSettings } from '../resilience/budget.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
 import { subscribeTelemetry } from '../telemetry/gateway-telemetry.ts';
 import { registerSecret } from '../telemetry/redact.ts';
+import { accountAdmin } from './account-admin.ts';
+import { type ReloadSource, reloadAccounts } from './account-reload.ts';
 import { adminOperations } from './admin-operations.ts';
 import { healthDirectory } from './health-directory.ts';
 import type { CorePorts } from './ports.ts';
@@ -43,7 +48,7 @@ export interface HealthOptions {
   /** Overrides of the configured settings (tests shorten intervals and windows). */
   settings?: HealthSettingsInput;
   /** Re-reads the configuration for POST /admin/credentials/reload. */
-  reload?: Parameters<typeof createHealth>[0]['reload'];
+  reload?: () => Promise<ReloadSource>;
   now?: () => number;
   random?: () => number;
   webhookFetch?: typeof fetch;
@@ -142,9 +147,28 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
           }
         : {}),
     });
+  // Accounts are fleet data: the configuration bootstraps them, the admin API changes them.
+  const accounts = createAccountRegistry({
+    control,
+    carriers,
+    now: Date.now,
+    onError: (what, error) =>
+      logger.error(what, { errorName: error instanceof Error ? error.name : typeof error }),
+  });
+  const configured = accountHealthConfigFrom(config);
+  await accounts.bootstrap(
+    options.accounts.map((a) => recordOf(a, configured(a.carrier, a.id) ?? {}, Date.now())),
+  );
+  accounts.onChange(({ carrier, id, before, after }) => {
+    // Another instance changed who the account is, or removed it: forget its tokens here.
+    if (before === undefined || (after?.enabled && !credentialsChanged(before, after))) return;
+    broker.forget({ carrier, account: id });
+    events.emit({ type: 'credentials.dropped', carrier, account: id, reason: 'reloaded' });
+  });
+  if (ports.timers) accounts.start(ports.timers);
   const gateway = createGateway({
     registry: carriers,
-    accounts: options.accounts,
+    accounts: () => accounts.accounts(),
     policies,
     broker,
     fetchFor: carrierFetch,
@@ -191,14 +215,13 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     store: ports.tokens,
     fetchFor: carrierFetch,
     settings,
-    accountConfig: accountHealthConfigFrom(config),
+    accountConfig: accounts.healthConfig,
     publicBaseUrl,
     logger,
     now: h?.now,
     random: h?.random,
     webhookFetch: h?.webhookFetch,
     sinks: h?.sinks,
-    reload: h?.reload,
     announce: (scope) => revocations.announce(scope),
     quota,
   });
@@ -231,7 +254,20 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
           fetch: ports.transport.tokenFetch,
         }),
       );
-      registerAdmin(api, adminOperations(health, h?.reload !== undefined), logger);
+      const reload = h?.reload;
+      registerAdmin(
+        api,
+        adminOperations(
+          health,
+          reload && (() => reloadAccounts({ registry: accounts, broker, read: reload, now: Date.now })),
+        ),
+        logger,
+      );
+      registerAccountAdmin(
+        api,
+        accountAdmin({ registry: accounts, carriers, broker, now: Date.now }),
+        logger,
+      );
       registerDashboard(api, () => health.dashboard(), { pollMs: h?.dashboardPollMs ?? 2_000 });
       if (ports.metrics) {
         const scrape = ports.metrics;
@@ -256,6 +292,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     events,
     async close() {
       await health.stop();
+      accounts.stop();
       revocations.stop();
       await members.stop();
       stopTelemetry();

@@ -1,7 +1,6 @@
 /** Assembles the gateway core into the GatewayService the HTTP API calls. */
 import type { CredentialBroker } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
-import type { ResolvedAccount } from '../config/account.ts';
 import type { CarriersResponse } from '../domain/carriers-view.ts';
 import { LabelOutcomeUnknownError } from '../domain/errors.ts';
 import type { Label, LabelRequest } from '../domain/shipment.ts';
@@ -16,7 +15,7 @@ import {
 import type { CarrierPolicy } from '../resilience/settings.ts';
 import { createUpstreamClient } from '../upstream/client.ts';
 import type { GatewayCore } from './core.ts';
-import { createDirectory } from './directory.ts';
+import { type AccountSource, createDirectory } from './directory.ts';
 import { buyLabel } from './labels.ts';
 import { quoteRates } from './rates.ts';
 import type { GatewayService, ReadinessReport } from './service.ts';
@@ -25,7 +24,8 @@ import { describeCarriers, type HealthProvider } from './view.ts';
 
 export interface GatewayOptions {
   registry: readonly CarrierDefinition[];
-  accounts: readonly ResolvedAccount[];
+  /** The accounts, or where to read the current ones (they change while the gateway runs). */
+  accounts: AccountSource;
   policies?: Readonly<Record<string, CarrierPolicy>>;
   broker: CredentialBroker;
   fetch?: typeof fetch;

@@ -1,4 +1,8 @@
-/** The configured carriers and accounts, looked up by id. */
+/**
+ * The carriers and accounts, looked up by id. Accounts are data that change while the gateway
+ * runs (the admin API, another instance): the directory reads the current list and rebuilds
+ * its index only when the list itself was replaced.
+ */
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import { type CarrierPolicy, DEFAULT_POLICY } from '../resilience/settings.ts';
@@ -13,24 +17,42 @@ export interface CarrierDirectory {
   policy(carrier: string): CarrierPolicy;
 }
 
+export type AccountSource = readonly ResolvedAccount[] | (() => readonly ResolvedAccount[]);
+
 export function createDirectory(
   registry: readonly CarrierDefinition[],
-  accounts: readonly ResolvedAccount[],
+  accounts: AccountSource,
   policies: Readonly<Record<string, CarrierPolicy>> = {},
 ): CarrierDirectory {
+  const current = typeof accounts === 'function' ? accounts : () => accounts;
   const byId = new Map(registry.map((c) => [c.id, c]));
-  const accountsOf = new Map<string, ResolvedAccount[]>();
-  for (const account of accounts) {
-    const list = accountsOf.get(account.carrier) ?? [];
-    list.push(account);
-    accountsOf.set(account.carrier, list);
+  let indexed: readonly ResolvedAccount[] | undefined;
+  let accountsOf = new Map<string, ResolvedAccount[]>();
+  let enabled: CarrierDefinition[] = [];
+
+  function index(): Map<string, ResolvedAccount[]> {
+    const list = current();
+    if (list === indexed) return accountsOf;
+    indexed = list;
+    accountsOf = new Map();
+    for (const account of list) {
+      const group = accountsOf.get(account.carrier) ?? [];
+      group.push(account);
+      accountsOf.set(account.carrier, group);
+    }
+    enabled = registry.filter((c) => accountsOf.has(c.id));
+    return accountsOf;
   }
+
   return {
-    carrier: (id) => (accountsOf.has(id) ? byId.get(id) : undefined),
-    enabled: () => registry.filter((c) => accountsOf.has(c.id)),
-    accounts: (carrier) => accountsOf.get(carrier) ?? [],
+    carrier: (id) => (index().has(id) ? byId.get(id) : undefined),
+    enabled: () => {
+      index();
+      return enabled;
+    },
+    accounts: (carrier) => index().get(carrier) ?? [],
     account: (carrier, id) => {
-      const list = accountsOf.get(carrier) ?? [];
+      const list = index().get(carrier) ?? [];
       return id === undefined ? list[0] : list.find((a) => a.id === id);
     },
     policy: (carrier) => policies[carrier] ?? DEFAULT_POLICY,

@@ -1,17 +1,13 @@
 /**
- * The operator's actions: revoke one account or all (the breach drill), reload rotated
- * secrets, force a breaker, probe on demand. Each tells the event stream what it dropped,
+ * The operator's actions: revoke one account or all (the breach drill), force a breaker. Each tells the event stream what it dropped,
  * so health does not read an operator's action as a token dying early.
  */
 import type { AccountScope, Broker } from '../auth/broker.ts';
 import type { AnnounceReport } from '../auth/revocations.ts';
 import type { TokenStore } from '../auth/types.ts';
 import type { ResolvedAccount } from '../config/account.ts';
-import type { EventSink } from '../events/bus.ts';
 import type { BreakerKind } from '../events/types.ts';
-import { registerSecret } from '../telemetry/redact.ts';
-import type { AccountConfigLookup, HealthContext } from './context.ts';
-import { applyReload, type ReloadReport } from './credentials/reload.ts';
+import type { HealthContext } from './context.ts';
 import {
   type RevokeAllReport,
   type RevokeOptions,
@@ -19,19 +15,6 @@ import {
   revokeAccount,
   revokeAll,
 } from './credentials/revoke.ts';
-
-/** What a reload reads again: the accounts with their secrets, and their health settings. */
-export interface ReloadSource {
-  accounts: readonly ResolvedAccount[];
-  accountConfig?: AccountConfigLookup | undefined;
-}
-
-export class ReloadUnavailableError extends Error {
-  constructor() {
-    super('this gateway was not started with a reloadable configuration');
-    this.name = 'ReloadUnavailableError';
-  }
-}
 
 export class UnknownAccountError extends Error {
   constructor() {
@@ -44,13 +27,9 @@ export interface ActionDeps {
   ctx: HealthContext;
   broker: Broker;
   store: TokenStore;
-  events: EventSink;
   fetchFor(carrier: string): typeof fetch;
-  reload?: (() => Promise<ReloadSource>) | undefined;
   /** Tells every instance to forget the scope's tokens; resolves with their acknowledgements. */
   announce(scope: AccountScope): Promise<AnnounceReport>;
-  /** A reload brought new per-account policies. */
-  setAccountConfig(lookup: AccountConfigLookup): void;
   /** Something changed: health should look again. */
   changed(): void;
 }
@@ -71,12 +50,11 @@ export interface OperatorActions {
   revokeAll(options?: {
     carrierRevoke?: boolean | undefined;
   }): Promise<RevokeAllReport & { fleet: FleetReport }>;
-  reload(): Promise<ReloadReport>;
   forceBreaker(carrier: string, id: string, kind: BreakerKind, state: 'open' | 'closed'): void;
 }
 
 export function createOperatorActions(deps: ActionDeps): OperatorActions {
-  const { ctx, broker, events } = deps;
+  const { ctx, broker } = deps;
   const revokeDeps = {
     broker,
     store: deps.store,
@@ -114,26 +92,6 @@ export function createOperatorActions(deps: ActionDeps): OperatorActions {
       const fleet = await announce({});
       deps.changed();
       return { ...report, fleet };
-    },
-
-    async reload() {
-      if (deps.reload === undefined) throw new ReloadUnavailableError();
-      const source = await deps.reload();
-      const report = applyReload(ctx.directory.accounts(), source.accounts, registerSecret);
-      for (const changed of report.changed) {
-        const account = mustFind(changed.carrier, changed.account);
-        // New secrets take effect now: drop tokens and cooldowns earned with the old ones.
-        await broker.invalidate(account);
-        events.emit({
-          type: 'credentials.dropped',
-          carrier: changed.carrier,
-          account: changed.account,
-          reason: 'reloaded',
-        });
-      }
-      if (source.accountConfig) deps.setAccountConfig(source.accountConfig);
-      deps.changed();
-      return report;
     },
 
     forceBreaker(carrier, id, kind, state) {

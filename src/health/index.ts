@@ -17,7 +17,7 @@ import type { HealthProvider } from '../gateway/view.ts';
 import type { Logger } from '../log/logger.ts';
 import type { BreakerBoard } from '../resilience/board.ts';
 import type { AccountHealth } from './account-health.ts';
-import { createOperatorActions, type OperatorActions, type ReloadSource } from './actions.ts';
+import { createOperatorActions, type OperatorActions } from './actions.ts';
 import { createNotifier } from './alerts/notifier.ts';
 import type { Alert, AlertSink } from './alerts/types.ts';
 import { type CallerWatch, createCallerWatch } from './caller-watch.ts';
@@ -41,7 +41,7 @@ import { createProbeScheduler } from './probe/scheduler.ts';
 import type { ProbeResult } from './probe/types.ts';
 import type { HealthSettings } from './settings.ts';
 
-export { type ReloadSource, ReloadUnavailableError, UnknownAccountError } from './actions.ts';
+export { UnknownAccountError } from './actions.ts';
 export type { AccountConfigLookup, AccountHealthConfig, HealthDirectory } from './context.ts';
 
 /** How Node runs due work later (an unref'd timer); returns the cancellation. */
@@ -64,7 +64,6 @@ export interface HealthDeps {
   random?: (() => number) | undefined;
   webhookFetch?: typeof fetch | undefined;
   sinks?: readonly AlertSink[] | undefined;
-  reload?: (() => Promise<ReloadSource>) | undefined;
   /** Tells every instance to forget a scope's tokens (fleet revocation); resolves with acknowledgements. */
   announce(scope: AccountScope): Promise<AnnounceReport>;
   /** The fleet's token-call allowance, which probes spend from too. */
@@ -98,7 +97,7 @@ export function createHealth(deps: HealthDeps): Health {
   const { settings, logger, bus } = deps;
   const shutdown = new AbortController();
   const running = () => !shutdown.signal.aborted;
-  let accountConfig = deps.accountConfig;
+  const accountConfig = deps.accountConfig;
   const ctx: HealthContext = {
     directory: deps.directory,
     board: deps.board,
@@ -184,13 +183,8 @@ export function createHealth(deps: HealthDeps): Health {
     ctx,
     broker: deps.broker,
     store: deps.store,
-    events: bus,
     fetchFor: deps.fetchFor,
-    reload: deps.reload,
     announce: deps.announce,
-    setAccountConfig: (lookup) => {
-      accountConfig = lookup;
-    },
     changed: () => evaluator.soon(),
   });
 

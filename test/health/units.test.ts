@@ -4,7 +4,7 @@ import { keyIdOf, networkOf } from '../../src/api/middleware/caller-watch.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
 import { createCallerWatch } from '../../src/health/caller-watch.ts';
 import { parseEnvFile } from '../../src/health/credentials/env-file.ts';
-import { applyReload } from '../../src/health/credentials/reload.ts';
+import { diffReload } from '../../src/health/credentials/reload.ts';
 
 describe('client networks', () => {
   it('is the /24 of an IPv4 address and the /48 of an IPv6 one', () => {
@@ -57,7 +57,7 @@ describe('reload', () => {
     baseUrls: {},
   });
 
-  it('updates secrets in place and reports field names only', () => {
+  it('finds the rotated secrets, the gone and the new accounts, and reports field names only', () => {
     const live = [
       account('main', { clientId: 'id', clientSecret: 'old-secret' }),
       account('gone', { clientId: 'x' }),
@@ -66,16 +66,15 @@ describe('reload', () => {
       account('main', { clientId: 'id', clientSecret: 'new-secret' }),
       account('new', { clientId: 'y' }),
     ];
-    const registered: string[] = [];
-    const report = applyReload(live, fresh, (v) => registered.push(v));
+    const { report, changed, added } = diffReload(live, fresh);
     expect(report).toEqual({
       changed: [{ carrier: 'acme', account: 'main', fields: ['clientSecret'] }],
       unchanged: 0,
       missing: ['acme/gone'],
       added: ['acme/new'],
     });
-    expect(live[0]?.secrets.clientSecret).toBe('new-secret');
+    expect(changed.map((a) => a.secrets.clientSecret)).toEqual(['new-secret']);
+    expect(added.map((a) => a.id)).toEqual(['new']);
     expect(JSON.stringify(report)).not.toContain('secret-');
-    expect(registered).toContain('new-secret');
   });
 });

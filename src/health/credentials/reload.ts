@@ -1,28 +1,28 @@
 /**
- * Reloads rotated secrets without a restart: the configuration is read again and each live
- * account takes its new secret values in place (the directory, the broker's token sources
- * and the upstream client all hold these same objects). Reports field names, never values.
+ * Reloads rotated secrets without a restart: the configuration is read again and compared
+ * with the accounts the fleet serves. Reports field names, never values.
  */
 import type { ResolvedAccount } from '../../config/account.ts';
 
 export interface ReloadReport {
   changed: { carrier: string; account: string; fields: string[] }[];
   unchanged: number;
-  /** Live accounts the new configuration no longer has: kept as they are until a restart. */
+  /** Configured accounts the new configuration no longer has: kept as they are. */
   missing: string[];
-  /** New accounts in the configuration: they need a restart to be served. */
+  /** New accounts in the configuration: added for the fleet. */
   added: string[];
 }
 
 const id = (a: ResolvedAccount) => `${a.carrier}/${a.id}`;
 
-export function applyReload(
+/** What changed between the accounts served (`live`) and the configuration read again (`fresh`). */
+export function diffReload(
   live: readonly ResolvedAccount[],
   fresh: readonly ResolvedAccount[],
-  onSecret: (value: string) => void = () => {},
-): ReloadReport {
+): { report: ReloadReport; changed: ResolvedAccount[]; added: ResolvedAccount[] } {
   const byId = new Map(fresh.map((a) => [id(a), a]));
   const report: ReloadReport = { changed: [], unchanged: 0, missing: [], added: [] };
+  const changed: ResolvedAccount[] = [];
   for (const account of live) {
     const next = byId.get(id(account));
     byId.delete(id(account));
@@ -37,10 +37,9 @@ export function applyReload(
       report.unchanged += 1;
       continue;
     }
-    for (const value of Object.values(next.secrets)) onSecret(value);
-    account.secrets = { ...next.secrets };
+    changed.push(next);
     report.changed.push({ carrier: account.carrier, account: account.id, fields: fields.sort() });
   }
   report.added = [...byId.keys()];
-  return report;
+  return { report, changed, added: [...byId.values()] };
 }
