@@ -28,6 +28,7 @@ import { createLogger, type Logger } from '../log/logger.ts';
 import type { BudgetSettings } from '../resilience/budget.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
 import { subscribeTelemetry } from '../telemetry/gateway-telemetry.ts';
+import { startSignalMetrics } from '../telemetry/health-metrics.ts';
 import { registerSecret } from '../telemetry/redact.ts';
 import { adminOperations } from './admin-operations.ts';
 import { healthDirectory } from './health-directory.ts';
@@ -175,6 +176,17 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     reload: h?.reload,
   });
 
+  const stopSignalMetrics = startSignalMetrics(events, {
+    accounts: directory.accounts,
+    healthScore: (carrier, id) => {
+      const scored = health.health(carrier, id).scored;
+      return scored.state === 'unknown' ? undefined : scored.score;
+    },
+    sharedStoreReachable: ports.readiness
+      ? async () => (await ports.readiness?.())?.checks.sharedStore?.ok
+      : undefined,
+  });
+
   // What the API serves: the gateway, with /v1/carriers showing health's scores and triage.
   const service: GatewayService = { ...gateway, carriers: async () => gateway.describe(health.view) };
   const app = createApp({
@@ -228,6 +240,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     async close() {
       await health.stop();
       stopTelemetry();
+      stopSignalMetrics();
       await gateway.close();
       await ports.transport.close?.();
       await ports.close?.();

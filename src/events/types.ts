@@ -81,6 +81,16 @@ export interface LabelOutcomeEvent extends AccountRef {
   outcome: 'bought' | 'unknown' | 'refused';
 }
 
+/**
+ * A label request answered from its Idempotency-Key's first answer (nothing was bought):
+ * the requested carrier only, never the key.
+ */
+export interface IdempotencyReplayedEvent {
+  type: 'idempotency.replayed';
+  operation: 'label';
+  carrier: string;
+}
+
 /** A synthetic probe finished (scheduled, on demand or concurrent). */
 export interface ProbeResultEvent extends AccountRef {
   type: 'probe.result';
@@ -106,6 +116,7 @@ export type GatewayEvent =
   | BreakerChangedEvent
   | RoutedEvent
   | LabelOutcomeEvent
+  | IdempotencyReplayedEvent
   | ProbeResultEvent
   | CredentialsDroppedEvent;
 
