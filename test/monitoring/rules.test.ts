@@ -45,7 +45,7 @@ describe.runIf(tools)('Prometheus rules', () => {
     const tests = await read(TESTS);
     expect(alerts.length).toBe(10);
     for (const alert of alerts) {
-      const blocks = tests.split(/\n {2}- eval_time: /).filter((b) => b.includes(`alertname: ${alert}\n`));
+      const blocks = tests.split(/\n\s*- eval_time: /).filter((b) => b.includes(`alertname: ${alert}\n`));
       expect(
         blocks.some((b) => b.includes('exp_labels:')),
         `${alert} fires`,
