@@ -79,6 +79,8 @@ export interface RoutedEvent {
 export interface LabelOutcomeEvent extends AccountRef {
   type: 'label.outcome';
   outcome: 'bought' | 'unknown' | 'refused';
+  /** The image format the carrier printed, when the gateway converted it to PDF. */
+  convertedFrom?: string | undefined;
 }
 
 /**

@@ -87,6 +87,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         carrier: label.carrier,
         account: label.account,
         outcome: 'bought',
+        ...(label.conversion?.converted ? { convertedFrom: label.conversion.from } : {}),
       });
       events.emit({ type: 'routed', operation: 'label', routing: [label.routing] });
       return label;

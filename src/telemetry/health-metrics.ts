@@ -67,6 +67,8 @@ export function subscribeHealthMetrics(bus: EventBus, now: () => number = Date.n
         return;
       case 'label.outcome':
         m.labelOutcomes().add(1, { ...idsOf(event), [ATTR.labelOutcome]: event.outcome });
+        if (event.convertedFrom)
+          m.labelConversions().add(1, { ...idsOf(event), [ATTR.labelConvertedFrom]: event.convertedFrom });
         return;
       case 'idempotency.replayed':
         m.idempotencyReplays().add(1, { [ATTR.carrier]: event.carrier });
