@@ -32,6 +32,11 @@ export const AccountRecord = z.object({
     .optional(),
   /** Where it came from: the configuration file (bootstrap, reload) or the admin API. */
   source: z.enum(['config', 'api']),
+  /**
+   * Its place among the carrier's accounts: the configuration's order first (the first one
+   * is the carrier's default account), accounts created later after them.
+   */
+  position: z.number(),
   updatedAt: z.number(),
 });
 export type AccountRecord = z.infer<typeof AccountRecord>;
@@ -62,6 +67,7 @@ export function recordOf(
   account: ResolvedAccount,
   extras: { probe?: AccountRecord['probe'] | undefined; rotation?: AccountRecord['rotation'] | undefined },
   at: number,
+  position = at,
 ): AccountRecord {
   return {
     carrier: account.carrier,
@@ -77,6 +83,7 @@ export function recordOf(
     probe: extras.probe ?? { enabled: true },
     ...(extras.rotation ? { rotation: extras.rotation } : {}),
     source: 'config',
+    position,
     updatedAt: at,
   };
 }

@@ -70,7 +70,12 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     const order = new Map(carriers.map((c, i) => [c.id, i]));
     resolved = [...next.values()]
       .filter((r) => r.enabled && byCarrier.has(r.carrier))
-      .sort((a, b) => (order.get(a.carrier) ?? 0) - (order.get(b.carrier) ?? 0))
+      .sort(
+        (a, b) =>
+          (order.get(a.carrier) ?? 0) - (order.get(b.carrier) ?? 0) ||
+          a.position - b.position ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      )
       .map((r) => resolveRecord(byCarrier.get(r.carrier)!, r));
     for (const account of resolved) for (const value of Object.values(account.secrets)) registerSecret(value);
     for (const key of new Set([...previous.keys(), ...next.keys()])) {

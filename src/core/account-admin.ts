@@ -100,6 +100,7 @@ export function accountAdmin(deps: AccountAdminDeps): AccountAdmin {
         probe: input.probe ?? before?.probe ?? { enabled: true },
         ...(input.rotation ? { rotation: input.rotation } : {}),
         source: 'api',
+        position: before?.position ?? deps.now(),
         updatedAt: Math.max(deps.now(), (before?.updatedAt ?? 0) + 1),
       };
       const created = await registry.put(record);

@@ -35,6 +35,7 @@ import { createLogger, type Logger } from '../log/logger.ts';
 import type { BudgetSettings } from '../resilience/budget.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
 import { subscribeTelemetry } from '../telemetry/gateway-telemetry.ts';
+import { startSignalMetrics } from '../telemetry/health-metrics.ts';
 import { registerSecret } from '../telemetry/redact.ts';
 import { accountAdmin } from './account-admin.ts';
 import { type ReloadSource, reloadAccounts } from './account-reload.ts';
@@ -157,7 +158,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
   });
   const configured = accountHealthConfigFrom(config);
   await accounts.bootstrap(
-    options.accounts.map((a) => recordOf(a, configured(a.carrier, a.id) ?? {}, Date.now())),
+    options.accounts.map((a, i) => recordOf(a, configured(a.carrier, a.id) ?? {}, Date.now(), i)),
   );
   accounts.onChange(({ carrier, id, before, after }) => {
     // Another instance changed who the account is, or removed it: forget its tokens here.
@@ -224,6 +225,17 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     sinks: h?.sinks,
     announce: (scope) => revocations.announce(scope),
     quota,
+  });
+
+  const stopSignalMetrics = startSignalMetrics(events, {
+    accounts: directory.accounts,
+    healthScore: (carrier, id) => {
+      const scored = health.health(carrier, id).scored;
+      return scored.state === 'unknown' ? undefined : scored.score;
+    },
+    sharedStoreReachable: ports.readiness
+      ? async () => (await ports.readiness?.())?.checks.sharedStore?.ok
+      : undefined,
   });
 
   // What the API serves: the gateway, with /v1/carriers showing health's scores and triage.
@@ -296,6 +308,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
       revocations.stop();
       await members.stop();
       stopTelemetry();
+      stopSignalMetrics();
       await gateway.close();
       await ports.transport.close?.();
       await ports.close?.();

@@ -242,6 +242,19 @@ export const Label = z
     format: LabelFormat,
     mediaType: z.string(),
     data: z.string().openapi({ description: 'The label document, base64.' }),
+    conversion: z
+      .object({
+        from: LabelFormat,
+        to: LabelFormat,
+        converted: z.boolean(),
+        pageSizeInches: z.object({ width: z.number(), height: z.number() }).strict().optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          "Set when the carrier prints only images and PDF was asked: the gateway placed the image on a page of the label size. converted false: the conversion failed and the carrier's own image is answered (the label was bought).",
+      }),
     price: Money.optional(),
     reference: z.string().optional(),
     routing: RoutingRecord,

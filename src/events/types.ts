@@ -79,6 +79,18 @@ export interface RoutedEvent {
 export interface LabelOutcomeEvent extends AccountRef {
   type: 'label.outcome';
   outcome: 'bought' | 'unknown' | 'refused';
+  /** The image format the carrier printed, when the gateway converted it to PDF. */
+  convertedFrom?: string | undefined;
+}
+
+/**
+ * A label request answered from its Idempotency-Key's first answer (nothing was bought):
+ * the requested carrier only, never the key.
+ */
+export interface IdempotencyReplayedEvent {
+  type: 'idempotency.replayed';
+  operation: 'label';
+  carrier: string;
 }
 
 /** A synthetic probe finished (scheduled, on demand or concurrent). */
@@ -106,6 +118,7 @@ export type GatewayEvent =
   | BreakerChangedEvent
   | RoutedEvent
   | LabelOutcomeEvent
+  | IdempotencyReplayedEvent
   | ProbeResultEvent
   | CredentialsDroppedEvent;
 

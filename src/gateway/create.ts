@@ -2,7 +2,11 @@
 import type { CredentialBroker } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { CarriersResponse } from '../domain/carriers-view.ts';
-import { LabelOutcomeUnknownError } from '../domain/errors.ts';
+import {
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  LabelOutcomeUnknownError,
+} from '../domain/errors.ts';
 import type { Label, LabelRequest } from '../domain/shipment.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
 import { type BreakerBoard, type BreakerBoardOptions, createBreakerBoard } from '../resilience/board.ts';
@@ -83,6 +87,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         carrier: label.carrier,
         account: label.account,
         outcome: 'bought',
+        ...(label.conversion?.converted ? { convertedFrom: label.conversion.from } : {}),
       });
       events.emit({ type: 'routed', operation: 'label', routing: [label.routing] });
       return label;
@@ -119,7 +124,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async label(request, ctx) {
       const fingerprint = await fingerprintOf(request);
-      return idempotency.run(ctx.idempotencyKey, fingerprint, () => labelOnce(request));
+      let bought = false;
+      const replayed = () => {
+        if (!bought)
+          events.emit({ type: 'idempotency.replayed', operation: 'label', carrier: request.carrier });
+      };
+      // The first answer is replayed, a success or an error alike; `bought` tells which request ran.
+      const label = await idempotency
+        .run(ctx.idempotencyKey, fingerprint, () => {
+          bought = true;
+          return labelOnce(request);
+        })
+        .catch((error: unknown) => {
+          const storeAnswer =
+            error instanceof IdempotencyConflictError || error instanceof IdempotencyInProgressError;
+          if (!storeAnswer) replayed();
+          throw error;
+        });
+      replayed();
+      return label;
     },
     tracking: (carrier, trackingNumber, ctx) => track(core, carrier, trackingNumber, ctx.signal),
     describe: (provider) => describeCarriers(core, provider),

@@ -3,7 +3,7 @@
  * nothing. An ambiguous outcome (timeout or 5xx after the request was sent) stops the
  * chain and is reported as label-outcome-unknown: a label is never silently bought twice.
  */
-import type { CarrierDefinition, Route, ServiceDefinition } from '../carrier/definition.ts';
+import type { CarrierDefinition, CarrierLabel, Route, ServiceDefinition } from '../carrier/definition.ts';
 import type { ResolvedAccount } from '../config/account.ts';
 import { toBase64 } from '../domain/base64.ts';
 import {
@@ -17,12 +17,15 @@ import type { CarrierMessage, Label, LabelRequest } from '../domain/shipment.ts'
 import { messageFrom, RoutingLog } from './attempts.ts';
 import { type GatewayCore, soonestRetryMs } from './core.ts';
 import { runFailover } from './failover.ts';
+import { DEFAULT_LABEL_SIZE_IN, type LabelPlan, planLabel, pngToPdf } from './label-conversion.ts';
 import { serviceByCode, serviceByLevel } from './services.ts';
 
 interface Candidate {
   carrier: CarrierDefinition;
   account: ResolvedAccount;
   service: ServiceDefinition;
+  /** The format asked of this carrier, and whether its document is converted to PDF. */
+  plan: LabelPlan;
 }
 
 export async function buyLabel(core: GatewayCore, request: LabelRequest): Promise<Label> {
@@ -35,13 +38,13 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
     routing,
     candidates: candidatesOf(core, request, route, primary, routing),
     // No caller signal: once a purchase starts, a disconnecting caller must not make its outcome unknown.
-    attempt: ({ carrier, account, service }) =>
+    attempt: ({ carrier, account, service, plan }) =>
       carrier.createLabel(core.upstream.context(carrier, account), {
         service,
         shipper: request.shipper,
         recipient: request.recipient,
         parcels: request.parcels,
-        format: request.format,
+        format: plan.ask,
         ...(request.reference !== undefined ? { reference: request.reference } : {}),
         ...(request.shipDate !== undefined ? { shipDate: request.shipDate } : {}),
         ...(request.options !== undefined ? { options: request.options } : {}),
@@ -63,8 +66,9 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
     },
   });
   if (!served) throw finalFailure(core, primary, failures, routing, budgetSpent);
-  const { candidate, result: bought } = served;
+  const { candidate, result } = served;
   const { carrier, account, service } = candidate;
+  const bought = await converted(candidate.plan, result);
   return {
     carrier: carrier.id,
     account: account.id,
@@ -73,10 +77,36 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
     format: bought.format,
     mediaType: bought.mediaType,
     data: toBase64(bought.document),
+    ...(bought.conversion ? { conversion: bought.conversion } : {}),
     ...(bought.price ? { price: bought.price } : {}),
     ...(request.reference !== undefined ? { reference: request.reference } : {}),
     routing: routing.record(),
   };
+}
+
+/**
+ * The carrier's document as the caller asked for it: converted to PDF when the plan says so.
+ * The label is bought by now, so a conversion that fails answers the carrier's own image,
+ * marked `converted: false`, rather than lose it.
+ */
+async function converted(
+  plan: LabelPlan,
+  label: CarrierLabel,
+): Promise<CarrierLabel & { conversion?: Label['conversion'] }> {
+  if (plan.convertTo !== 'PDF') return label;
+  const note = { from: label.format, to: 'PDF' as const };
+  try {
+    const document = await pngToPdf(label.document, DEFAULT_LABEL_SIZE_IN);
+    return {
+      ...label,
+      format: 'PDF',
+      mediaType: 'application/pdf',
+      document,
+      conversion: { ...note, converted: true, pageSizeInches: { ...DEFAULT_LABEL_SIZE_IN } },
+    };
+  } catch {
+    return { ...label, conversion: { ...note, converted: false } };
+  }
 }
 
 function finalFailure(
@@ -147,13 +177,14 @@ function primaryCandidate(core: GatewayCore, request: LabelRequest, route: Route
       field,
     );
   }
-  if (!carrier.labelFormats.includes(request.format)) {
+  const plan = planLabel(carrier, request.format);
+  if (!plan) {
     throw new UnprocessableError(
       `${carrier.displayName} does not print ${request.format} labels; it offers ${carrier.labelFormats.join(', ')}`,
       '/format',
     );
   }
-  return { carrier, account, service };
+  return { carrier, account, service, plan };
 }
 
 /**
@@ -190,10 +221,12 @@ function* candidatesOf(
       routing.skip(id, account.id, `no ${primary.service.level} service for this route`);
       continue;
     }
-    if (!carrier.labelFormats.includes(request.format)) {
+    // An image-only carrier serves a PDF request too: its image is converted.
+    const plan = planLabel(carrier, request.format);
+    if (!plan) {
       routing.skip(id, account.id, `does not print ${request.format} labels`);
       continue;
     }
-    yield { carrier, account, service };
+    yield { carrier, account, service, plan };
   }
 }

@@ -13,6 +13,29 @@ export type FailoverRecord = {
   reason?: string | undefined;
 };
 
+/** One minute of an account's history (only minutes that saw something are sent). */
+export type HistoryMinute = {
+  at: string;
+  tokenCalls: number;
+  /** Share of successful token calls in the minute; absent without calls. */
+  tokenSuccessRate?: number | undefined;
+  refreshP50Ms?: number | undefined;
+  refreshP95Ms?: number | undefined;
+  unauthorized: number;
+  failovers: number;
+};
+
+/** The account's open incident (the most severe, then the oldest) with its triage. */
+export type AccountIncident = {
+  id: string;
+  rule: string;
+  severity: 'warning' | 'critical';
+  summary: string;
+  startedAt: string;
+  classification?: string | undefined;
+  runbook?: { kind: string; text: string } | undefined;
+};
+
 export type DashboardAccount = {
   id: string;
   environment: string;
@@ -31,6 +54,11 @@ export type DashboardAccount = {
     refreshTokenExpiresAt?: string | undefined;
   }[];
   lastUsedAt?: string | undefined;
+  /** The last hour, per minute, from `from` to the state's generatedAt. */
+  history: { from: string; minutes: HistoryMinute[] };
+  incident?: AccountIncident | undefined;
+  /** The cached token that expires first. */
+  nextExpiry?: { name: string; at: string } | undefined;
 };
 
 export type DashboardCarrier = {

@@ -1,16 +1,19 @@
 /** The dashboard's state: every account's score, triage, breakers, probe and tokens; alerts; failovers. */
 import type { HealthContext } from './context.ts';
+import { historyOf, incidentOf, nextExpiryOf } from './dashboard-history.ts';
 import type { DashboardAccount, DashboardState } from './dashboard-state.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { FailoverLog } from './failovers.ts';
 import type { InventoryBook } from './inventory-book.ts';
 import { scoreCarrier } from './score.ts';
+import type { HealthSeries } from './series.ts';
 
 export interface DashboardDeps {
   ctx: HealthContext;
   evaluator: Evaluator;
   inventory: InventoryBook;
   failovers: FailoverLog;
+  series: HealthSeries;
 }
 
 function accountState(
@@ -23,6 +26,16 @@ function accountState(
   const info = deps.inventory.info(carrier, id);
   const probe = h.signals.probe;
   const breakers = deps.ctx.board.for(carrier, id);
+  const tokens = (info?.entry.tokens ?? [])
+    .filter((t) => t.cached)
+    .map((t) => ({
+      name: t.name,
+      issuedAt: t.issuedAt,
+      expiresAt: t.expiresAt,
+      ...(t.refreshTokenExpiresAt ? { refreshTokenExpiresAt: t.refreshTokenExpiresAt } : {}),
+    }));
+  const incident = incidentOf(deps.evaluator.alerts().open, carrier, id);
+  const nextExpiry = nextExpiryOf(tokens);
   return {
     id,
     environment,
@@ -43,15 +56,11 @@ function accountState(
           },
         }
       : {}),
-    tokens: (info?.entry.tokens ?? [])
-      .filter((t) => t.cached)
-      .map((t) => ({
-        name: t.name,
-        issuedAt: t.issuedAt,
-        expiresAt: t.expiresAt,
-        ...(t.refreshTokenExpiresAt ? { refreshTokenExpiresAt: t.refreshTokenExpiresAt } : {}),
-      })),
+    tokens,
     ...(info?.entry.lastUsedAt ? { lastUsedAt: info.entry.lastUsedAt } : {}),
+    history: historyOf(deps.series, carrier, id, deps.ctx.now()),
+    ...(incident ? { incident } : {}),
+    ...(nextExpiry ? { nextExpiry } : {}),
   };
 }
 

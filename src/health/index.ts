@@ -39,6 +39,7 @@ import { createProbeBook } from './probe/book.ts';
 import { createProber, type ProbeOptions } from './probe/runner.ts';
 import { createProbeScheduler } from './probe/scheduler.ts';
 import type { ProbeResult } from './probe/types.ts';
+import { createMemorySeries, feedSeries, type HealthSeries } from './series.ts';
 import type { HealthSettings } from './settings.ts';
 
 export { UnknownAccountError } from './actions.ts';
@@ -68,6 +69,8 @@ export interface HealthDeps {
   announce(scope: AccountScope): Promise<AnnounceReport>;
   /** The fleet's token-call allowance, which probes spend from too. */
   quota?: TokenQuota | undefined;
+  /** The per-minute history of each account (memory by default; a shared one for a fleet). */
+  series?: HealthSeries | undefined;
 }
 
 export interface Health {
@@ -109,7 +112,8 @@ export function createHealth(deps: HealthDeps): Health {
     random,
     startedAt: now(),
   };
-  const unsubscribe = [feedLedger(bus, ctx.ledger)];
+  const series = deps.series ?? createMemorySeries();
+  const unsubscribe = [feedLedger(bus, ctx.ledger), feedSeries(bus, series, now)];
   const book = createProbeBook(bus, settings.recentLimit);
   const prober = createProber({
     definition: (carrier) => deps.directory.carrier(carrier),
@@ -265,6 +269,6 @@ export function createHealth(deps: HealthDeps): Health {
     alerts: evaluator.alerts,
     failovers: failovers.recent,
     probes: book.recent,
-    dashboard: () => dashboardState({ ctx, evaluator, inventory, failovers }),
+    dashboard: () => dashboardState({ ctx, evaluator, inventory, failovers, series }),
   };
 }

@@ -20,6 +20,10 @@ export const ATTR = {
   failoverTo: 'gateway.failover.to',
   failoverReason: 'gateway.failover.reason',
   probeOutcome: 'gateway.probe.outcome',
+  tokenEarly: 'auth.token.early',
+  signalOrigin: 'gateway.signal.origin',
+  labelOutcome: 'gateway.label.outcome',
+  labelConvertedFrom: 'gateway.label.converted_from',
   // Stable HTTP semantic conventions.
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',
@@ -56,6 +60,20 @@ export const METRIC = {
   failovers: 'gateway.failovers',
   singleFlightWaiters: 'gateway.auth.single_flight.waiters',
   probeResults: 'gateway.probe.results',
+  // Health signals (health-metrics.ts, state-gauges.ts).
+  tokenReplacements: 'gateway.auth.token.replacements',
+  unauthorized: 'gateway.auth.unauthorized',
+  scopeFailures: 'gateway.auth.scope_failures',
+  throttled: 'gateway.throttled',
+  quotaRemaining: 'gateway.auth.token.quota.remaining',
+  quotaLimit: 'gateway.auth.token.quota.limit',
+  probeDuration: 'gateway.probe.duration',
+  healthScore: 'gateway.health.score',
+  breakerTransitions: 'gateway.breaker.transitions',
+  labelOutcomes: 'gateway.label.outcomes',
+  labelConversions: 'gateway.label.conversions',
+  idempotencyReplays: 'gateway.idempotency.replays',
+  sharedStoreReachable: 'gateway.shared_store.reachable',
 } as const;
 
 /** Seconds buckets of the stable HTTP duration histograms. */

@@ -4,7 +4,7 @@
  * failing when a fault is injected and back when it is cleared. Screenshots go to
  * test-artifacts/. Under CI a missing Chromium fails; elsewhere the file is skipped with a reason.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HealthHarness, RATE_BODY, startHealthHarness } from '../health/support/harness.ts';
@@ -87,6 +87,77 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await fedex.and(page.locator('[data-state="healthy"]')).waitFor(WAIT);
     await page.screenshot({ path: new URL('dashboard-recovered.png', ARTIFACTS).pathname, fullPage: true });
     expect(existsSync(new URL('dashboard-failing.png', ARTIFACTS))).toBe(true);
+  });
+
+  it("shows an account's last hour, and an incident with its runbook step after a fault", async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await h.request('POST', '/v1/rates', RATE_BODY(['ups']))).status).toBe(200);
+    // One 401 on a token believed valid, and one failover away from ups (a throttled rate).
+    // On the rating endpoint only: the probes' own calls must not take the faults.
+    await h.control.injectFault({
+      carrier: 'ups',
+      target: 'api',
+      kind: 'unauthorized',
+      endpoint: 'rate',
+      count: 1,
+    });
+    expect((await h.request('POST', '/v1/rates', RATE_BODY(['ups']))).status).toBe(200);
+    await h.control.injectFault({
+      carrier: 'ups',
+      target: 'api',
+      kind: 'throttled',
+      endpoint: 'rate',
+      count: 1,
+    });
+    const failedOver = await h.request<{ routing: { failedOver: boolean }[] }>(
+      'POST',
+      '/v1/rates',
+      RATE_BODY(['ups']),
+    );
+    expect(failedOver.body.routing.some((r) => r.failedOver)).toBe(true);
+
+    const ups = page.locator('section[data-carrier="ups"] .account[data-account="ups-sandbox"]');
+    const points = (spark: string) =>
+      ups.locator(`[data-spark="${spark}"]`).getAttribute('data-points').then(Number);
+    await expect.poll(() => points('token-success'), WAIT).toBeGreaterThan(0);
+    await expect.poll(() => points('refresh-latency'), WAIT).toBeGreaterThan(0);
+    await expect.poll(() => points('unauthorized'), WAIT).toBe(1);
+    await expect.poll(() => points('failovers'), WAIT).toBe(1);
+    expect(await ups.locator('[data-spark="token-success"] :is(polyline, circle)').count()).toBeGreaterThan(
+      0,
+    );
+    expect(await ups.locator('[data-role="next-expiry"]').textContent()).toMatch(/next expiry: primary in/);
+
+    // Scope drift: the carrier refuses the account's scope; its tokens are dropped, so the next
+    // request asks for one and is refused. An incident opens.
+    await h.control.injectFault({
+      carrier: 'ups',
+      target: 'token',
+      kind: 'invalid_scope',
+      account: 'ups-sandbox',
+    });
+    expect(
+      (await h.admin('POST', '/admin/credentials/ups/ups-sandbox/revoke', { carrierRevoke: false })).status,
+    ).toBe(200);
+    const incident = ups.locator('[data-role="incident"][data-rule="config_drift"]');
+    await expect
+      .poll(async () => {
+        await h.request('POST', '/v1/rates', RATE_BODY(['ups']));
+        return incident.count();
+      }, WAIT)
+      .toBe(1);
+    await expect
+      .poll(() => incident.locator('[data-role="runbook"]').textContent(), WAIT)
+      .toContain('Fix the configuration');
+    expect(await incident.textContent()).toContain('critical');
+    await page.screenshot({ path: new URL('dashboard-history.png', ARTIFACTS).pathname, fullPage: true });
+    // UPDATE_SCREENSHOT=1 refreshes the README's picture from this run (the carriers only: smaller).
+    if (process.env.UPDATE_SCREENSHOT)
+      writeFileSync(
+        new URL('../../docs/dashboard.png', import.meta.url),
+        await page.locator('#carriers').screenshot(),
+      );
+    await h.control.clearFaults('ups');
   });
 
   it('fits a phone screen', async () => {

@@ -97,7 +97,9 @@ describe.runIf(hasRedis)('carrier accounts as data, 2 instances', () => {
     await eventually(async () => {
       const answer = await rateOnB();
       const messages = (answer.body as { messages?: { carrier: string; class: string }[] }).messages ?? [];
-      return answer.status === 503 && messages.some((m) => m.carrier === 'fedex' && m.class === 'unavailable');
+      return (
+        answer.status === 503 && messages.some((m) => m.carrier === 'fedex' && m.class === 'unavailable')
+      );
     }, 'B using the new base URL');
     expect((await put(sandbox.baseUrl('fedex'))).status).toBe(200);
     await eventually(async () => (await rateOnB()).status === 200, 'B back on the simulator');

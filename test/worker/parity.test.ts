@@ -98,6 +98,7 @@ const labelView = (a: Answer) => {
     mediaType: a.body.mediaType,
     price: a.body.price,
     reference: a.body.reference,
+    conversion: a.body.conversion,
     document: Buffer.from(String(a.body.data), 'base64').subarray(0, 3).toString('latin1'),
     routing: {
       requested: routing.requested,
@@ -196,6 +197,20 @@ const TABLE: { name: string; expect: Record<string, unknown>; run(send: Send): P
       ),
   },
   {
+    // UPS prints no PDF: its PNG is placed on a 4 x 6 in page, by the same library in workerd.
+    name: 'label, UPS PDF converted from its PNG',
+    expect: { status: 201, carrier: 'ups', format: 'PDF', document: '%PD' },
+    run: async (send) =>
+      labelView(
+        await send(
+          'POST',
+          '/v1/labels',
+          { ...usLabel, format: 'PDF', reference: 'parity-ups-pdf' },
+          { 'idempotency-key': 'parity-ups-pdf' },
+        ),
+      ),
+  },
+  {
     name: 'label, Colissimo PDF',
     expect: { status: 201, carrier: 'colissimo', document: '%PD' },
     run: async (send) =>
@@ -274,7 +289,7 @@ const TABLE: { name: string; expect: Record<string, unknown>; run(send: Send): P
         await send(
           'POST',
           '/v1/labels',
-          { ...usLabel, format: 'PDF' },
+          { ...usLabel, carrier: 'fedex', format: 'GIF' },
           { 'idempotency-key': 'parity-format' },
         ),
       ),

@@ -41,8 +41,28 @@ export function dashboardClient(): void {
     expiresAt?: string;
     refreshTokenExpiresAt?: string;
   }
+  interface Minute {
+    at: string;
+    tokenCalls: number;
+    tokenSuccessRate?: number;
+    refreshP50Ms?: number;
+    refreshP95Ms?: number;
+    unauthorized: number;
+    failovers: number;
+  }
+  interface Incident {
+    rule: string;
+    severity: string;
+    summary: string;
+    startedAt: string;
+    classification?: string;
+    runbook?: { kind: string; text: string };
+  }
   interface Account {
     id: string;
+    history?: { from: string; minutes: Minute[] };
+    incident?: Incident;
+    nextExpiry?: { name: string; at: string };
     state: string;
     score?: number;
     classification: string;
@@ -104,6 +124,147 @@ export function dashboardClient(): void {
     );
   }
 
+  const SLOTS = 60;
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag: string, attrs: Record<string, string>): SVGElement {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  }
+
+  /** One value per minute of the last hour (undefined: nothing happened that minute). */
+  function slots(history: NonNullable<Account['history']>, pick: (m: Minute) => number | undefined) {
+    const out: (number | undefined)[] = new Array(SLOTS).fill(undefined);
+    const from = Date.parse(history.from);
+    for (const m of history.minutes) {
+      const i = Math.min(SLOTS - 1, Math.max(0, Math.floor((Date.parse(m.at) - from) / 60_000)));
+      out[i] = pick(m);
+    }
+    return out;
+  }
+
+  /** A sparkline: lines for rates and latencies, bars for counts; the latest value beside it. */
+  function spark(
+    name: string,
+    role: string,
+    lines: (number | undefined)[][],
+    options: { bars?: boolean; max?: number; latest: string },
+  ): HTMLElement {
+    const W = 120;
+    const H = 24;
+    const values = lines.flat().filter((v): v is number => v !== undefined);
+    const max = options.max ?? Math.max(1, ...values);
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: String(W), height: String(H), role: 'img' });
+    chart.setAttribute('aria-label', `${name}, last hour`);
+    const x = (i: number) => (i * W) / (SLOTS - 1);
+    const y = (v: number) => H - 1 - (Math.min(v, max) / max) * (H - 2);
+    lines.forEach((line, n) => {
+      if (options.bars) {
+        line.forEach((v, i) => {
+          if (!v) return;
+          chart.append(
+            svg('rect', {
+              x: String(x(i) - 1),
+              y: String(y(v)),
+              width: '2',
+              height: String(H - y(v)),
+              class: 'bar-mark',
+            }),
+          );
+        });
+        return;
+      }
+      // Minutes without data break the line instead of drawing through them.
+      let run: [number, number][] = [];
+      const flush = () => {
+        const only = run[0];
+        // A lone minute is a dot: a line needs two.
+        if (run.length === 1 && only)
+          chart.append(
+            svg('circle', { cx: String(only[0]), cy: String(only[1]), r: '2', class: `spark-dot s${n}` }),
+          );
+        else if (run.length > 1)
+          chart.append(
+            svg('polyline', { points: run.map((p) => p.join(',')).join(' '), class: `spark-line s${n}` }),
+          );
+        run = [];
+      };
+      line.forEach((v, i) => {
+        if (v === undefined) flush();
+        else run.push([Math.round(x(i) * 10) / 10, Math.round(y(v) * 10) / 10]);
+      });
+      flush();
+    });
+    return h(
+      'div',
+      // Minutes with data (for bars: minutes where something happened).
+      {
+        class: 'spark',
+        'data-spark': role,
+        'data-points': String(values.filter((v) => !options.bars || v > 0).length),
+      },
+      h('span', { class: 'spark-name' }, name),
+      chart,
+      h('span', { class: 'spark-latest' }, options.latest),
+    );
+  }
+
+  function historyOf(a: Account): HTMLElement | null {
+    const history = a.history;
+    if (!history) return null;
+    const last = history.minutes.at(-1);
+    const sum = (pick: (m: Minute) => number) => history.minutes.reduce((n, m) => n + pick(m), 0);
+    const rate = last?.tokenSuccessRate;
+    return h(
+      'div',
+      { class: 'history', 'data-role': 'history' },
+      spark('token success', 'token-success', [slots(history, (m) => m.tokenSuccessRate)], {
+        max: 1,
+        latest: rate === undefined ? '–' : `${Math.round(rate * 100)}%`,
+      }),
+      spark(
+        'refresh p50/p95',
+        'refresh-latency',
+        [slots(history, (m) => m.refreshP50Ms), slots(history, (m) => m.refreshP95Ms)],
+        {
+          latest:
+            last?.refreshP95Ms === undefined
+              ? '–'
+              : `${Math.round(last.refreshP50Ms ?? 0)}/${Math.round(last.refreshP95Ms)} ms`,
+        },
+      ),
+      spark('401s', 'unauthorized', [slots(history, (m) => m.unauthorized)], {
+        bars: true,
+        latest: `${sum((m) => m.unauthorized)} in 1 h`,
+      }),
+      spark('failovers', 'failovers', [slots(history, (m) => m.failovers)], {
+        bars: true,
+        latest: `${sum((m) => m.failovers)} in 1 h`,
+      }),
+    );
+  }
+
+  function incidentOf(a: Account): HTMLElement | null {
+    const i = a.incident;
+    if (!i) return null;
+    return h(
+      'div',
+      { class: `incident ${i.severity}`, 'data-role': 'incident', 'data-rule': i.rule },
+      h('span', { class: 'badge' }, i.severity),
+      ' ',
+      h('b', {}, i.rule.replaceAll('_', ' ')),
+      `: ${i.summary} (since ${ago(i.startedAt)})`,
+      i.runbook
+        ? h(
+            'div',
+            { class: 'runbook', 'data-role': 'runbook' },
+            h('b', {}, i.classification ? `${i.classification.replace('_', ' ')} → ` : 'Runbook → '),
+            i.runbook.text,
+          )
+        : null,
+    );
+  }
+
   function account(a: Account): HTMLElement {
     return h(
       'div',
@@ -142,7 +303,16 @@ export function dashboardClient(): void {
             )
           : h('span', { class: 'pill', 'data-role': 'probe' }, 'no probe yet'),
         h('span', { class: 'muted' }, `used ${ago(a.lastUsedAt)}`),
+        a.nextExpiry
+          ? h(
+              'span',
+              { class: 'muted', 'data-role': 'next-expiry' },
+              `next expiry: ${a.nextExpiry.name} in ${until(a.nextExpiry.at)}`,
+            )
+          : null,
       ),
+      incidentOf(a),
+      historyOf(a),
       ...a.tokens.map(timeline),
     );
   }

@@ -40,6 +40,17 @@ main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
 .panels h2 { font-size:1rem; margin:.1rem 0 .5rem; }
 ul { list-style:none; padding:0; margin:0; } li { padding:.35rem 0; border-bottom:1px solid #8882; }
 .alert.critical.firing .badge { background:var(--bad); color:#fff; } .alert.warning.firing .badge { background:var(--warn); color:#fff; }
+.history { display:grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap:.25rem .75rem; margin-top:.4rem; }
+.spark { display:grid; grid-template-columns: 1fr auto; align-items:center; font-size:.75rem; }
+.spark svg { grid-column: 1 / -1; width:100%; height:24px; border-bottom:1px solid var(--line); }
+.spark-name { color: var(--muted); } .spark-latest { font-variant-numeric: tabular-nums; }
+.spark-line { fill:none; stroke:var(--ok); stroke-width:1.5; } .spark-line.s1 { stroke:var(--warn); }
+.spark-dot { fill:var(--ok); } .spark-dot.s1 { fill:var(--warn); }
+.bar-mark { fill:var(--bad); }
+.incident { margin:.4rem 0; padding:.4rem .5rem; border-radius:6px; border:1px solid var(--warn); font-size:.85rem; }
+.incident.critical { border-color:var(--bad); } .incident.critical .badge { background:var(--bad); color:#fff; }
+.incident.warning .badge { background:var(--warn); color:#fff; }
+.runbook { margin-top:.25rem; }
 #login { max-width: 28rem; margin: 3rem auto; padding: 1rem; }
 #login input { width:100%; padding:.6rem; font-size:1rem; margin:.5rem 0; }
 button { padding:.5rem .9rem; font-size:.95rem; cursor:pointer; }

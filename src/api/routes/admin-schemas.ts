@@ -212,10 +212,44 @@ export const AlertsResult = z
   .object({ open: z.array(AlertSchema), recent: z.array(AlertSchema) })
   .openapi('Alerts');
 
+const HistoryMinuteSchema = z
+  .object({
+    at: z.string(),
+    tokenCalls: z.number().int().nonnegative(),
+    tokenSuccessRate: z.number().min(0).max(1).optional(),
+    refreshP50Ms: z.number().nonnegative().optional(),
+    refreshP95Ms: z.number().nonnegative().optional(),
+    unauthorized: z.number().int().nonnegative(),
+    failovers: z.number().int().nonnegative(),
+  })
+  .openapi('DashboardHistoryMinute');
+
+const DashboardAccountSchema = z
+  .looseObject({
+    id: z.string(),
+    history: z
+      .object({ from: z.string(), minutes: z.array(HistoryMinuteSchema) })
+      .openapi({ description: 'The last hour, per minute (minutes that saw nothing are left out).' }),
+    incident: z
+      .object({
+        id: z.string(),
+        rule: z.string(),
+        severity: z.enum(['warning', 'critical']),
+        summary: z.string(),
+        startedAt: z.string(),
+        classification: z.string().optional(),
+        runbook: z.object({ kind: z.string(), text: z.string() }).optional(),
+      })
+      .optional()
+      .openapi({ description: "The account's open incident, with its triage verdict and runbook step." }),
+    nextExpiry: z.object({ name: z.string(), at: z.string() }).optional(),
+  })
+  .openapi('DashboardAccount');
+
 export const DashboardStateSchema = z
   .object({
     generatedAt: z.string(),
-    carriers: z.array(z.looseObject({})),
+    carriers: z.array(z.looseObject({ id: z.string(), accounts: z.array(DashboardAccountSchema) })),
     alerts: AlertsResult,
     failovers: z.array(z.looseObject({})),
   })

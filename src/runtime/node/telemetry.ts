@@ -18,6 +18,7 @@ import {
 import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { withUnitSuffixes } from '../../telemetry/prometheus-units.ts';
 import { redactingProcessor } from '../../telemetry/redacting-processor.ts';
 
 export interface NodeTelemetryOptions {
@@ -87,7 +88,7 @@ export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry
       ? {
           scrape: async () => {
             const { resourceMetrics } = await prometheus.collect();
-            return serializer.serialize(resourceMetrics);
+            return withUnitSuffixes(serializer.serialize(resourceMetrics));
           },
         }
       : {}),

@@ -27,6 +27,8 @@ export interface HealthHarnessOptions {
   config?: (config: GatewayConfig) => GatewayConfig;
   /** Adjusts a carrier's sandbox accounts. */
   accounts?: (carrier: string, accounts: ResolvedAccount[]) => ResolvedAccount[];
+  /** The Prometheus exposition: /metrics is served when given. */
+  metrics?: () => Promise<string>;
 }
 
 export type { HttpAnswer as Answer } from '../../support/http.ts';
@@ -93,6 +95,7 @@ export async function startHealthHarness(options: HealthHarnessOptions = {}): Pr
       write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>),
     }),
     ...(options.health ? { health: options.health } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const server = await startServer({
     app: composed.app,
