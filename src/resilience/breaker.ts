@@ -255,6 +255,7 @@ export class ClassifiedBreaker {
       code: 'breaker_open',
       retryAfterMs: this.retryAfterMs,
       auth: this.name.endsWith(':auth'),
+      localRefusal: true,
     });
   }
 }
