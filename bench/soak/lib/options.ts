@@ -35,6 +35,9 @@ const SHORT_SEED = 20;
  *   rotating account uses the configured seed refresh token (reuse: the carrier revokes it all).
  * - Admin revoke with dropAuthorization: the next refresh, on any instance, falls back to the
  *   configured seed refresh token (already spent): reuse again.
+ * - Redis frozen also leaves a label's claim pending for its whole lease (the timed-out SET NX
+ *   runs when Redis resumes): repeats get 409 in progress, then buy again (not issue 14 alone).
+ * See bench/soak/README.md and the regression tests in test/soak/regressions/.
  * The long mode runs them all; `--exclude none` runs them in the short mode too.
  */
 export const PENDING_ISSUE_14: readonly ProcessAction[] = [
