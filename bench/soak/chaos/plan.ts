@@ -16,6 +16,7 @@ import {
 } from '../../../sandbox/kit/types.ts';
 import type { Random } from '../lib/random.ts';
 import { CONNECTED_ACCOUNT, CONNECTED_CARRIER } from '../setup/accounts.ts';
+import { SLOW_TOKEN_MAX_MS } from '../setup/config.ts';
 
 export const PROCESS_ACTIONS = [
   'redis-freeze',
@@ -74,7 +75,7 @@ function tokenParams(kind: TokenFaultKind, random: Random): FaultParams | undefi
     case 'html_error':
       return { status: random.pick([500, 502, 503, 504]) };
     case 'slow':
-      return { delayMs: random.int(200, 5_000) };
+      return { delayMs: random.int(200, SLOW_TOKEN_MAX_MS) };
     case 'short_lifetime':
       return { lifetimeSeconds: random.int(1, 3) };
     default:

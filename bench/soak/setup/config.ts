@@ -11,7 +11,14 @@ import { carriers } from '../../../carriers/index.ts';
 import { SANDBOX_FALLBACKS } from '../../../sandbox/fallbacks.ts';
 import type { SoakAccount } from './accounts.ts';
 
-export const TIMEOUTS = { connectMs: 1_000, totalMs: 4_000, tokenMs: 3_000 };
+/**
+ * Token calls get more time than API calls: a refresh the carrier completes after the gateway
+ * gave up spends a single-use refresh token for nothing (chaos A8), so a busy machine must not
+ * cause one; token faults that are slower than this are `hang` (nothing processed).
+ */
+export const TIMEOUTS = { connectMs: 1_000, totalMs: 4_000, tokenMs: 5_000 };
+/** The slowest a `slow` token fault answers: well inside the token timeout. */
+export const SLOW_TOKEN_MAX_MS = 2_500;
 export const BREAKERS = {
   auth: { errorThresholdPercentage: 50, volumeThreshold: 5, rollingWindowMs: 10_000, resetTimeoutMs: 5_000 },
   api: { errorThresholdPercentage: 50, volumeThreshold: 10, rollingWindowMs: 10_000, resetTimeoutMs: 5_000 },
