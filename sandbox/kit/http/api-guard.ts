@@ -54,7 +54,8 @@ export function apiGuard(
       // The request arrived but the connection dies before the route runs: nothing was created.
       sim.stats.apiCall(endpoint, NO_ANSWER);
       resetConnection(c);
-      return;
+      // Nobody receives this answer (the socket is gone); Hono needs one to finish the request.
+      return new Response(null, { status: 502 });
     }
     if (fault) {
       const res = await applyFault(c, fault, renderer);
