@@ -28,8 +28,11 @@ const result = (id: string, title: string, violations: string[], summary: string
   id,
   title,
   holds: violations.length === 0,
-  summary,
-  violations: violations.slice(0, FIRST),
+  summary: violations.length === 0 ? summary : `${summary}; ${violations.length} violation(s)`,
+  violations:
+    violations.length > FIRST
+      ? [...violations.slice(0, FIRST), `… and ${violations.length - FIRST} more`]
+      : violations,
 });
 
 /** Outcomes each kind of request may end in, beyond catalog problems that fit it. */
