@@ -1,7 +1,7 @@
 /**
  * Soak invariant `no-label-bought-twice`, broken by the chaos action "Redis killed and
- * restarted empty" (issue 20; seed 20 of `npm run soak -- --short --exclude none` shows it, with
- * 19 keys bought twice in 105 s).
+ * restarted empty" (issue 20; seed 20 of `npm run soak -- --short --exclude none` shows it: about
+ * two dozen keys bought twice in 105 s).
  *
  * Two gateway processes share one Redis. A label is bought through instance A with an
  * Idempotency-Key; Redis then loses its data (restarted without persistence). The same key and
