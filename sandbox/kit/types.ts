@@ -65,6 +65,7 @@ export const API_FAULT_KINDS = [
   'hang',
   'hang_after_processing',
   'reset_after_processing',
+  'reset_before_processing',
 ] as const;
 
 export type TokenFaultKind = (typeof TOKEN_FAULT_KINDS)[number];

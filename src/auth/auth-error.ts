@@ -20,7 +20,7 @@ export function authError(
   account: ResolvedAccount,
   name: string,
   c: Classification,
-  overrides: { failureClass?: FailureClass; retryAfterMs?: number | undefined } = {},
+  overrides: { failureClass?: FailureClass; retryAfterMs?: number | undefined; localRefusal?: boolean } = {},
 ): CarrierError {
   const failureClass = overrides.failureClass ?? c.failureClass;
   // Codes come from the server; one that echoes a secret is dropped rather than repeated.
@@ -35,6 +35,7 @@ export function authError(
     code,
     status: c.status,
     retryAfterMs: overrides.retryAfterMs ?? c.retryAfterMs,
+    localRefusal: overrides.localRefusal,
     message: `${account.carrier}/${account.id} ${name} credential: ${failureClass}: ${c.reason}${codePart}`,
   });
   own.add(error);
@@ -50,7 +51,10 @@ export function misconfigured(
   return authError(account, name, { failureClass: 'misconfigured', reason, code });
 }
 
-/** A copy of a cooldown's error with the time left, so each caller sees an accurate retryAfterMs. */
+/**
+ * A copy of a cooldown's error with the time left, so each caller sees an accurate retryAfterMs.
+ * The cooldown answers from memory: this caller sent the carrier nothing (a local refusal).
+ */
 export function withRetryAfter(error: CarrierError, retryAfterMs: number): CarrierError {
   const copy = new CarrierError({
     carrier: error.carrier,
@@ -61,6 +65,7 @@ export function withRetryAfter(error: CarrierError, retryAfterMs: number): Carri
     code: error.code,
     status: error.status,
     retryAfterMs,
+    localRefusal: true,
     message: error.message,
   });
   own.add(copy);

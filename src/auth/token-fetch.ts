@@ -282,7 +282,7 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
         source.account,
         source.name,
         { failureClass: 'throttled', code: 'token_quota', reason: 'hourly token-call allowance spent' },
-        { retryAfterMs: wait },
+        { retryAfterMs: wait, localRefusal: true },
       );
       report(source, 'quota', at, error);
       throw await fail(source, error);

@@ -27,6 +27,7 @@ export const CarrierErrorWire = z.object({
   status: z.number().int().optional(),
   retryAfterMs: z.number().optional(),
   auth: z.boolean(),
+  localRefusal: z.boolean().optional(),
 });
 export type CarrierErrorWire = z.infer<typeof CarrierErrorWire>;
 
@@ -70,6 +71,7 @@ export function carrierErrorToWire(error: CarrierError): CarrierErrorWire {
     status: error.status,
     retryAfterMs: error.retryAfterMs,
     auth: error.auth,
+    localRefusal: error.localRefusal || undefined,
   });
 }
 
@@ -88,6 +90,7 @@ export function carrierErrorFromWire(wire: CarrierErrorWire, elapsedMs = 0): Car
     status: wire.status,
     retryAfterMs: shortened(wire.retryAfterMs, elapsedMs),
     auth: wire.auth,
+    localRefusal: wire.localRefusal,
   });
 }
 

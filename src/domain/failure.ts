@@ -39,6 +39,12 @@ export interface CarrierErrorInit {
   retryAfterMs?: number | undefined;
   /** True when the failure came from authentication (token endpoint or a use-time 401). */
   auth?: boolean | undefined;
+  /**
+   * True when the gateway refused the call itself and sent the carrier nothing: an open breaker,
+   * the broker's cooldown after a failed token call, a spent token quota. Routing on from such a
+   * refusal is not a retry, so it spends no failover budget.
+   */
+  localRefusal?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -52,6 +58,7 @@ export class CarrierError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly auth: boolean;
+  readonly localRefusal: boolean;
 
   constructor(init: CarrierErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -64,6 +71,7 @@ export class CarrierError extends Error {
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
     this.auth = init.auth ?? false;
+    this.localRefusal = init.localRefusal ?? false;
   }
 }
 

@@ -9,6 +9,8 @@ export class RoutingLog {
   readonly requested: string;
   readonly attempts: RoutingAttempt[] = [];
   servedBy: string | null = null;
+  /** Failed attempts that reached the carrier, or may have (anything but a local refusal). */
+  #contacted = 0;
   #now: () => number;
 
   constructor(requested: string, now: () => number = Date.now) {
@@ -34,6 +36,7 @@ export class RoutingLog {
         span.setAttributes({ [ATTR.attemptOutcome]: 'success', [ATTR.servedBy]: carrier });
         return result;
       } catch (error) {
+        if (!(isCarrierError(error) && error.localRefusal)) this.#contacted += 1;
         this.attempts.push({
           carrier,
           account,
@@ -54,12 +57,15 @@ export class RoutingLog {
   }
 
   /**
-   * Whether the next attempt would be a retry: a carrier was really called and failed. Going
-   * straight past a carrier whose breaker is open sends nothing to it, so it is not a retry
-   * and spends no failover budget (the budget exists to stop retries multiplying load).
+   * Whether the next attempt would be a retry: a carrier was really called (or may have been)
+   * and failed. Going past a carrier the gateway refused itself sends nothing to it (an open
+   * breaker, whether skipped up front or met inside the attempt, the broker's cooldown after a
+   * failed token call, a spent token quota), so it is not a retry and spends no failover budget:
+   * the budget exists to stop retries multiplying load. Such refusals still count for the auth
+   * breaker, which wraps them (src/resilience/board.ts).
    */
   retrying(): boolean {
-    return this.attempts.some((a) => a.outcome === 'failed');
+    return this.#contacted > 0;
   }
 
   skip(carrier: string, account: string, reason: string, failureClass?: FailureClass): void {

@@ -41,6 +41,8 @@ export interface ClassifiedBreakerOptions {
 }
 
 const BUCKETS = 10;
+/** The longest timer delay Node accepts (about 24.8 days): opossum's reset timer, parked. */
+const CALL_DRIVEN_RESET_TIMER_MS = 2 ** 31 - 1;
 
 export class ClassifiedBreaker {
   readonly name: string;
@@ -68,7 +70,9 @@ export class ClassifiedBreaker {
       volumeThreshold: settings.volumeThreshold,
       rollingCountTimeout: settings.rollingWindowMs,
       rollingCountBuckets: BUCKETS,
-      resetTimeout: settings.resetTimeoutMs,
+      // 'calls' drive: the reset period is checked on use (#advance) against this breaker's clock;
+      // opossum's own reset timer must never fire first (on Node it would, on Workers it dies).
+      resetTimeout: this.#rotation ? CALL_DRIVEN_RESET_TIMER_MS : settings.resetTimeoutMs,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
       errorFilter: (error: unknown, call?: Call) =>
@@ -249,6 +253,7 @@ export class ClassifiedBreaker {
       code: 'breaker_open',
       retryAfterMs: this.retryAfterMs,
       auth: this.name.endsWith(':auth'),
+      localRefusal: true,
     });
   }
 }

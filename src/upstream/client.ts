@@ -231,6 +231,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
+  /**
+   * The carrier already refused this attempt's call, so a local refusal of the refresh that
+   * followed (a cooldown) does not make the attempt one that sent nothing.
+   */
+  function afterContact(error: unknown): unknown {
+    if (!(error instanceof CarrierError) || !error.localRefusal) return error;
+    return new CarrierError({
+      carrier: error.carrier,
+      account: error.account,
+      failureClass: error.failureClass,
+      outcome: error.outcome,
+      message: error.message,
+      code: error.code,
+      status: error.status,
+      retryAfterMs: error.retryAfterMs,
+      auth: error.auth,
+    });
+  }
+
   /** A second 401 after a fresh credential: the token died early or the credential is gone. */
   function stillRefused(error: CarrierError): CarrierError {
     const keep = error.failureClass === 'misconfigured' || error.failureClass === 'revoked';
@@ -274,7 +293,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           const refused = credential.fingerprint;
           credential = await acquire(carrier.id, account.id, name, (probe) =>
             options.broker.rejected(account, name, refused, { signal, probe }),
-          );
+          ).catch((error: unknown) => Promise.reject(afterContact(error)));
           res = await send(credential, 1);
           if (res.status === 401) {
             const error = stillRefused(errorFrom(carrier, account, res));

@@ -4,10 +4,11 @@
  * caps fallback attempts; past it requests fail fast with 503 all-carriers-unavailable and
  * Retry-After. Breakers get a huge volume here so that the budget, not a breaker, limits.
  *
- * UPS's token endpoint fails; the fallbacks refuse every token at use time (401 even after the
- * forced refresh). That way each fallback attempt reaches the fallback's API exactly twice (the
- * call and its one retry), so the simulators count attempts directly, with no broker cooldown
- * hiding any.
+ * Every carrier refuses every token at use time (401 even after the forced refresh). That way
+ * each attempt reaches the carrier's API exactly twice (the call and its one retry), so the
+ * simulators count attempts directly, and every fallback attempt is a real retry: a failure the
+ * gateway answered itself (a token cooldown, an open breaker) would send nothing, and routing on
+ * from it is free (budget-cooldown.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingRecord } from '../../src/domain/shipment.ts';
@@ -41,13 +42,7 @@ describe("every carrier's auth failing", () => {
   afterAll(() => h.close());
 
   it('keeps fallback attempts within the budget and answers 503 all-carriers-unavailable with Retry-After', async () => {
-    await h.control.injectFault({
-      carrier: 'ups',
-      target: 'token',
-      kind: 'server_error',
-      params: { status: 503 },
-    });
-    for (const carrier of FALLBACKS)
+    for (const carrier of ['ups', ...FALLBACKS])
       await h.control.injectFault({ carrier, target: 'api', kind: 'unauthorized' });
 
     const answers = [];

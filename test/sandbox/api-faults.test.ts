@@ -133,6 +133,20 @@ describe('api guard and faults', () => {
     expect(labels.map((l) => l.reference)).toEqual(['order-2']);
   });
 
+  it('reset_before_processing: the connection is reset before the route runs, so nothing is created', async () => {
+    bearer = await freshToken();
+    await g.inject({ target: 'api', kind: 'reset_before_processing', endpoint: 'label', count: 1 });
+    const err = await buyLabel('order-4').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TypeError);
+    expect(((err as TypeError).cause as { code?: string }).code).toBe('ECONNRESET');
+    expect(await g.sandbox.control.labels('generic-oauth')).toEqual([]);
+    const stats = await g.sandbox.control.stats('generic-oauth');
+    expect(stats.apiCalls.label).toEqual({ '0': 1 });
+  });
+
   it('a label needs the derived payment token too, and tracking of it works', async () => {
     bearer = await freshToken();
     const withoutPayment = await fetch(`${g.base}/api/labels`, {

@@ -50,6 +50,13 @@ export function apiGuard(
     }
     if (account) c.set(ACCOUNT_KEY, account);
     const fault = sim.faults.take({ account: account?.id, target: 'api', endpoint });
+    if (fault?.kind === 'reset_before_processing') {
+      // The request arrived but the connection dies before the route runs: nothing was created.
+      sim.stats.apiCall(endpoint, NO_ANSWER);
+      resetConnection(c);
+      // Nobody receives this answer (the socket is gone); Hono needs one to finish the request.
+      return new Response(null, { status: 502 });
+    }
     if (fault) {
       const res = await applyFault(c, fault, renderer);
       if (res) {

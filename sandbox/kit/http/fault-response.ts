@@ -15,6 +15,7 @@ const PAYLOAD_OR_AFTER = new Set([
   'short_lifetime',
   'hang_after_processing',
   'reset_after_processing',
+  'reset_before_processing',
 ]);
 
 export function htmlErrorResponse(status = 503): Response {
