@@ -123,12 +123,29 @@ export interface CarrierLabelRequest {
   options?: ShipmentOptions;
 }
 
+/** Why a bought label comes without its document (the shipment exists all the same). */
+export interface MissingDocument {
+  /** missing: the carrier sent none; unreadable: what it sent is not a document; not_fetched: a URL that could not be fetched. */
+  reason: 'missing' | 'unreadable' | 'not_fetched';
+  detail: string;
+  /** Where the carrier says the document can be fetched, when it gave a URL. */
+  url?: string;
+}
+
+/**
+ * A label the carrier created. Once a carrier may have created a shipment, the answer says
+ * what is known: the tracking number always, the price when given, and the document, or why
+ * it is missing. A 2xx answer without even a tracking number is `label-outcome-unknown`
+ * (an ambiguous CarrierError), never a failure that would allow buying elsewhere.
+ */
 export interface CarrierLabel {
   trackingNumber: string;
+  /** The format of the document as the carrier returned it (not necessarily the one asked for). */
   format: LabelFormat;
-  /** The document bytes; the gateway base64-encodes them for the answer. */
-  document: Uint8Array;
-  mediaType: string;
+  /** The document bytes (the gateway base64-encodes them); absent when `missingDocument` says why. */
+  document?: Uint8Array;
+  mediaType?: string;
+  missingDocument?: MissingDocument;
   price?: Money;
   warnings?: string[];
 }

@@ -239,11 +239,28 @@ export const Label = z
     account: z.string(),
     service: ServiceRef,
     trackingNumber: z.string(),
-    format: LabelFormat,
-    mediaType: z.string(),
-    data: z.string().openapi({ description: 'The label document, base64.' }),
+    format: LabelFormat.openapi({ description: 'The format of the document as the carrier returned it.' }),
+    mediaType: z.string().optional(),
+    data: z
+      .string()
+      .optional()
+      .openapi({ description: 'The label document, base64; absent when `missingDocument` says why.' }),
+    missingDocument: z
+      .object({
+        reason: z.enum(['missing', 'unreadable', 'not_fetched']),
+        detail: z.string(),
+        url: z.string().optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          'The carrier created the shipment (the tracking number is real and it is paid) but its document is missing: ' +
+          'reprint it with the carrier, or fetch it from `url` when given. Never buy the label again.',
+      }),
     price: Money.optional(),
     reference: z.string().optional(),
+    warnings: z.array(z.string()).optional(),
     routing: RoutingRecord,
   })
   .strict()

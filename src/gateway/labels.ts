@@ -63,10 +63,18 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
         service: { code: service.code, name: service.name, level: service.level },
         trackingNumber: bought.trackingNumber,
         format: bought.format,
-        mediaType: bought.mediaType,
-        data: toBase64(bought.document),
+        // A bought label is answered with what is known: the document, or why it is missing.
+        ...(bought.document && bought.document.length > 0
+          ? { mediaType: bought.mediaType ?? 'application/octet-stream', data: toBase64(bought.document) }
+          : {
+              missingDocument: bought.missingDocument ?? {
+                reason: 'missing' as const,
+                detail: 'the carrier answered without a label document',
+              },
+            }),
         ...(bought.price ? { price: bought.price } : {}),
         ...(request.reference !== undefined ? { reference: request.reference } : {}),
+        ...(bought.warnings?.length ? { warnings: bought.warnings } : {}),
         routing: routing.record(),
       };
     } catch (error) {

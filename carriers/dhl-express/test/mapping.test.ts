@@ -120,7 +120,7 @@ describe('labels', () => {
     const label = parseLabel(fixture('shipment-response-international.json'), 'PDF');
     expect(label.trackingNumber).toBe('1103733901');
     expect(label.format).toBe('PDF');
-    expect(new TextDecoder().decode(label.document.slice(0, 5))).toBe('%PDF-');
+    expect(new TextDecoder().decode(label.document!.slice(0, 5))).toBe('%PDF-');
     expect(label.warnings).toContain('1 further label document(s) not included');
   });
 

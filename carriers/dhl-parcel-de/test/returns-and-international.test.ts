@@ -297,7 +297,7 @@ describe('returns through the real request path', () => {
     const label = await carrier.createLabel(h.context(), returnLabel());
     expect(label.trackingNumber).toMatch(/^99999\d{7}$/);
     expect(label.warnings).toBeUndefined();
-    const text = await pdfText(label.document);
+    const text = await pdfText(label.document!);
     expect(text).toContain(label.trackingNumber);
     expect(text).toContain('DHL Retoure');
     const stats = await h.control.stats('dhl-parcel-de');

@@ -186,7 +186,7 @@ export async function createUpsLabel(ctx: CarrierContext, req: CarrierLabelReque
   });
   const parsed = parseOrMalformed(ctx, res.json(), parseShipResponse, 'shipping');
   const label = toCarrierLabel(parsed, req.format);
-  if (label.document.length === 0) {
+  if (!label.document?.length) {
     // UPS charged the shipment but sent no label image: the caller must not buy it twice.
     throw new CarrierError({
       carrier: UPS_ID,

@@ -243,7 +243,7 @@ describe('shipping', () => {
     const label = toCarrierLabel(parsed, 'GIF');
     expect(label.trackingNumber).toBe('1ZWA82900123277535');
     expect(label.mediaType).toBe('image/gif');
-    expect(new TextDecoder().decode(label.document.slice(0, 6))).toBe('GIF89a');
+    expect(new TextDecoder().decode(label.document!.slice(0, 6))).toBe('GIF89a');
     // NegotiatedRateCharges.TotalCharge wins over ShipmentCharges.TotalCharges (193.64).
     expect(label.price).toEqual({ amount: '198.42', currency: 'USD' });
   });

@@ -161,27 +161,27 @@ describe('rates', () => {
 describe('labels and tracking', () => {
   it('PDF: %PDF- bytes that pdfjs opens, with the tracking number on the page', async () => {
     const label = await carrier.createLabel(harness.context(), labelRequest('PDF'));
-    expect(new TextDecoder().decode(label.document.subarray(0, 5))).toBe('%PDF-');
+    expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
     expect(label.mediaType).toBe('application/pdf');
-    expect(await pdfText(label.document)).toContain(label.trackingNumber);
+    expect(await pdfText(label.document!)).toContain(label.trackingNumber);
     expect(label.price?.amount).toMatch(/^\d+\.\d{2}$/);
   });
 
   it('ZPL, PNG and GIF documents', async () => {
     const zpl = await carrier.createLabel(harness.context(), labelRequest('ZPL'));
-    const text = new TextDecoder().decode(zpl.document);
+    const text = new TextDecoder().decode(zpl.document!);
     expect(text.startsWith('^XA')).toBe(true);
     expect(text).toContain(zpl.trackingNumber);
     const png = await carrier.createLabel(harness.context(), labelRequest('PNG'));
-    expect([...png.document.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect([...png.document!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const gif = await carrier.createLabel(harness.context(), labelRequest('GIF'));
-    expect(new TextDecoder().decode(gif.document.subarray(0, 6))).toBe('GIF89a');
+    expect(new TextDecoder().decode(gif.document!.subarray(0, 6))).toBe('GIF89a');
   });
 
   it('the default multipart/form-data answer (account setting labelResponse=multipart)', async () => {
     const label = await carrier.createLabel(harness.context('multipart'), labelRequest('PDF'));
-    expect(new TextDecoder().decode(label.document.subarray(0, 5))).toBe('%PDF-');
-    expect(await pdfText(label.document)).toContain(label.trackingNumber);
+    expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
+    expect(await pdfText(label.document!)).toContain(label.trackingNumber);
   });
 
   it('two tokens: one payment authorization serves several labels', async () => {
