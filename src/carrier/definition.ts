@@ -160,6 +160,11 @@ export interface CarrierDefinition {
   /** Non-secret account settings this carrier requires (e.g. accountNumber). */
   requiredSettings: readonly string[];
   services: readonly ServiceDefinition[];
+  /**
+   * The services on one route, when a code's meaning depends on it (UPS publishes one table
+   * per origin). Without it, `services` filtered by scope is used.
+   */
+  servicesFor?(route: Route): readonly ServiceDefinition[];
   labelFormats: readonly LabelFormat[];
   limits: CarrierLimits;
   /** live: the carrier quotes rates; table: a dated rate table in the profile. */

@@ -16,7 +16,7 @@ import { type CarrierError, isCarrierError } from '../domain/failure.ts';
 import type { CarrierMessage, Label, LabelRequest } from '../domain/shipment.ts';
 import { messageFrom, RoutingLog } from './attempts.ts';
 import { blockedByBreaker, type GatewayCore, soonestRetryMs } from './core.ts';
-import { serviceByCode, serviceByLevel } from './services.ts';
+import { serviceByCode, serviceByLevel, servicesOn } from './services.ts';
 
 interface Candidate {
   carrier: CarrierDefinition;
@@ -152,13 +152,15 @@ function primaryCandidate(core: GatewayCore, request: LabelRequest, route: Route
     );
   }
   const service = request.service
-    ? serviceByCode(carrier, request.service)
+    ? serviceByCode(carrier, request.service, route)
     : request.serviceLevel
       ? serviceByLevel(carrier, request.serviceLevel, route)
       : undefined;
   if (!service) {
     const field = request.service ? '/service' : '/serviceLevel';
-    const offered = carrier.services.map((s) => `${s.code} (${s.level})`).join(', ');
+    const offered = servicesOn(carrier, route)
+      .map((s) => `${s.code} (${s.level})`)
+      .join(', ');
     throw new UnprocessableError(
       `${carrier.displayName} has no such service for this route; it offers ${offered}`,
       field,
