@@ -242,6 +242,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
+  /**
+   * A 401 the carrier's decoder says no fresh token can cure (UPS 250003, an invalid access
+   * license): a forced refresh would cost a token call and be refused the same way.
+   */
+  function refusedForGood(carrier: CarrierDefinition, res: UpstreamResponse): boolean {
+    const failureClass = carrier.decodeError(res).failureClass;
+    return failureClass === 'misconfigured' || failureClass === 'revoked';
+  }
+
   /** A second 401 after a fresh credential: the token died early or the credential is gone. */
   function stillRefused(error: CarrierError): CarrierError {
     const keep = error.failureClass === 'misconfigured' || error.failureClass === 'revoked';
@@ -280,7 +289,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             )
           : undefined;
         let res = await send(credential, 0);
-        if (res.status === 401 && name && credential) {
+        if (res.status === 401 && name && credential && !refusedForGood(carrier, res)) {
           // Use-time 401 on a credential believed valid: one shared forced refresh, one retry.
           const refused = credential.fingerprint;
           credential = await acquire(carrier.id, account.id, name, (probe) =>
