@@ -9,9 +9,11 @@
  * - A label answer with a tracking number: bought, with what is known (price, document or
  *   why the document is missing), even when other parts of the answer could not be read.
  */
+import type { z } from '@hono/zod-openapi';
 import { CarrierError, type FailureClass } from '../domain/failure.ts';
 import type { LabelFormat, Money } from '../domain/shipment.ts';
-import type { CarrierContext, CarrierLabel, MissingDocument } from './definition.ts';
+import { type BodyRead, readBody, UnreadableBodyError } from './body.ts';
+import type { CarrierContext, CarrierLabel, MissingDocument, UpstreamResponse } from './definition.ts';
 import { concatDocuments, type DocumentRead } from './documents.ts';
 
 export const UNREADABLE_RESPONSE = 'UNREADABLE_RESPONSE';
@@ -42,6 +44,35 @@ export function unreadableAnswer(ctx: Who, status: number, detail: string, cause
     status,
     cause,
   });
+}
+
+/**
+ * Interprets a 2xx JSON answer with `read`, which reads by the tolerant rule (body.ts). An
+ * answer that is not JSON, or lacks what the operation needs (UnreadableBodyError), is an
+ * unreadable answer: malformed, ambiguous.
+ */
+export function interpretAnswer<T>(
+  ctx: Who,
+  res: Pick<UpstreamResponse, 'status' | 'json'>,
+  read: (json: unknown) => T,
+): T {
+  const json = res.json();
+  if (json === undefined) throw unreadableAnswer(ctx, res.status, 'the body is not JSON');
+  try {
+    return read(json);
+  } catch (error) {
+    if (!(error instanceof UnreadableBodyError)) throw error;
+    throw unreadableAnswer(ctx, res.status, error.message, error);
+  }
+}
+
+/** A 2xx JSON answer read with `schema` by the tolerant rule. */
+export function readAnswer<S extends z.ZodType>(
+  ctx: Who,
+  res: Pick<UpstreamResponse, 'status' | 'json'>,
+  schema: S,
+): BodyRead<z.output<S>> {
+  return interpretAnswer(ctx, res, (json) => readBody(schema, json));
 }
 
 /** A refusal the carrier wrote inside a 2xx answer (an `errors` list, an ERROR message). */
