@@ -12,6 +12,7 @@ import {
   UPS_LIMITS,
   UPS_PATHS,
   UPS_REQUIRED_SETTINGS,
+  servicesForRoute,
   UPS_SERVICES,
   upsAuth,
 } from './profile.ts';
@@ -26,6 +27,8 @@ export const carrier: CarrierDefinition = {
   auth: upsAuth,
   requiredSettings: UPS_REQUIRED_SETTINGS,
   services: UPS_SERVICES,
+  // One code, different services by origin (US, Canada, EU, other): UPS's own tables.
+  servicesFor: servicesForRoute,
   labelFormats: UPS_LABEL_FORMATS,
   limits: UPS_LIMITS,
   rateSource: 'live',

@@ -188,7 +188,7 @@ describe('UPS through the gateway (client credentials)', () => {
     expect(missing).toMatchObject({
       failureClass: 'misconfigured',
       outcome: 'not_sent',
-      code: 'MISSING_ACCOUNT_NUMBER',
+      code: 'MISSING_SETTING_accountNumber',
     });
   });
 
@@ -219,8 +219,9 @@ describe('UPS through the gateway (client credentials)', () => {
     await inject({ target: 'api', endpoint: 'label', kind: 'malformed_json', count: 1 });
     // A 2xx we cannot read on a label call: maybe bought, so never failed over blindly.
     expect(await caught(carrier.createLabel(h.context('ups-sandbox'), labelRequest('GIF')))).toMatchObject({
-      failureClass: 'unavailable',
+      failureClass: 'malformed',
       outcome: 'ambiguous',
+      code: 'UNREADABLE_RESPONSE',
     });
   });
 
