@@ -334,12 +334,12 @@ describe('with one harness', () => {
       });
     });
 
-    it('a cut-off 200 on a label -> unavailable and ambiguous', async () => {
+    it('a cut-off 200 on a label -> malformed and ambiguous (the kit unreadable answer)', async () => {
       await harness.control.injectFault(fault({ target: 'api', endpoint: 'label', kind: 'malformed_json' }));
       expect(await failure(carrier.createLabel(ctx, labelRequest()))).toMatchObject({
-        failureClass: 'unavailable',
+        failureClass: 'malformed',
         outcome: 'ambiguous',
-        code: 'UNEXPECTED_RESPONSE',
+        code: 'UNREADABLE_RESPONSE',
       });
     });
 
