@@ -6,13 +6,13 @@ import { rateWithUps } from './mapping/rates.ts';
 import { trackWithUps } from './mapping/tracking.ts';
 import { apiHeaders } from './mapping/wire.ts';
 import {
+  servicesForRoute,
   UPS_HOSTS,
   UPS_ID,
   UPS_LABEL_FORMATS,
   UPS_LIMITS,
   UPS_PATHS,
   UPS_REQUIRED_SETTINGS,
-  servicesForRoute,
   UPS_SERVICES,
   upsAuth,
 } from './profile.ts';

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Address, Parcel, RateRequest } from '../../../src/domain/shipment.ts';
 import { upstreamResponse } from '../../../src/upstream/response.ts';
 import { carrier } from '../index.ts';
