@@ -47,10 +47,19 @@ export function unreadableAnswer(ctx: Who, status: number, detail: string, cause
 }
 
 /**
- * Interprets a 2xx JSON answer with `read`, which reads by the tolerant rule (body.ts). An
- * answer that is not JSON, or lacks what the operation needs (UnreadableBodyError), is an
- * unreadable answer: malformed, ambiguous.
+ * Runs `read` over a 2xx answer; an UnreadableBodyError (the answer lacks what the operation
+ * needs) becomes the kit's unreadable answer: malformed, ambiguous.
  */
+export function readOrUnreadable<T>(ctx: Who, status: number, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UnreadableBodyError)) throw error;
+    throw unreadableAnswer(ctx, status, error.message, error);
+  }
+}
+
+/** Interprets a 2xx JSON answer with `read` (tolerant rule); one that is not JSON is unreadable. */
 export function interpretAnswer<T>(
   ctx: Who,
   res: Pick<UpstreamResponse, 'status' | 'json'>,
@@ -58,12 +67,7 @@ export function interpretAnswer<T>(
 ): T {
   const json = res.json();
   if (json === undefined) throw unreadableAnswer(ctx, res.status, 'the body is not JSON');
-  try {
-    return read(json);
-  } catch (error) {
-    if (!(error instanceof UnreadableBodyError)) throw error;
-    throw unreadableAnswer(ctx, res.status, error.message, error);
-  }
+  return readOrUnreadable(ctx, res.status, () => read(json));
 }
 
 /** A 2xx JSON answer read with `schema` by the tolerant rule. */

@@ -107,9 +107,11 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
 }
 
 describe('rates', () => {
-  it('domestic: three mail classes with unified levels and decimal-string prices', async () => {
+  it('domestic: four mail classes with unified levels and decimal-string prices, one shipping-options call', async () => {
+    const before = await stats();
     const rates = await carrier.rate(harness.context(), domesticRates);
     expect(rates.map((r) => [r.service.code, r.service.level]).sort()).toEqual([
+      ['PARCEL_SELECT', 'economy'],
       ['PRIORITY_MAIL', 'express'],
       ['PRIORITY_MAIL_EXPRESS', 'overnight'],
       ['USPS_GROUND_ADVANTAGE', 'ground'],
@@ -117,9 +119,9 @@ describe('rates', () => {
     for (const rate of rates) {
       expect(rate.total.currency).toBe('USD');
       expect(rate.total.amount).toMatch(/^\d+\.\d{2}$/);
+      expect(rate.warnings).toBeUndefined();
     }
-    // The sandbox account has an EPS account number: USPS warns it fell back to published rates.
-    expect(rates[0]?.warnings).toEqual(['Contract rate not found for request. Published rate returned.']);
+    expect(count((await stats()).apiCalls.rate, '200') - count(before.apiCalls.rate, '200')).toBe(1);
   });
 
   it('several parcels are priced one by one and summed exactly', async () => {
@@ -133,7 +135,7 @@ describe('rates', () => {
     expect(cents(two[0]?.total.amount)).toBe(2 * cents(one[0]?.total.amount));
   });
 
-  it('international: the international prices API, and a class refusing the weight is left out (030004)', async () => {
+  it('international: shipping options abroad, and a class whose weight does not qualify is left out', async () => {
     const rates = await carrier.rate(harness.context(), { ...domesticRates, recipient: paris });
     expect(rates.map((r) => r.service.level).sort()).toEqual(['economy', 'express', 'standard']);
     const heavy = await carrier.rate(harness.context(), {
@@ -154,7 +156,8 @@ describe('rates', () => {
     await carrier.rate(harness.context(), domesticRates);
     const after = await stats();
     expect(count(after.tokenCalls, 'default')).toBe(count(before.tokenCalls, 'default'));
-    expect(count(after.apiCalls.rate, '200') - count(before.apiCalls.rate, '200')).toBe(6);
+    // One shipping-options call per parcel answers every mail class.
+    expect(count(after.apiCalls.rate, '200') - count(before.apiCalls.rate, '200')).toBe(2);
   });
 });
 
