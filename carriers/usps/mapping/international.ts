@@ -73,7 +73,7 @@ export function buildInternationalLabelRequest(
   const from = usZip(req.shipper.postalCode);
   if (!from) throw refuse(ctx, 'ORIGIN_ZIP', 'USPS needs a US ZIP code for the shipper (shipper.postalCode)');
   const value = req.options?.insuredValue;
-  if (!value || value.currency !== 'USD') {
+  if (value?.currency !== 'USD') {
     throw refuse(
       ctx,
       'DECLARED_VALUE',
