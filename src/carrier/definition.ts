@@ -38,6 +38,11 @@ export interface CarrierLimits {
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  /**
+   * An absolute URL the carrier gave (a label document link), used instead of host and path.
+   * Only URLs under one of the account's hosts are fetched: a link elsewhere is refused.
+   */
+  url?: string;
   /** Which host of the profile (default 'default'). */
   host?: string;
   query?: Record<string, string>;

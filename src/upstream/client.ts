@@ -85,7 +85,26 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
   const gates = options.gates ?? openGates;
 
+  /** A carrier-given link, only when it lies under one of the account's hosts (no request elsewhere). */
+  function linkUrl(account: ResolvedAccount, carrier: CarrierDefinition, link: string): URL {
+    const target = URL.canParse(link) ? new URL(link) : undefined;
+    const under = (base: string) => {
+      const b = new URL(base);
+      return target?.origin === b.origin && target.pathname.startsWith(b.pathname.replace(/\/+$/, ''));
+    };
+    if (target && Object.values(account.baseUrls).some(under)) return target;
+    throw new CarrierError({
+      carrier: carrier.id,
+      account: account.id,
+      failureClass: 'rejected',
+      outcome: 'not_sent',
+      message: "the carrier's link is not under one of its hosts; it was not fetched",
+      code: 'LINK_NOT_FETCHED',
+    });
+  }
+
   function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
+    if (req.url !== undefined) return linkUrl(account, carrier, req.url);
     const base = account.baseUrls[req.host ?? 'default'];
     if (!base) {
       throw new CarrierError({
