@@ -4,7 +4,9 @@
  * and a document that cannot be read is reported as such rather than passed on as bytes.
  */
 import { decodeBase64 } from '../domain/base64.ts';
+import { isCarrierError } from '../domain/failure.ts';
 import type { LabelFormat } from '../domain/shipment.ts';
+import type { CarrierContext } from './definition.ts';
 
 export const MEDIA_TYPES: Readonly<Record<LabelFormat, string>> = {
   PDF: 'application/pdf',
@@ -39,7 +41,7 @@ export function formatFromWord(word: string | undefined): LabelFormat | undefine
 
 export type DocumentRead =
   | { ok: true; bytes: Uint8Array; format: LabelFormat; mediaType: string }
-  | { ok: false; reason: 'missing' | 'unreadable'; detail: string };
+  | { ok: false; reason: 'missing' | 'unreadable' | 'not_fetched'; detail: string };
 
 /** Bytes as a label document: the format is sniffed, else the carrier's word for it is used. */
 export function documentFromBytes(bytes: Uint8Array, declared?: string): DocumentRead {
@@ -75,4 +77,59 @@ export function concatDocuments(parts: readonly Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+const REVERSE: Record<string, LabelFormat> = Object.fromEntries(
+  Object.entries(MEDIA_TYPES).map(([format, media]) => [media, format as LabelFormat]),
+);
+
+/** Media types a label document may be served as; octet-stream and text are sniffed. */
+const DOCUMENT_TYPES = new Set([...Object.values(MEDIA_TYPES), 'application/octet-stream', 'text/plain']);
+
+/**
+ * Fetches a document the carrier gave as a link (only under the account's hosts: the upstream
+ * client refuses others). The served media type must be a label's, and the bytes must be one;
+ * a link that cannot be fetched is reported `not_fetched`, the shipment stays bought.
+ */
+export async function fetchDocument(
+  ctx: CarrierContext,
+  url: string,
+  declared?: string,
+): Promise<DocumentRead> {
+  let res: Awaited<ReturnType<CarrierContext['request']>>;
+  try {
+    res = await ctx.request({
+      method: 'GET',
+      path: '',
+      url,
+      auth: false,
+      headers: { accept: 'application/pdf, application/x-zpl, image/png, image/gif, */*;q=0.1' },
+      operation: 'label',
+    });
+  } catch (error) {
+    if (!isCarrierError(error)) throw error;
+    return {
+      ok: false,
+      reason: 'not_fetched',
+      detail: `the label document link could not be fetched: ${error.message}`,
+    };
+  }
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && !DOCUMENT_TYPES.has(type)) {
+    return {
+      ok: false,
+      reason: 'unreadable',
+      detail: `the label document link served ${type}, not a label document`,
+    };
+  }
+  const read = documentFromBytes(res.body, declared);
+  const served = REVERSE[type];
+  if (read.ok && served !== undefined && served !== read.format) {
+    return {
+      ok: false,
+      reason: 'unreadable',
+      detail: `the label document link served ${type} but the bytes are ${read.format}`,
+    };
+  }
+  return read;
 }
