@@ -210,7 +210,7 @@ describe('errors in the unified vocabulary', () => {
     expect(await caught(rate())).toMatchObject({ failureClass: 'unavailable', code: '999' });
   });
 
-  it('injected HTML error page and malformed JSON: unavailable', async () => {
+  it('injected HTML error page: unavailable; malformed JSON: the kit unreadable answer (malformed, ambiguous)', async () => {
     await h.control.injectFault({
       carrier: 'dhl-express',
       target: 'api',
@@ -227,7 +227,7 @@ describe('errors in the unified vocabulary', () => {
       kind: 'malformed_json',
       count: 5,
     });
-    expect((await caught(rate())).failureClass).toBe('unavailable');
+    expect(await caught(rate())).toMatchObject({ failureClass: 'malformed', outcome: 'ambiguous' });
   });
 
   it('a product the route does not allow: rejected, safe to fail over', async () => {
