@@ -222,7 +222,7 @@ describe('documented errors mapped to unified classes', () => {
 
     await inject('label', 'malformed_json');
     e = await failure(carrier.createLabel(h.context(), labelRequest()));
-    expect([e.failureClass, e.outcome]).toEqual(['unavailable', 'ambiguous']);
+    expect([e.failureClass, e.outcome, e.code]).toEqual(['malformed', 'ambiguous', 'UNREADABLE_RESPONSE']);
 
     await inject('label', 'reset_after_processing');
     e = await failure(carrier.createLabel(h.context(), labelRequest()));
