@@ -18,7 +18,7 @@ export interface Script {
   count?: number;
 }
 
-export interface Proxy {
+export interface ScriptedProxy {
   url: string;
   /** Where calls go (the sandbox's URL), set once it is known. */
   target(url: string): void;
@@ -43,7 +43,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startProxy(): Promise<Proxy> {
+export async function startProxy(): Promise<ScriptedProxy> {
   let target = '';
   let scripts: (Script & { left: number })[] = [];
   const answers = new Map<string, WireAnswer>();

@@ -12,7 +12,7 @@ import type { ResolvedAccount } from '../../../src/config/account.ts';
 import { createMemoryTokenStore } from '../../../src/store/memory.ts';
 import { createUpstreamClient } from '../../../src/upstream/client.ts';
 import { type GatewayHarness, startGatewayHarness } from '../../support/gateway-harness.ts';
-import { type Proxy, startProxy } from './proxy.ts';
+import { type ScriptedProxy, startProxy } from './proxy.ts';
 
 /** Scenario names: one account per scenario and layer. */
 export const SCENARIOS = [
@@ -38,7 +38,7 @@ export const adapterAccount = (scenario: Scenario) => `adapter-${scenario}`;
 
 export interface ContractWorld {
   gateway: GatewayHarness;
-  proxy: Proxy;
+  proxy: ScriptedProxy;
   contracts: ReadonlyMap<string, CarrierContract>;
   /** A context for the carrier definition itself (adapter layer); `timeoutMs` bounds each call. */
   context(carrier: CarrierDefinition, scenario: Scenario, options?: { timeoutMs?: number }): CarrierContext;
