@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boughtLabel } from '../../../src/carrier/outcomes.ts';
+import { type ScriptedProxy, startProxy } from '../../../test/contract/support/proxy.ts';
 import { type CarrierHarness, startCarrierHarness } from '../../../test/support/carrier-harness.ts';
 import { carrier } from '../index.ts';
 import { inlineDocument, readOrderAnswer } from '../mapping/labels.ts';
@@ -65,12 +66,23 @@ describe('DHL Parcel DE: an invalid or shortened base64 label keeps the shipment
 
 describe('DHL Parcel DE: labels delivered as a link are fetched', () => {
   let h: CarrierHarness;
+  let proxy: ScriptedProxy;
   beforeAll(async () => {
     h = await startCarrierHarness(carrier, createSimulator);
+    proxy = await startProxy();
+    proxy.target(new URL(h.simulatorUrl).origin);
     const base = h.accounts[0]!;
-    h.accounts.push({ ...base, id: 'by-link', settings: { ...base.settings, labelDelivery: 'url' } });
+    const settings = { ...base.settings, labelDelivery: 'url' };
+    const viaProxy = Object.fromEntries(
+      Object.keys(base.baseUrls).map((k) => [k, `${proxy.url}/dhl-parcel-de`]),
+    );
+    h.accounts.push(
+      { ...base, id: 'by-link', settings },
+      { ...base, id: 'by-link-proxy', settings, baseUrls: viaProxy },
+    );
   });
   afterAll(async () => {
+    await proxy?.close();
     await h?.close();
   });
 
@@ -101,5 +113,41 @@ describe('DHL Parcel DE: labels delivered as a link are fetched', () => {
     const zpl = await carrier.createLabel(h.context('by-link'), request('ZPL'));
     expect(zpl).toMatchObject({ format: 'ZPL', mediaType: 'application/x-zpl' });
     expect(new TextDecoder().decode(zpl.document!)).toContain(zpl.trackingNumber);
+  });
+
+  it('a link serving something else than a label: the shipment kept, the document unreadable', async () => {
+    proxy.script({
+      carrier: 'dhl-parcel-de',
+      method: 'GET',
+      path: /\/labels$/,
+      edit: (answer) => ({
+        ...answer,
+        headers: { 'content-type': 'text/html' },
+        body: new TextEncoder().encode('<html>login</html>'),
+      }),
+    });
+    const label = await carrier.createLabel(h.context('by-link-proxy'), request('PDF'));
+    expect(label.trackingNumber).toMatch(/^00340434/);
+    expect(label.missingDocument).toMatchObject({ reason: 'unreadable' });
+    expect(label.missingDocument?.detail).toContain('text/html');
+  });
+
+  it('a link outside the carrier host is not fetched: the shipment kept, the link given back', async () => {
+    proxy.script({
+      carrier: 'dhl-parcel-de',
+      method: 'POST',
+      path: /\/orders$/,
+      edit: (answer) => {
+        const body = JSON.parse(new TextDecoder().decode(answer.body));
+        body.items[0].label.url = 'https://elsewhere.example/label.pdf';
+        return { ...answer, body: new TextEncoder().encode(JSON.stringify(body)) };
+      },
+    });
+    const label = await carrier.createLabel(h.context('by-link-proxy'), request('PDF'));
+    expect(label.trackingNumber).toMatch(/^00340434/);
+    expect(label.missingDocument).toMatchObject({
+      reason: 'not_fetched',
+      url: 'https://elsewhere.example/label.pdf',
+    });
   });
 });

@@ -3,12 +3,16 @@
  * (issue 16). Pure functions over fixture-shaped bodies; the HTTP paths are in e2e and the
  * contract suite.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boughtLabel } from '../../../src/carrier/outcomes.ts';
+import { type ScriptedProxy, startProxy } from '../../../test/contract/support/proxy.ts';
+import { type CarrierHarness, startCarrierHarness } from '../../../test/support/carrier-harness.ts';
+import { carrier } from '../index.ts';
 import { decodeApiError } from '../mapping/errors.ts';
 import { parseShipResponse } from '../mapping/labels.ts';
 import { candidateServices, parseRateResponse } from '../mapping/rates.ts';
 import { serviceByCode, servicesForRoute } from '../services.ts';
+import { createSimulator } from '../simulator/index.ts';
 import { answer, fixture } from './fixture.ts';
 
 const WHO = { carrier: 'ups', account: { id: 'test', environment: 'sandbox' as const, settings: {} } };
@@ -161,5 +165,58 @@ describe('UPS 250003 (invalid access license)', () => {
       failureClass: 'misconfigured',
       code: '250003',
     });
+  });
+});
+
+describe('UPS 250003 over HTTP', () => {
+  let h: CarrierHarness;
+  let proxy: ScriptedProxy;
+  beforeAll(async () => {
+    h = await startCarrierHarness(carrier, createSimulator);
+    proxy = await startProxy();
+    proxy.target(new URL(h.simulatorUrl).origin);
+    const base = h.accounts[0]!;
+    const baseUrls = Object.fromEntries(Object.keys(base.baseUrls).map((k) => [k, `${proxy.url}/ups`]));
+    h.accounts.push({ ...base, id: 'via-proxy', baseUrls });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await h?.close();
+  });
+
+  it('a 401 with 250003 is misconfigured and costs no refresh', async () => {
+    const license = { response: { errors: [{ code: '250003', message: 'Invalid Access License number' }] } };
+    proxy.script({
+      carrier: 'ups',
+      method: 'POST',
+      path: /^\/api\/rating\//,
+      count: 5,
+      edit: () => ({
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: new TextEncoder().encode(JSON.stringify(license)),
+      }),
+    });
+    const request = {
+      shipper: {
+        lines: ['1 Main St'],
+        city: 'Atlanta',
+        stateCode: 'GA',
+        postalCode: '30301',
+        countryCode: 'US',
+      },
+      recipient: {
+        lines: ['350 5th Ave'],
+        city: 'New York',
+        stateCode: 'NY',
+        postalCode: '10118',
+        countryCode: 'US',
+      },
+      parcels: [{ weight: { value: 1, unit: 'kg' as const } }],
+    };
+    const error = await carrier.rate(h.context('via-proxy'), request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ failureClass: 'misconfigured', code: '250003', auth: true, status: 401 });
+    // One token for the call, none for a refresh a fresh token could not make succeed.
+    expect((await h.control.stats('ups')).tokenCalls['ups-sandbox']).toBe(1);
   });
 });
