@@ -43,12 +43,22 @@ export function noteFinding(text: string): void {
 
 const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !== null;
 
-/** A deep copy without nulls: object members set to null disappear, null list items too. */
-export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+/**
+ * A deep copy without nulls: object members set to null disappear, null list items too. A
+ * null list item is noted (a list that loses an item may hold money that no longer adds up).
+ */
+export function withoutNulls(value: unknown, at: Key[] = []): unknown {
+  if (Array.isArray(value)) {
+    const kept: unknown[] = [];
+    value.forEach((v, i) => {
+      if (v === null) noteFinding(`${pathText([...at, i])} is null; left out`);
+      else kept.push(withoutNulls(v, [...at, i]));
+    });
+    return kept;
+  }
   if (isContainer(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, [...at, k]);
     return out;
   }
   return value;
@@ -129,8 +139,15 @@ const MAX_REPAIRS = 500;
  * top of the body does not have the shape (nothing left to drop).
  */
 export function readBody<S extends z.ZodType>(schema: S, json: unknown): BodyRead<z.output<S>> {
-  const root = withoutNulls(json);
-  const warnings: string[] = [];
+  const nulls: string[] = [];
+  sinks.push(nulls);
+  let root: unknown;
+  try {
+    root = withoutNulls(json);
+  } finally {
+    sinks.pop();
+  }
+  const warnings: string[] = [...nulls];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
     const findings: string[] = [];
     sinks.push(findings);
