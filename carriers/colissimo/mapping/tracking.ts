@@ -87,13 +87,15 @@ export function parseTrackingResponse(
       message: `La Poste tracking answer holds no entry for ${trackingNumber}`,
       status: res.status,
     });
-  if (!FOUND.has(entry.returnCode) || !entry.shipment)
+  // A shipment without a readable returnCode is still the shipment La Poste sent.
+  const found = entry.returnCode === undefined ? entry.shipment !== undefined : FOUND.has(entry.returnCode);
+  if (!found || !entry.shipment)
     throw new CarrierError({
       carrier: who.carrier,
       account: who.account.id,
       failureClass: entry.returnCode === 504 ? 'unavailable' : 'rejected',
       outcome: 'rejected',
-      code: String(entry.returnCode),
+      code: String(entry.returnCode ?? 'NO_SHIPMENT'),
       message: entry.returnMessage ?? `La Poste tracking returnCode ${entry.returnCode}`,
       status: res.status,
     });

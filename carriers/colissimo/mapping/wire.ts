@@ -14,7 +14,7 @@ export const SlsMessage = z.looseObject({
 export type SlsMessage = z.infer<typeof SlsMessage>;
 
 export const SlsAnswer = z.looseObject({
-  messages: list(SlsMessage),
+  messages: optionalList(SlsMessage),
   labelV2Response: z.looseObject({ parcelNumber: identity, parcelNumberPartner: text.optional() }).optional(),
 });
 export type SlsAnswer = z.infer<typeof SlsAnswer>;
@@ -44,7 +44,7 @@ export const SuiviShipment = z.looseObject({
 });
 
 export const SuiviEntry = z.looseObject({
-  returnCode: wholeNumber,
+  returnCode: wholeNumber.optional(),
   returnMessage: text.optional(),
   idShip: text.optional(),
   shipment: SuiviShipment.optional(),

@@ -64,6 +64,10 @@ export function parseTrackResponse(
 ): Tracking {
   const complete = body.output.completeTrackResults[0];
   const result = complete?.trackResults[0];
+  // A number FedEx names without any result (unreadable or absent): known, nothing to show yet.
+  if (!result && complete?.trackingNumber) {
+    return { carrier: ctx.carrier, trackingNumber: complete.trackingNumber, status: 'unknown', events: [] };
+  }
   // A result may carry an `error` beside real scans (the spec example does): scans win.
   const empty = !result || (!result.latestStatusDetail && result.scanEvents.length === 0);
   if (!result || (result.error && empty)) {

@@ -38,6 +38,15 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** A price part written as null: whether it held money nobody can tell, so no total is given. */
+function nullPriceParts(json: unknown): string[] {
+  if (json === null || typeof json !== 'object') return [];
+  const record = json as Record<string, unknown>;
+  return ['postage', 'extraServices', 'fees']
+    .filter((part) => record[part] === null)
+    .map((part) => `${part} is null; the label price is not summed`);
+}
+
 /** Reads a label answer; throws UnreadableBodyError when it holds no readable metadata at all. */
 export function readLabelAnswer(contentType: string | null, body: Uint8Array): LabelAnswer {
   const boundary = boundaryOf(contentType);
@@ -49,19 +58,23 @@ export function readLabelAnswer(contentType: string | null, body: Uint8Array): L
       if (error instanceof MultipartError) throw new UnreadableBodyError(error.message);
       throw error;
     }
-    const meta = findPart(parts, 'labelMetadata') ?? parts[0];
-    const read = readBody(MetadataSchema, partJson(meta));
+    const json = partJson(findPart(parts, 'labelMetadata') ?? parts[0]);
+    const read = readBody(MetadataSchema, json);
     const image = findPart(parts, 'labelImage');
-    return { metadata: read.value, image: image ? partText(image) : undefined, warnings: read.warnings };
+    const warnings = [...nullPriceParts(json), ...read.warnings];
+    return { metadata: read.value, image: image ? partText(image) : undefined, warnings };
   }
-  const read = readBody(LabelVendorResponse, parseJson(decoder.decode(body)));
+  const json = parseJson(decoder.decode(body));
+  const read = readBody(LabelVendorResponse, json);
   const { labelImage, receiptImage: _receipt, ...metadata } = read.value;
-  return { metadata, image: labelImage, warnings: read.warnings };
+  return { metadata, image: labelImage, warnings: [...nullPriceParts(json), ...read.warnings] };
 }
 
 /** Postage plus extra services and fees ("postage ... does not include insurance or other extra service fees"). */
 export function labelPrice(metadata: LabelMetadata): Money | undefined {
   if (metadata.postage === undefined) return undefined;
+  // An extra service listed without its price: the total would be short, so there is none.
+  if (metadata.extraServices.some((s) => s.price === undefined)) return undefined;
   return sumMoney([
     money(metadata.postage, 'USD'),
     ...metadata.extraServices.flatMap((s) => (s.price === undefined ? [] : [money(s.price, 'USD')])),
@@ -82,9 +95,11 @@ export function labelFacts(
   imageType: string,
 ): ShipmentFacts {
   const { metadata } = answer;
+  // The price is a sum of parts: when one part could not be read, no total is exact.
+  const partLost = answer.warnings.some((w) => /^(postage|extraServices|fees)\b/.test(w));
   return {
     trackingNumber: metadata.trackingNumber ?? metadata.internationalTrackingNumber,
-    price: labelPrice(metadata),
+    price: partLost ? undefined : labelPrice(metadata),
     documents: [documentFromBase64(answer.image, imageType)],
     warnings: [...answer.warnings, ...extraServiceWarnings(metadata)],
     requested,
