@@ -3,7 +3,14 @@
  * and edits of its multipart/related label answer (a JSON part and a raw label part).
  */
 
-import type { CarrierContract, Json, WireAnswer, WireEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import {
+  bodyJson,
+  type CarrierContract,
+  type Json,
+  type WireAnswer,
+  type WireEdit,
+} from '../../src/carrier/contract.ts';
 import {
   boundaryOf,
   findPart,
@@ -64,6 +71,26 @@ const paris = {
   countryCode: 'FR',
 };
 
+/** A recorded answer stored as `{status, headers, body | bodyText}` (fixtures/README.md). */
+function recorded(name: string): WireAnswer {
+  const f = JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+  const text: string = f.bodyText ?? JSON.stringify(f.body);
+  return { status: f.status, headers: f.headers, body: encoder.encode(text) };
+}
+
+/** The jsonInfos part of a multipart label answer, read and written back. */
+const jsonInfos = {
+  read: (answer: WireAnswer): Json => {
+    const boundary = boundaryOf(answer.headers['content-type']) ?? '';
+    return partJson(findPart(readMultipart(answer.body, boundary), 'jsonInfos'));
+  },
+  write: (answer: WireAnswer, json: Json): WireAnswer =>
+    multipartEdit((info) => {
+      for (const key of Object.keys(info)) delete info[key];
+      Object.assign(info, json);
+    })(answer),
+};
+
 export const contract: CarrierContract = {
   label: {
     service: 'DOM',
@@ -81,6 +108,7 @@ export const contract: CarrierContract = {
   // Rates come from a dated table: nothing on the wire.
   wire: {
     label: { method: 'POST', path: /^\/sls-ws\/SlsServiceWSRest\/2\.0\/generateLabel$/, fault: 'label' },
+    track: { method: 'GET', path: /^\/suivi\/v2\/idships\//, fault: 'track' },
   },
   edits: {
     nulls: {
@@ -92,5 +120,20 @@ export const contract: CarrierContract = {
     },
     withoutDocument: multipartEdit(() => undefined, true),
   },
+  fixtures: [
+    {
+      name: 'colissimo/generateLabel-response-multipart.json',
+      operation: 'label',
+      answer: () => recorded('colissimo/generateLabel-response-multipart.json'),
+      json: jsonInfos,
+    },
+    {
+      name: 'laposte/suivi-200-delivered.json',
+      operation: 'track',
+      trackingNumber: 'EW112720413FR',
+      answer: () => recorded('laposte/suivi-200-delivered.json'),
+      json: bodyJson,
+    },
+  ],
   refusedSecrets: { password: 'not-the-password' },
 };

@@ -1,6 +1,7 @@
 /** DHL Express in the contract suite (src/carrier/contract.ts): sample calls, wire paths, answer edits. */
 
-import { type CarrierContract, jsonEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import { type CarrierContract, jsonAnswer, jsonEdit } from '../../src/carrier/contract.ts';
 
 const paris = {
   name: 'Boutique',
@@ -23,6 +24,8 @@ const parcel = {
   dimensions: { length: 30, width: 20, height: 10, unit: 'cm' as const },
 };
 
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
 export const contract: CarrierContract = {
   // Within the EU: no customs declaration needed.
   label: {
@@ -34,6 +37,7 @@ export const contract: CarrierContract = {
   },
   rate: { shipper: berlin, recipient: paris, parcels: [parcel] },
   wire: {
+    track: { method: 'GET', path: /^\/shipments\/[^/]+\/tracking$/, fault: 'track' },
     label: { method: 'POST', path: /^\/shipments$/, fault: 'label' },
     rate: { method: 'POST', path: /^\/rates$/, fault: 'rate' },
   },
@@ -67,5 +71,19 @@ export const contract: CarrierContract = {
       body.documents = [];
     }),
   },
+  fixtures: [
+    { name: 'rates-response.json', operation: 'rate', answer: () => jsonAnswer(file('rates-response.json')) },
+    {
+      name: 'shipment-response-international.json',
+      operation: 'label',
+      answer: () => jsonAnswer(file('shipment-response-international.json')),
+    },
+    {
+      name: 'tracking-response.json',
+      operation: 'track',
+      trackingNumber: '1234567890',
+      answer: () => jsonAnswer(file('tracking-response.json')),
+    },
+  ],
   refusedSecrets: { password: 'not-the-password' },
 };

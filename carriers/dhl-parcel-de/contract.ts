@@ -1,6 +1,7 @@
 /** DHL Parcel DE in the contract suite (src/carrier/contract.ts): sample label, wire path, answer edits. */
 
-import { type CarrierContract, jsonEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import { type CarrierContract, jsonAnswer, jsonEdit } from '../../src/carrier/contract.ts';
 
 const berlin = {
   name: 'Kunde',
@@ -10,6 +11,8 @@ const berlin = {
   postalCode: '10117',
   countryCode: 'DE',
 };
+
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 export const contract: CarrierContract = {
   label: {
@@ -39,5 +42,12 @@ export const contract: CarrierContract = {
       for (const item of body.items) delete item.label;
     }),
   },
+  fixtures: [
+    {
+      name: 'label-response-single.json',
+      operation: 'label',
+      answer: () => jsonAnswer(file('label-response-single.json')),
+    },
+  ],
   refusedSecrets: { password: 'not-the-password' },
 };

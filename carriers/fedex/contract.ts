@@ -1,6 +1,7 @@
 /** FedEx in the contract suite (src/carrier/contract.ts): sample calls, wire paths, answer edits. */
 
-import { type CarrierContract, jsonEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import { type CarrierContract, jsonAnswer, jsonEdit } from '../../src/carrier/contract.ts';
 
 const atlanta = {
   name: 'Shop',
@@ -25,6 +26,8 @@ const parcel = {
   dimensions: { length: 30, width: 20, height: 10, unit: 'cm' as const },
 };
 
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
 export const contract: CarrierContract = {
   label: {
     service: 'FEDEX_GROUND',
@@ -35,6 +38,7 @@ export const contract: CarrierContract = {
   },
   rate: { shipper: atlanta, recipient: newYork, parcels: [parcel] },
   wire: {
+    track: { method: 'POST', path: /^\/track\/v1\/trackingnumbers$/, fault: 'track' },
     label: { method: 'POST', path: /^\/ship\/v1\/shipments$/, fault: 'label' },
     rate: { method: 'POST', path: /^\/rate\/v1\/rates\/quotes$/, fault: 'rate' },
   },
@@ -70,5 +74,19 @@ export const contract: CarrierContract = {
         for (const piece of shipment.pieceResponses) piece.packageDocuments = [];
     }),
   },
+  fixtures: [
+    {
+      name: 'rate-response-international.json',
+      operation: 'rate',
+      answer: () => jsonAnswer(file('rate-response-international.json')),
+    },
+    { name: 'ship-response.json', operation: 'label', answer: () => jsonAnswer(file('ship-response.json')) },
+    {
+      name: 'track-response.json',
+      operation: 'track',
+      trackingNumber: '123456789012',
+      answer: () => jsonAnswer(file('track-response.json')),
+    },
+  ],
   refusedSecrets: { clientSecret: 'not-the-secret' },
 };

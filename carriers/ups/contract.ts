@@ -1,6 +1,7 @@
 /** UPS in the contract suite (src/carrier/contract.ts): sample calls, wire paths, answer edits. */
 
-import { type CarrierContract, each, jsonEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import { type CarrierContract, each, jsonAnswer, jsonEdit } from '../../src/carrier/contract.ts';
 
 const atlanta = {
   name: 'Shop',
@@ -25,6 +26,8 @@ const parcel = {
   dimensions: { length: 30, width: 20, height: 10, unit: 'cm' as const },
 };
 
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
 export const contract: CarrierContract = {
   label: {
     service: '03',
@@ -35,6 +38,7 @@ export const contract: CarrierContract = {
   },
   rate: { shipper: atlanta, recipient: newYork, parcels: [parcel] },
   wire: {
+    track: { method: 'GET', path: /^\/api\/track\/v1\/details\//, fault: 'track' },
     label: { method: 'POST', path: /^\/api\/shipments\/[^/]+\/ship$/, fault: 'label' },
     rate: { method: 'POST', path: /^\/api\/rating\/[^/]+\/(Rate|Shop)$/i, fault: 'rate' },
   },
@@ -67,5 +71,28 @@ export const contract: CarrierContract = {
       for (const p of each(body.ShipmentResponse.ShipmentResults.PackageResults)) delete p.ShippingLabel;
     }),
   },
+  fixtures: [
+    {
+      name: 'rate-response.shop.json',
+      operation: 'rate',
+      answer: () => jsonAnswer(file('rate-response.shop.json')),
+    },
+    {
+      name: 'rate-response.rate.json',
+      operation: 'rate',
+      answer: () => jsonAnswer(file('rate-response.rate.json')),
+    },
+    {
+      name: 'ship-response.single-package.json',
+      operation: 'label',
+      answer: () => jsonAnswer(file('ship-response.single-package.json')),
+    },
+    {
+      name: 'track-response.schema-examples.json',
+      operation: 'track',
+      trackingNumber: '1Z023E2X0214323462',
+      answer: () => jsonAnswer(file('track-response.schema-examples.json')),
+    },
+  ],
   refusedSecrets: { clientSecret: 'not-the-secret' },
 };

@@ -1,6 +1,7 @@
 /** USPS in the contract suite (src/carrier/contract.ts): sample calls, wire paths, answer edits. */
 
-import { type CarrierContract, jsonEdit } from '../../src/carrier/contract.ts';
+import { readFileSync } from 'node:fs';
+import { type CarrierContract, jsonAnswer, jsonEdit } from '../../src/carrier/contract.ts';
 
 const atlanta = {
   name: 'Shop',
@@ -25,6 +26,8 @@ const parcel = {
   dimensions: { length: 30, width: 20, height: 10, unit: 'cm' as const },
 };
 
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
 export const contract: CarrierContract = {
   label: {
     service: 'USPS_GROUND_ADVANTAGE',
@@ -35,6 +38,7 @@ export const contract: CarrierContract = {
   },
   rate: { shipper: atlanta, recipient: newYork, parcels: [parcel] },
   wire: {
+    track: { method: 'GET', path: /^\/tracking\/v3\/tracking\//, fault: 'track' },
     label: { method: 'POST', path: /^\/labels\/v3\/label$/, fault: 'label' },
     rate: { method: 'POST', path: /^\/shipments\/v3\/options\/search$/, fault: 'rate' },
   },
@@ -52,8 +56,9 @@ export const contract: CarrierContract = {
         }
       }),
       label: jsonEdit((body) => {
-        Object.assign(body, { routingInformation: null, extraServices: null, fees: null, commitment: null });
-        Object.assign(body, { zone: null, labelAddress: null });
+        // Not the price parts (postage, extraServices, fees): a null there leaves no exact total.
+        Object.assign(body, { routingInformation: null, commitment: null, SKU: null, constructCode: null });
+        Object.assign(body, { zone: null, labelAddress: null, weight: null, bannerText: null });
       }),
     },
     // USPS prices only the mail classes it is asked for: an unknown one must not show at all.
@@ -70,5 +75,24 @@ export const contract: CarrierContract = {
       delete body.labelImage;
     }),
   },
+  fixtures: [
+    {
+      name: 'prices-base-rates-search.response.json',
+      operation: 'rate',
+      settings: { rateApi: 'base-rates' },
+      answer: () => jsonAnswer(file('prices-base-rates-search.response.json')),
+    },
+    {
+      name: 'labels-vendor-json.response.json',
+      operation: 'label',
+      answer: () => jsonAnswer(file('labels-vendor-json.response.json'), 'application/vnd.usps.labels+json'),
+    },
+    {
+      name: 'tracking-detail.response.json',
+      operation: 'track',
+      trackingNumber: '9261290485210000000000',
+      answer: () => jsonAnswer(file('tracking-detail.response.json')),
+    },
+  ],
   refusedSecrets: { clientSecret: 'not-the-secret' },
 };

@@ -25,6 +25,28 @@ export interface WireOperation {
   fault: string;
 }
 
+/** A success answer of the carrier's own fixtures, replayed through its HTTP path by the property test. */
+export interface SuccessFixture {
+  /** The fixture's name, for reports. */
+  name: string;
+  operation: 'rate' | 'label' | 'track';
+  /** The answer as the carrier sent it. */
+  answer(): WireAnswer;
+  /** The JSON document inside the answer (default: the body) and how to put it back. */
+  json?: { read(answer: WireAnswer): Json; write(answer: WireAnswer, json: Json): WireAnswer };
+  /** Account settings this answer belongs with (which rate API it answers, say). */
+  settings?: Record<string, string>;
+  /** For tracking answers: the number asked for. */
+  trackingNumber?: string;
+}
+
+/** A JSON success answer from fixture bytes. */
+export const jsonAnswer = (bytes: Uint8Array, contentType = 'application/json'): WireAnswer => ({
+  status: 200,
+  headers: { 'content-type': contentType },
+  body: bytes,
+});
+
 export interface CarrierContract {
   /** A label the carrier's sandbox sells (service code, parties, parcels, format). */
   label: {
@@ -37,7 +59,9 @@ export interface CarrierContract {
   };
   /** A rate request, for carriers that quote on the wire (a rate table has nothing to test). */
   rate?: RateRequest;
-  wire: { label: WireOperation; rate?: WireOperation };
+  wire: { label: WireOperation; rate?: WireOperation; track?: WireOperation };
+  /** Success answers of the carrier's fixtures, for the property test (nulls, unknown values). */
+  fixtures: SuccessFixture[];
   edits: {
     /** Optional members of the answers set to null. */
     nulls: { label: WireEdit; rate?: WireEdit };
@@ -52,6 +76,15 @@ export interface CarrierContract {
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+
+/** Reads and writes the JSON body of an answer. */
+export const bodyJson = {
+  read: (answer: WireAnswer): Json => JSON.parse(decoder.decode(answer.body)),
+  write: (answer: WireAnswer, json: Json): WireAnswer => ({
+    ...answer,
+    body: encoder.encode(JSON.stringify(json)),
+  }),
+};
 
 /** A parsed JSON answer, edited freely by a contract's edits. */
 // biome-ignore lint/suspicious/noExplicitAny: edits reach into arbitrary carrier JSON

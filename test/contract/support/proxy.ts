@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { WireAnswer, WireEdit } from '../../../src/carrier/contract.ts';
 
 export interface Script {
@@ -16,6 +17,10 @@ export interface Script {
   edit: WireEdit;
   /** Edits this many answers, then forwards untouched (default 1). */
   count?: number;
+  /** Edits error answers too (default: only 2xx answers are edited). */
+  anyStatus?: boolean;
+  /** Answers without asking the simulator (the edit gets an empty 200 answer). */
+  standalone?: boolean;
 }
 
 export interface ScriptedProxy {
@@ -45,6 +50,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startProxy(): Promise<ScriptedProxy> {
   let target = '';
+  // One connection per forwarded call: a pooled connection the simulator closed while idle
+  // would reset a POST, which no client may retry (it may have bought a label).
+  const dispatcher = new Agent({ pipelining: 0 });
   let scripts: (Script & { left: number })[] = [];
   const answers = new Map<string, WireAnswer>();
 
@@ -55,18 +63,30 @@ export async function startProxy(): Promise<ScriptedProxy> {
     const body = await readBody(req);
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === 'string' && !['host', 'connection', 'content-length', 'accept-encoding'].includes(k))
-        headers.set(k, v);
+        headers[k] = v;
     }
-    let upstream: Response;
+    const standalone = scripts.find(
+      (s) =>
+        s.left > 0 && s.standalone && s.carrier === carrier && s.method === req.method && s.path.test(path),
+    );
+    if (standalone) {
+      standalone.left -= 1;
+      const answer = standalone.edit({ status: 200, headers: {}, body: new Uint8Array() });
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+      res.end(answer.body);
+      return;
+    }
+    let upstream: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-      upstream = await fetch(`${target}${url.pathname}${url.search}`, {
+      upstream = await undiciFetch(`${target}${url.pathname}${url.search}`, {
         method: req.method ?? 'GET',
         headers,
         body: body.length > 0 ? new Uint8Array(body) : null,
         signal: abort.signal,
+        dispatcher,
       });
     } catch {
       // The simulator dropped the connection (or the client left): drop ours too.
@@ -83,7 +103,7 @@ export async function startProxy(): Promise<ScriptedProxy> {
     const script = scripts.find(
       (s) => s.left > 0 && s.carrier === carrier && s.method === req.method && s.path.test(path),
     );
-    if (script && answer.status < 300) {
+    if (script && (answer.status < 300 || script.anyStatus)) {
       script.left -= 1;
       answer = script.edit(answer);
     }
@@ -100,6 +120,8 @@ export async function startProxy(): Promise<ScriptedProxy> {
     const origin = `http://${req.headers.host}`;
     handle(req, res, origin).catch(() => res.destroy());
   });
+  // Idle client connections stay open longer than clients keep them (no close race on reuse).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -125,6 +147,7 @@ export async function startProxy(): Promise<ScriptedProxy> {
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
+        void dispatcher.close();
       }),
   };
 }
