@@ -184,6 +184,32 @@ describe('UPS 250003 over HTTP', () => {
     await h?.close();
   });
 
+  it('a Canadian shop answer over HTTP keeps every Canadian service with its Canadian name', async () => {
+    const toronto = {
+      lines: ['100 King St W'],
+      city: 'Toronto',
+      stateCode: 'ON',
+      postalCode: 'M5X 1A9',
+      countryCode: 'CA',
+    };
+    const ottawa = {
+      lines: ['111 Wellington St'],
+      city: 'Ottawa',
+      stateCode: 'ON',
+      postalCode: 'K1A 0A9',
+      countryCode: 'CA',
+    };
+    const rates = await carrier.rate(h.context(), {
+      shipper: toronto,
+      recipient: ottawa,
+      parcels: [{ weight: { value: 2, unit: 'kg' } }],
+    });
+    const byCode = Object.fromEntries(rates.map((r) => [r.service.code, r.service]));
+    expect(Object.keys(byCode).sort()).toEqual(['01', '02', '11', '12', '13', '14', '70']);
+    expect(byCode['13']).toEqual({ code: '13', name: 'UPS Express Saver', level: 'overnight' });
+    expect(rates.every((r) => r.total.currency === 'CAD')).toBe(true);
+  });
+
   it('a 401 with 250003 is misconfigured and costs no refresh', async () => {
     const license = { response: { errors: [{ code: '250003', message: 'Invalid Access License number' }] } };
     proxy.script({
@@ -214,9 +240,11 @@ describe('UPS 250003 over HTTP', () => {
       },
       parcels: [{ weight: { value: 1, unit: 'kg' as const } }],
     };
+    const tokens = async () => (await h.control.stats('ups')).tokenCalls['ups-sandbox'] ?? 0;
+    const before = await tokens();
     const error = await carrier.rate(h.context('via-proxy'), request).catch((e: unknown) => e);
     expect(error).toMatchObject({ failureClass: 'misconfigured', code: '250003', auth: true, status: 401 });
     // One token for the call, none for a refresh a fresh token could not make succeed.
-    expect((await h.control.stats('ups')).tokenCalls['ups-sandbox']).toBe(1);
+    expect((await tokens()) - before).toBe(1);
   });
 });
