@@ -1,8 +1,9 @@
 /** DHL Express (MyDHL API): the carrier definition assembled from profile and mappings. */
 import type { CarrierContext, CarrierDefinition } from '../../src/carrier/definition.ts';
-import { CarrierError } from '../../src/domain/failure.ts';
+import { boughtLabel, interpretAnswer, refusedBeforeSending } from '../../src/carrier/outcomes.ts';
+import { requireSetting } from '../../src/carrier/settings.ts';
 import { decodeError } from './mapping/errors.ts';
-import { buildLabelRequest, LabelInputError, parseLabel } from './mapping/labels.ts';
+import { buildLabelRequest, LabelInputError, parseShipment } from './mapping/labels.ts';
 import { buildRateRequest, parseRates } from './mapping/rates.ts';
 import { buildTrackingRequest, parseTracking } from './mapping/tracking.ts';
 import {
@@ -17,33 +18,8 @@ import {
   X_VERSION,
 } from './profile.ts';
 
-function accountNumber(ctx: CarrierContext): string {
-  const n = ctx.account.settings.accountNumber;
-  if (!n) {
-    throw new CarrierError({
-      carrier: CARRIER_ID,
-      account: ctx.account.id,
-      failureClass: 'misconfigured',
-      outcome: 'not_sent',
-      code: 'accountNumber',
-      message: 'DHL Express account has no accountNumber setting',
-    });
-  }
-  return n;
-}
-
-/** A 2xx answer the mapping cannot read: nothing can be concluded about the shipment. */
-function unreadable(ctx: CarrierContext, err: unknown, outcome: 'ambiguous' | 'not_sent'): CarrierError {
-  return new CarrierError({
-    carrier: CARRIER_ID,
-    account: ctx.account.id,
-    failureClass: 'unavailable',
-    outcome,
-    code: 'unreadable_answer',
-    message: err instanceof Error ? err.message : 'unreadable DHL Express answer',
-    cause: err,
-  });
-}
+const accountNumber = (ctx: CarrierContext): string =>
+  requireSetting(ctx, 'accountNumber', 'the DHL Express account number');
 
 export const carrier: CarrierDefinition = {
   id: CARRIER_ID,
@@ -60,12 +36,7 @@ export const carrier: CarrierDefinition = {
   async rate(ctx, req) {
     const res = await ctx.request(buildRateRequest(req, accountNumber(ctx)));
     const domestic = req.shipper.countryCode === req.recipient.countryCode;
-    let rates: ReturnType<typeof parseRates>;
-    try {
-      rates = parseRates(res.json(), domestic);
-    } catch (err) {
-      throw unreadable(ctx, err, 'not_sent');
-    }
+    const rates = interpretAnswer(ctx, res, (json) => parseRates(json, domestic));
     return req.services ? rates.filter((r) => req.services!.includes(r.service.level)) : rates;
   },
 
@@ -75,31 +46,19 @@ export const carrier: CarrierDefinition = {
       upstream = buildLabelRequest(req, accountNumber(ctx));
     } catch (err) {
       if (!(err instanceof LabelInputError)) throw err;
-      throw new CarrierError({
-        carrier: CARRIER_ID,
-        account: ctx.account.id,
-        failureClass: 'rejected',
-        outcome: 'rejected',
-        code: err.code,
-        message: err.message,
-      });
+      throw refusedBeforeSending(ctx, err.code, err.message);
     }
     const res = await ctx.request(upstream);
-    try {
-      return parseLabel(res.json(), req.format);
-    } catch (err) {
-      // A 2xx we cannot read may still have created a shipment: never fail it over blindly.
-      throw unreadable(ctx, err, 'ambiguous');
-    }
+    // A 2xx we cannot read may still have created a shipment: the kit's ambiguous answer.
+    return boughtLabel(
+      ctx,
+      interpretAnswer(ctx, res, (json) => parseShipment(json, req.format, res.status)),
+    );
   },
 
   async track(ctx, trackingNumber) {
     const res = await ctx.request(buildTrackingRequest(trackingNumber));
-    try {
-      return parseTracking(res.json(), trackingNumber);
-    } catch (err) {
-      throw unreadable(ctx, err, 'not_sent');
-    }
+    return interpretAnswer(ctx, res, (json) => parseTracking(json, trackingNumber));
   },
 
   decodeError,

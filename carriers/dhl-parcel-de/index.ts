@@ -1,16 +1,13 @@
 /** DHL Parcel DE (Shipping API v2): the carrier definition assembled from profile and mappings. */
-import type {
-  CarrierContext,
-  CarrierDefinition,
-  CarrierLabel,
-  CarrierLabelRequest,
-} from '../../src/carrier/definition.ts';
+import { UnreadableBodyError } from '../../src/carrier/body.ts';
+import type { CarrierContext, CarrierDefinition } from '../../src/carrier/definition.ts';
+import { unreadableAnswer } from '../../src/carrier/outcomes.ts';
+import { requireSetting } from '../../src/carrier/settings.ts';
 import { CarrierError, isCarrierError } from '../../src/domain/failure.ts';
 import { ContractRatesError, contractRates } from './contract-rates.ts';
+import { createParcelDeLabel } from './mapping/create-label.ts';
 import { decodeError } from './mapping/errors.ts';
-import { buildLabelRequest, PartialLabelError, parseLabel } from './mapping/labels.ts';
 import { tableRates } from './mapping/rates.ts';
-import { buildReturnRequest, isReturn, parseReturnLabel, ReturnInputError } from './mapping/returns.ts';
 import { buildTrackingRequest, parseTracking } from './mapping/tracking.ts';
 import {
   AUTH,
@@ -22,7 +19,6 @@ import {
   LIMITS,
   ORDERS_PATH,
   REQUIRED_SETTINGS,
-  RETOURE,
   SERVICES,
 } from './profile.ts';
 import { RATE_TABLE } from './rate-table.ts';
@@ -36,50 +32,6 @@ function fail(
   >,
 ): CarrierError {
   return new CarrierError({ carrier: CARRIER_ID, account: ctx.account.id, ...init });
-}
-
-function requireEkp(ctx: CarrierContext): void {
-  if (!ctx.account.settings.ekp) {
-    throw fail(ctx, {
-      failureClass: 'misconfigured',
-      outcome: 'not_sent',
-      code: 'ekp',
-      message: 'DHL Parcel DE account has no ekp (customer number) setting',
-    });
-  }
-}
-
-/** A DHL Retoure label through the Returns API (the shipper is abroad, the parcel comes back). */
-async function createReturnLabel(ctx: CarrierContext, req: CarrierLabelRequest): Promise<CarrierLabel> {
-  let upstream: ReturnType<typeof buildReturnRequest>;
-  try {
-    upstream = buildReturnRequest(req, ctx.account.settings);
-  } catch (err) {
-    if (!(err instanceof ReturnInputError || err instanceof RangeError)) throw err;
-    throw fail(ctx, {
-      failureClass: 'rejected',
-      outcome: 'rejected',
-      code: err instanceof ReturnInputError ? err.code : 'request',
-      message: err.message,
-    });
-  }
-  const res = await ctx.request(upstream);
-  try {
-    const label = parseReturnLabel(res.json(), req.format);
-    if (req.service.code === RETOURE.code) return label;
-    // The unified level picked another product; a label from abroad can only be a DHL Retoure.
-    const note = `sent as a DHL Retoure return label (${req.service.code} ships from Germany only)`;
-    return { ...label, warnings: [...(label.warnings ?? []), note] };
-  } catch (err) {
-    // A 201 we cannot read has still created a return shipment: never fail it over blindly.
-    throw fail(ctx, {
-      failureClass: 'unavailable',
-      outcome: 'ambiguous',
-      code: 'unreadable_answer',
-      message: err instanceof Error ? err.message : 'unreadable DHL Returns answer',
-      cause: err,
-    });
-  }
 }
 
 export const carrier: CarrierDefinition = {
@@ -115,53 +67,7 @@ export const carrier: CarrierDefinition = {
     return req.services ? rates.filter((r) => req.services!.includes(r.service.level)) : rates;
   },
 
-  async createLabel(ctx, req) {
-    if (isReturn(req)) return createReturnLabel(ctx, req);
-    if (req.service.code === RETOURE.code) {
-      throw fail(ctx, {
-        failureClass: 'rejected',
-        outcome: 'rejected',
-        code: 'route',
-        message: 'DHL Retoure labels bring a parcel back to Germany from another EU country',
-      });
-    }
-    requireEkp(ctx);
-    let upstream: ReturnType<typeof buildLabelRequest>;
-    try {
-      upstream = buildLabelRequest(req, ctx.account.settings);
-    } catch (err) {
-      throw fail(ctx, {
-        failureClass: 'rejected',
-        outcome: 'rejected',
-        code: 'request',
-        message: err instanceof Error ? err.message : 'request cannot be sent',
-      });
-    }
-    const res = await ctx.request(upstream);
-    try {
-      return parseLabel(res.json(), req.format);
-    } catch (err) {
-      if (err instanceof PartialLabelError) {
-        // Nothing created: a plain refusal, safe to fail over. Some created: never buy twice.
-        const outcome = err.created.length ? 'ambiguous' : 'rejected';
-        const created = err.created.length ? ` (created anyway: ${err.created.join(', ')})` : '';
-        throw fail(ctx, {
-          failureClass: 'rejected',
-          outcome,
-          code: err.code,
-          message: `${err.message}${created}`,
-          status: res.status,
-        });
-      }
-      throw fail(ctx, {
-        failureClass: 'unavailable',
-        outcome: 'ambiguous',
-        code: 'unreadable_answer',
-        message: err instanceof Error ? err.message : 'unreadable DHL Parcel DE answer',
-        cause: err,
-      });
-    }
-  },
+  createLabel: createParcelDeLabel,
 
   async track(ctx, trackingNumber) {
     let apiKey: string;
@@ -193,13 +99,8 @@ export const carrier: CarrierDefinition = {
         });
       }
       if (isCarrierError(err)) throw err;
-      throw fail(ctx, {
-        failureClass: 'unavailable',
-        outcome: 'not_sent',
-        code: 'unreadable_answer',
-        message: err instanceof Error ? err.message : 'unreadable DHL tracking answer',
-        cause: err,
-      });
+      if (err instanceof UnreadableBodyError) throw unreadableAnswer(ctx, 200, err.message, err);
+      throw err;
     }
   },
 
@@ -207,7 +108,7 @@ export const carrier: CarrierDefinition = {
 
   /** A validate-only order: authenticated, checked by the backend, creates nothing. */
   async probe(ctx) {
-    requireEkp(ctx);
+    requireSetting(ctx, 'ekp', 'the 10-digit DHL customer number (EKP)');
     const shipment = {
       product: 'V01PAK',
       billingNumber: billingNumber(ctx.account.settings, 'V01PAK'),

@@ -1,6 +1,6 @@
 /**
  * DHL Parcel DE (Post & Parcel Germany, Shipping API v2) profile. Facts from the official
- * spec (reference/specs/dhlde.yaml) and reference/carriers.md section 4b.
+ * Parcel DE Shipping API 2.1.13 OpenAPI spec (developer.dhl.com) and the ROPC auth spec.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';

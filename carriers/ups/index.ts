@@ -6,6 +6,7 @@ import { rateWithUps } from './mapping/rates.ts';
 import { trackWithUps } from './mapping/tracking.ts';
 import { apiHeaders } from './mapping/wire.ts';
 import {
+  servicesForRoute,
   UPS_HOSTS,
   UPS_ID,
   UPS_LABEL_FORMATS,
@@ -26,6 +27,8 @@ export const carrier: CarrierDefinition = {
   auth: upsAuth,
   requiredSettings: UPS_REQUIRED_SETTINGS,
   services: UPS_SERVICES,
+  // One code, different services by origin (US, Canada, EU, other): UPS's own tables.
+  servicesFor: servicesForRoute,
   labelFormats: UPS_LABEL_FORMATS,
   limits: UPS_LIMITS,
   rateSource: 'live',

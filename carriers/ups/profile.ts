@@ -1,10 +1,11 @@
 /**
  * UPS profile: hosts, OAuth (client credentials by default, authorization code with rotating
- * refresh tokens), services and their unified levels, label formats and limits.
- * Sources: /work/shared/reference/carriers.md section 1, specs/ups_rating.yaml, ups_shipping.yaml.
+ * refresh tokens), label formats and limits; services by origin are in services.ts.
+ * Sources: the official OpenAPI specs UPS-API/api-documentation@e6f36df (OAuthClientCredentials.yaml,
+ * OAuthAuthCode.yaml, Rating.yaml, Shipping.yaml).
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
-import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';
+import type { CarrierLimits, Environment } from '../../src/carrier/definition.ts';
 import type { LabelFormat } from '../../src/domain/shipment.ts';
 import { decodeTokenError } from './mapping/errors.ts';
 
@@ -55,28 +56,6 @@ export const upsAuth: CarrierAuthProfile = {
   },
 };
 
-/** Service codes (Shipment_Service in ups_rating.yaml) and their unified levels. */
-export const UPS_SERVICES: readonly ServiceDefinition[] = [
-  { code: '14', name: 'UPS Next Day Air Early', level: 'overnight', scope: 'domestic', transitDays: 1 },
-  { code: '01', name: 'UPS Next Day Air', level: 'overnight', scope: 'domestic', transitDays: 1 },
-  { code: '13', name: 'UPS Next Day Air Saver', level: 'overnight', scope: 'domestic', transitDays: 1 },
-  { code: '59', name: 'UPS 2nd Day Air A.M.', level: 'express', scope: 'domestic', transitDays: 2 },
-  { code: '02', name: 'UPS 2nd Day Air', level: 'express', scope: 'domestic', transitDays: 2 },
-  { code: '12', name: 'UPS 3 Day Select', level: 'standard', scope: 'domestic', transitDays: 3 },
-  { code: '03', name: 'UPS Ground', level: 'ground', scope: 'domestic', transitDays: 5 },
-  {
-    code: '54',
-    name: 'UPS Worldwide Express Plus',
-    level: 'express',
-    scope: 'international',
-    transitDays: 1,
-  },
-  { code: '07', name: 'UPS Worldwide Express', level: 'express', scope: 'international', transitDays: 2 },
-  { code: '65', name: 'UPS Worldwide Saver', level: 'express', scope: 'international', transitDays: 3 },
-  { code: '08', name: 'UPS Worldwide Expedited', level: 'standard', scope: 'international', transitDays: 5 },
-  { code: '11', name: 'UPS Standard', level: 'economy', scope: 'international', transitDays: 7 },
-];
-
 /**
  * Unified formats UPS /ship produces. GIF and ZPL are the documented ones; PNG is listed in
  * ShippingLabel_ImageFormat and used by a spec example. PDF is NOT offered on /ship (only on
@@ -93,17 +72,11 @@ export const UPS_LIMITS: CarrierLimits = { tokenCallsPerHour: 250, requestsPerSe
 /** The shipper number (6-character UPS account number) goes into every rate and ship body. */
 export const UPS_REQUIRED_SETTINGS = ['accountNumber'] as const;
 
-/**
- * Countries where UPS answers in pounds/inches; elsewhere kilograms/centimetres are used.
- * UPS requires the unit system of the origin country.
- */
-export const IMPERIAL_ORIGINS: ReadonlySet<string> = new Set(['US', 'PR']);
-
-export function serviceByCode(code: string): ServiceDefinition | undefined {
-  return UPS_SERVICES.find((s) => s.code === code);
-}
-
-/** Domestic when both ends are in the same country (US and PR are one UPS domestic network). */
-export function isDomestic(from: string, to: string): boolean {
-  return from === to || (IMPERIAL_ORIGINS.has(from) && IMPERIAL_ORIGINS.has(to));
-}
+export {
+  IMPERIAL_ORIGINS,
+  isDomestic,
+  serviceByCode,
+  servicesForRoute,
+  UPS_SERVICES,
+  upsRegion,
+} from './services.ts';

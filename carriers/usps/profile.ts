@@ -1,6 +1,8 @@
 /**
  * USPS (APIs v3) profile: hosts, auth, mail classes and their unified levels, label formats,
- * limits. Facts: /work/shared/reference/carriers.md section 3, usps_prices.yaml, usps_labels.yaml.
+ * limits. Facts: the official USPS v3 specs (Domestic Prices, Domestic Labels, Shipping Options,
+ * International Labels, Payments; USPS/api-examples and their copies vendored at
+ * karrioapi/karrio@deea10f85:modules/connectors/usps/vendor and usps_international/vendor).
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';
@@ -19,8 +21,13 @@ export const TOKEN_PATH = '/oauth2/v3/token';
 export const AUTHORIZE_PATH = '/oauth2/v3/authorize';
 export const REVOKE_PATH = '/oauth2/v3/revoke';
 
-/** The API products the gateway calls; a token without `tracking` gets 401 there (api-examples#56). */
-export const USPS_SCOPE = 'prices international-prices labels payments tracking';
+/**
+ * The API products the gateway calls; a token without `tracking` gets 401 there
+ * (USPS/api-examples#56). `shipments` is Shipping Options, `international-labels` the
+ * international label API (their specs' OAuth scopes).
+ */
+export const USPS_SCOPE =
+  'prices international-prices shipments labels international-labels payments tracking';
 
 export const uspsAuth: CarrierAuthProfile = {
   methods: {
@@ -71,6 +78,8 @@ export const USPS_SERVICES: readonly ServiceDefinition[] = [
     scope: 'domestic',
     transitDays: 4,
   },
+  // Destination entry: dropped at the facility of `parcelSelectEntryFacility` (mail-classes.ts).
+  { code: 'PARCEL_SELECT', name: 'Parcel Select', level: 'economy', scope: 'domestic', transitDays: 3 },
   {
     code: 'PRIORITY_MAIL_EXPRESS_INTERNATIONAL',
     name: 'Priority Mail Express International',
@@ -111,7 +120,9 @@ export const USPS_LIMITS: CarrierLimits = { tokenCallsPerHour: 60 };
  * authorization token; accountNumber also asks the prices API for contract rates.
  * Optional: manifestMid (default mid), accountType (EPS default, or PERMIT with permitZip),
  * labelResponse ('json' default: Accept application/vnd.usps.labels+json; 'multipart': the
- * API's default multipart/form-data answer).
+ * API's default multipart/form-data answer), rateApi ('shipping-options' default,
+ * 'total-rates' or 'base-rates': rates.ts), parcelSelectEntryFacility (default
+ * DESTINATION_SECTIONAL_CENTER_FACILITY).
  */
 export const USPS_REQUIRED_SETTINGS = ['crid', 'mid', 'accountNumber'] as const;
 

@@ -26,6 +26,9 @@ export function authError(
   // Codes come from the server; one that echoes a secret is dropped rather than repeated.
   const code = mentionsSecret(account, c.code) ? undefined : c.code;
   const codePart = code === undefined ? '' : ` (${code})`;
+  // The carrier's own words help the operator most; a text echoing a secret is dropped whole.
+  const said =
+    c.carrierText === undefined || mentionsSecret(account, c.carrierText) ? '' : `: ${c.carrierText}`;
   const error = new CarrierError({
     carrier: account.carrier,
     account: account.id,
@@ -36,7 +39,7 @@ export function authError(
     status: c.status,
     retryAfterMs: overrides.retryAfterMs ?? c.retryAfterMs,
     localRefusal: overrides.localRefusal,
-    message: `${account.carrier}/${account.id} ${name} credential: ${failureClass}: ${c.reason}${codePart}`,
+    message: `${account.carrier}/${account.id} ${name} credential: ${failureClass}: ${c.reason}${codePart}${said}`,
   });
   own.add(error);
   return error;

@@ -1,7 +1,9 @@
 /**
  * Turns a token endpoint's answer (or the lack of one) into a failure class. The carrier's
- * own decoder speaks first; then the generic OAuth 2 rules. Nothing here ever copies a
- * body or a header value into a message: only statuses and short error codes.
+ * own decoder speaks first; then the generic OAuth 2 rules. `reason` holds only statuses and
+ * fixed words; the carrier's own text ("Invalid Authentication Information", an OAuth
+ * `error_description`) travels apart in `carrierText`, cleaned to one short line with long
+ * token-like runs removed, and the broker drops it when it echoes a secret (auth-error.ts).
  */
 import type { FailureClass } from '../domain/failure.ts';
 import type { TokenEndpointAnswer, TokenErrorDecoder } from './profile.ts';
@@ -14,6 +16,26 @@ export interface Classification {
   retryAfterMs?: number | undefined;
   /** A safe, short description (no body text, no secrets). */
   reason: string;
+  /** What the carrier said, cleaned (see safeCarrierText); the broker checks it for secrets. */
+  carrierText?: string | undefined;
+}
+
+/** Runs this long of token characters look like tokens or keys: never repeated. */
+const TOKEN_LIKE = /[A-Za-z0-9+/=_.-]{24,}/g;
+
+/** A carrier's message as one printable line of at most 200 characters, token-like runs removed. */
+export function safeCarrierText(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const printable = [...raw].map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? ' ' : ch));
+  const line = printable.join('').replace(TOKEN_LIKE, '[…]').replace(/\s+/g, ' ').trim();
+  if (line.length === 0) return undefined;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** The RFC 6749 `error_description` of a body, if any. */
+function oauthDescription(answer: TokenEndpointAnswer): unknown {
+  const body = answer.json ?? parseJsonLoose(answer.text);
+  return isRecord(body) ? body.error_description : undefined;
 }
 
 /** OAuth error codes that mean the client's configuration is wrong: no retry helps. */
@@ -93,6 +115,7 @@ export function classifyAnswer(
   const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), now);
   const carrierVerdict = decodeError?.(answer);
   const code = oauthErrorCode(answer);
+  const carrierText = safeCarrierText(carrierVerdict?.message ?? oauthDescription(answer));
   if (status >= 200 && status < 300) {
     // A 2xx that carries no usable token is malformed whatever it says: it must never be
     // mistaken for a verdict on the credentials, nor overwrite them.
@@ -100,6 +123,7 @@ export function classifyAnswer(
       failureClass: 'malformed',
       code: safeCode(carrierVerdict?.code ?? code),
       status,
+      carrierText,
       reason:
         code !== undefined || carrierVerdict !== undefined
           ? `HTTP ${status} with an error body`
@@ -115,6 +139,7 @@ export function classifyAnswer(
       status,
       retryAfterMs,
       reason: `carrier error (HTTP ${status})`,
+      carrierText,
     };
   }
   if (code !== undefined) {
@@ -124,6 +149,7 @@ export function classifyAnswer(
       status,
       retryAfterMs,
       reason: `HTTP ${status} OAuth error`,
+      carrierText,
     };
   }
   if (status === 429 || QUOTA_TEXT.test(answer.text.slice(0, 2_000))) {

@@ -38,6 +38,11 @@ export interface CarrierLimits {
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  /**
+   * An absolute URL the carrier gave (a label document link), used instead of host and path.
+   * Only URLs under one of the account's hosts are fetched: a link elsewhere is refused.
+   */
+  url?: string;
   /** Which host of the profile (default 'default'). */
   host?: string;
   query?: Record<string, string>;
@@ -123,12 +128,29 @@ export interface CarrierLabelRequest {
   options?: ShipmentOptions;
 }
 
+/** Why a bought label comes without its document (the shipment exists all the same). */
+export interface MissingDocument {
+  /** missing: the carrier sent none; unreadable: what it sent is not a document; not_fetched: a URL that could not be fetched. */
+  reason: 'missing' | 'unreadable' | 'not_fetched';
+  detail: string;
+  /** Where the carrier says the document can be fetched, when it gave a URL. */
+  url?: string;
+}
+
+/**
+ * A label the carrier created. Once a carrier may have created a shipment, the answer says
+ * what is known: the tracking number always, the price when given, and the document, or why
+ * it is missing. A 2xx answer without even a tracking number is `label-outcome-unknown`
+ * (an ambiguous CarrierError), never a failure that would allow buying elsewhere.
+ */
 export interface CarrierLabel {
   trackingNumber: string;
+  /** The format of the document as the carrier returned it (not necessarily the one asked for). */
   format: LabelFormat;
-  /** The document bytes; the gateway base64-encodes them for the answer. */
-  document: Uint8Array;
-  mediaType: string;
+  /** The document bytes (the gateway base64-encodes them); absent when `missingDocument` says why. */
+  document?: Uint8Array;
+  mediaType?: string;
+  missingDocument?: MissingDocument;
   price?: Money;
   warnings?: string[];
 }
@@ -143,6 +165,11 @@ export interface CarrierDefinition {
   /** Non-secret account settings this carrier requires (e.g. accountNumber). */
   requiredSettings: readonly string[];
   services: readonly ServiceDefinition[];
+  /**
+   * The services on one route, when a code's meaning depends on it (UPS publishes one table
+   * per origin). Without it, `services` filtered by scope is used.
+   */
+  servicesFor?(route: Route): readonly ServiceDefinition[];
   labelFormats: readonly LabelFormat[];
   limits: CarrierLimits;
   /** live: the carrier quotes rates; table: a dated rate table in the profile. */

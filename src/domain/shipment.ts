@@ -239,9 +239,14 @@ export const Label = z
     account: z.string(),
     service: ServiceRef,
     trackingNumber: z.string(),
-    format: LabelFormat,
-    mediaType: z.string(),
-    data: z.string().openapi({ description: 'The label document, base64.' }),
+    format: LabelFormat.openapi({
+      description: 'The format of the document as the carrier returned it (or as converted).',
+    }),
+    mediaType: z.string().optional(),
+    data: z
+      .string()
+      .optional()
+      .openapi({ description: 'The label document, base64; absent when `missingDocument` says why.' }),
     conversion: z
       .object({
         from: LabelFormat,
@@ -255,8 +260,22 @@ export const Label = z
         description:
           "Set when the carrier prints only images and PDF was asked: the gateway placed the image on a page of the label size. converted false: the conversion failed and the carrier's own image is answered (the label was bought).",
       }),
+    missingDocument: z
+      .object({
+        reason: z.enum(['missing', 'unreadable', 'not_fetched']),
+        detail: z.string(),
+        url: z.string().optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          'The carrier created the shipment (the tracking number is real and it is paid) but its document is missing: ' +
+          'reprint it with the carrier, or fetch it from `url` when given. Never buy the label again.',
+      }),
     price: Money.optional(),
     reference: z.string().optional(),
+    warnings: z.array(z.string()).optional(),
     routing: RoutingRecord,
   })
   .strict()

@@ -18,7 +18,7 @@ import { messageFrom, RoutingLog } from './attempts.ts';
 import { type GatewayCore, soonestRetryMs } from './core.ts';
 import { runFailover } from './failover.ts';
 import { DEFAULT_LABEL_SIZE_IN, type LabelPlan, planLabel, pngToPdf } from './label-conversion.ts';
-import { serviceByCode, serviceByLevel } from './services.ts';
+import { serviceByCode, serviceByLevel, servicesOn } from './services.ts';
 
 interface Candidate {
   carrier: CarrierDefinition;
@@ -75,11 +75,19 @@ export async function buyLabel(core: GatewayCore, request: LabelRequest): Promis
     service: { code: service.code, name: service.name, level: service.level },
     trackingNumber: bought.trackingNumber,
     format: bought.format,
-    mediaType: bought.mediaType,
-    data: toBase64(bought.document),
+    // A bought label is answered with what is known: the document, or why it is missing.
+    ...(bought.document && bought.document.length > 0
+      ? { mediaType: bought.mediaType ?? 'application/octet-stream', data: toBase64(bought.document) }
+      : {
+          missingDocument: bought.missingDocument ?? {
+            reason: 'missing' as const,
+            detail: 'the carrier answered without a label document',
+          },
+        }),
     ...(bought.conversion ? { conversion: bought.conversion } : {}),
     ...(bought.price ? { price: bought.price } : {}),
     ...(request.reference !== undefined ? { reference: request.reference } : {}),
+    ...(bought.warnings?.length ? { warnings: bought.warnings } : {}),
     routing: routing.record(),
   };
 }
@@ -93,7 +101,8 @@ async function converted(
   plan: LabelPlan,
   label: CarrierLabel,
 ): Promise<CarrierLabel & { conversion?: Label['conversion'] }> {
-  if (plan.convertTo !== 'PDF') return label;
+  // Nothing to convert when the carrier's document is missing (the label is still bought).
+  if (plan.convertTo !== 'PDF' || label.document === undefined || label.document.length === 0) return label;
   const note = { from: label.format, to: 'PDF' as const };
   try {
     const document = await pngToPdf(label.document, DEFAULT_LABEL_SIZE_IN);
@@ -165,13 +174,15 @@ function primaryCandidate(core: GatewayCore, request: LabelRequest, route: Route
     );
   }
   const service = request.service
-    ? serviceByCode(carrier, request.service)
+    ? serviceByCode(carrier, request.service, route)
     : request.serviceLevel
       ? serviceByLevel(carrier, request.serviceLevel, route)
       : undefined;
   if (!service) {
     const field = request.service ? '/service' : '/serviceLevel';
-    const offered = carrier.services.map((s) => `${s.code} (${s.level})`).join(', ');
+    const offered = servicesOn(carrier, route)
+      .map((s) => `${s.code} (${s.level})`)
+      .join(', ');
     throw new UnprocessableError(
       `${carrier.displayName} has no such service for this route; it offers ${offered}`,
       field,

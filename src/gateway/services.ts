@@ -7,7 +7,20 @@ export const isDomestic = (route: Route): boolean => route.from === route.to;
 const fitsRoute = (service: ServiceDefinition, route: Route): boolean =>
   service.scope === 'both' || service.scope === (isDomestic(route) ? 'domestic' : 'international');
 
-export function serviceByCode(carrier: CarrierDefinition, code: string): ServiceDefinition | undefined {
+/** The carrier's services on a route: its own route table when codes depend on the origin. */
+export function servicesOn(carrier: CarrierDefinition, route: Route): readonly ServiceDefinition[] {
+  return carrier.servicesFor
+    ? carrier.servicesFor(route)
+    : carrier.services.filter((s) => fitsRoute(s, route));
+}
+
+/** A service by code: as it is defined on the route when given, else the first listed. */
+export function serviceByCode(
+  carrier: CarrierDefinition,
+  code: string,
+  route?: Route,
+): ServiceDefinition | undefined {
+  if (route && carrier.servicesFor) return carrier.servicesFor(route).find((s) => s.code === code);
   return carrier.services.find((s) => s.code === code);
 }
 
@@ -17,5 +30,5 @@ export function serviceByLevel(
   level: ServiceLevel,
   route: Route,
 ): ServiceDefinition | undefined {
-  return carrier.services.find((s) => s.level === level && fitsRoute(s, route));
+  return servicesOn(carrier, route).find((s) => s.level === level);
 }

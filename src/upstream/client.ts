@@ -73,7 +73,26 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const gates = options.gates ?? openGates;
   const events = options.events ?? silentEvents;
 
+  /** A carrier-given link, only when it lies under one of the account's hosts (no request elsewhere). */
+  function linkUrl(account: ResolvedAccount, carrier: CarrierDefinition, link: string): URL {
+    const target = URL.canParse(link) ? new URL(link) : undefined;
+    const under = (base: string) => {
+      const b = new URL(base);
+      return target?.origin === b.origin && target.pathname.startsWith(b.pathname.replace(/\/+$/, ''));
+    };
+    if (target && Object.values(account.baseUrls).some(under)) return target;
+    throw new CarrierError({
+      carrier: carrier.id,
+      account: account.id,
+      failureClass: 'rejected',
+      outcome: 'not_sent',
+      message: "the carrier's link is not under one of its hosts; it was not fetched",
+      code: 'LINK_NOT_FETCHED',
+    });
+  }
+
   function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
+    if (req.url !== undefined) return linkUrl(account, carrier, req.url);
     const base = account.baseUrls[req.host ?? 'default'];
     if (!base) {
       throw new CarrierError({
@@ -250,6 +269,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
+  /**
+   * A 401 the carrier's decoder says no fresh token can cure (UPS 250003, an invalid access
+   * license): a forced refresh would cost a token call and be refused the same way.
+   */
+  function refusedForGood(carrier: CarrierDefinition, res: UpstreamResponse): boolean {
+    const failureClass = carrier.decodeError(res).failureClass;
+    return failureClass === 'misconfigured' || failureClass === 'revoked';
+  }
+
   /** A second 401 after a fresh credential: the token died early or the credential is gone. */
   function stillRefused(error: CarrierError): CarrierError {
     const keep = error.failureClass === 'misconfigured' || error.failureClass === 'revoked';
@@ -288,7 +316,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             )
           : undefined;
         let res = await send(credential, 0);
-        if (res.status === 401 && name && credential) {
+        if (res.status === 401 && name && credential && !refusedForGood(carrier, res)) {
           // Use-time 401 on a credential believed valid: one shared forced refresh, one retry.
           const refused = credential.fingerprint;
           credential = await acquire(carrier.id, account.id, name, (probe) =>

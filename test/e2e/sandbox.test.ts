@@ -146,7 +146,8 @@ describe('sandbox labels', () => {
       const label = bought.body;
       expect(label.carrier).toBe(carrier);
       expect(label.routing).toMatchObject({ requested: carrier, servedBy: carrier, failedOver: false });
-      const document = Buffer.from(label.data, 'base64');
+      const document = Buffer.from(label.data ?? '', 'base64');
+      expect(label.missingDocument).toBeUndefined();
       if (label.format === 'PDF') expect(document.subarray(0, 5).toString()).toBe('%PDF-');
       if (label.format === 'ZPL') expect(document.toString()).toMatch(/^\^XA/);
 

@@ -7,9 +7,11 @@
  * Credential refusals are classified like OAuth failures (auth: true) so the auth breaker and
  * health treat them the same way.
  */
+
+import { tryReadBody } from '../../../src/carrier/body.ts';
 import type { DecodedError, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import { boundaryOf, findPart, partJson, readMultipart } from '../../../src/carrier/multipart.ts';
 import type { FailureClass } from '../../../src/domain/failure.ts';
-import { boundaryOf, parseMultipart, partById } from './multipart.ts';
 import { OkapiQuota, SlsAnswer, type SlsMessage, SuiviError } from './wire.ts';
 
 /** Colissimo codes that mean the credentials were refused. */
@@ -32,8 +34,7 @@ const DEFAULT_QUOTA_WINDOW_MS = 1000;
 /** The Colissimo messages of an SLS answer (JSON or multipart), or undefined when it is not one. */
 export function slsMessagesOf(res: UpstreamResponse): SlsMessage[] | undefined {
   const json = slsJsonOf(res);
-  const parsed = SlsAnswer.safeParse(json);
-  return parsed.success ? parsed.data.messages : undefined;
+  return json === undefined ? undefined : tryReadBody(SlsAnswer, json)?.value.messages;
 }
 
 /** The JSON document of an SLS answer: the body itself, or the `<jsonInfos>` part of a multipart one. */
@@ -41,9 +42,8 @@ export function slsJsonOf(res: UpstreamResponse): unknown {
   const boundary = boundaryOf(res.headers.get('content-type'));
   if (boundary === undefined) return res.json();
   try {
-    const parts = parseMultipart(res.body, boundary);
-    const info = partById(parts, 'jsonInfos') ?? parts[0];
-    return info ? JSON.parse(new TextDecoder().decode(info.body)) : undefined;
+    const parts = readMultipart(res.body, boundary);
+    return partJson(findPart(parts, 'jsonInfos') ?? parts[0]);
   } catch {
     return undefined;
   }

@@ -1,21 +1,41 @@
 /**
- * Unified label request -> Colissimo `generateLabel`, and its multipart/related answer back.
- * The answer's `<jsonInfos>` part holds the messages and `labelV2Response.parcelNumber` (the
- * tracking number); the `<label>` part holds the RAW label bytes (PDF or ZPL, not base64).
+ * Unified label request -> Colissimo `generateLabel`, and its multipart/related answer back
+ * (read with the carrier kit's multipart reader). The answer's `<jsonInfos>` part holds the
+ * messages and `labelV2Response.parcelNumber` (the tracking number); the `<label>` part holds
+ * the RAW label bytes (PDF or ZPL, not base64). A parcel number without a label part is a
+ * bought label without its document.
  */
+
+import { readBody, UnreadableBodyError } from '../../../src/carrier/body.ts';
 import type {
   CarrierContext,
   CarrierLabel,
   CarrierLabelRequest,
   UpstreamResponse,
 } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
+import { documentFromBytes } from '../../../src/carrier/documents.ts';
+import {
+  boundaryOf,
+  findPart,
+  MultipartError,
+  partJson,
+  readMultipart,
+} from '../../../src/carrier/multipart.ts';
+import {
+  boughtLabel,
+  readOrUnreadable,
+  refusedBeforeSending,
+  refusedInAnswer,
+  type ShipmentFacts,
+} from '../../../src/carrier/outcomes.ts';
+import type { LabelFormat } from '../../../src/domain/shipment.ts';
 import { convertWeight } from '../../../src/domain/units.ts';
-import { CARRIER_ID, MEDIA_TYPE, OUTPUT_PRINTING_TYPE, PATHS } from '../profile.ts';
+import { CARRIER_ID, OUTPUT_PRINTING_TYPE, PATHS } from '../profile.ts';
 import { toSlsAddress } from './addresses.ts';
 import { decodeSlsMessage, firstSlsError } from './errors.ts';
-import { boundaryOf, parseMultipart, partById } from './multipart.ts';
 import { SlsAnswer } from './wire.ts';
+
+type Who = Pick<CarrierContext, 'carrier' | 'account'>;
 
 /** Colissimo takes the weight in kg with two decimals; billed weight rounds up. */
 export const toKg = (weight: CarrierLabelRequest['parcels'][number]['weight']): string =>
@@ -56,74 +76,47 @@ export function buildLabelBody(
   };
 }
 
-export interface ParsedLabel {
-  trackingNumber: string;
-  document: Uint8Array;
-  partnerNumber?: string | undefined;
-  warnings: string[];
-}
-
-/** Reads a 2xx generateLabel answer; throws a classified CarrierError for an error inside it. */
-export function parseLabelResponse(
-  res: UpstreamResponse,
-  who: { carrier: string; account: string },
-): ParsedLabel {
-  const fail = (message: string, code = 'MALFORMED_LABEL_ANSWER'): never => {
-    // The carrier answered 2xx but gave no usable label: it may have created one, so never blind-retry.
-    throw new CarrierError({
-      ...who,
-      failureClass: 'unavailable',
-      outcome: 'ambiguous',
-      message,
-      code,
-      status: res.status,
-    });
-  };
+/**
+ * Reads a 2xx generateLabel answer: the messages (an ERROR among them is a refusal, thrown as
+ * a classified CarrierError), the parcel number and the raw label part. The document's format
+ * is the one its bytes are. Throws UnreadableBodyError when there is no readable jsonInfos.
+ */
+export function parseLabelResponse(res: UpstreamResponse, who: Who, requested: LabelFormat): ShipmentFacts {
   const boundary = boundaryOf(res.headers.get('content-type'));
   let info: unknown;
   let label: Uint8Array | undefined;
   if (boundary === undefined) info = res.json();
   else {
-    let parts: ReturnType<typeof parseMultipart> = [];
+    let parts: ReturnType<typeof readMultipart>;
     try {
-      parts = parseMultipart(res.body, boundary);
-    } catch {
-      fail('Colissimo label answer is not a readable multipart body');
+      parts = readMultipart(res.body, boundary);
+    } catch (error) {
+      if (error instanceof MultipartError) throw new UnreadableBodyError(error.message);
+      throw error;
     }
-    const jsonPart = partById(parts, 'jsonInfos') ?? parts[0];
-    try {
-      info = jsonPart ? JSON.parse(new TextDecoder().decode(jsonPart.body)) : undefined;
-    } catch {
-      info = undefined;
-    }
-    label = partById(parts, 'label')?.body;
+    info = partJson(findPart(parts, 'jsonInfos') ?? parts[0]);
+    label = findPart(parts, 'label')?.body;
   }
-  const answer = SlsAnswer.safeParse(info);
-  if (!answer.success) return fail('Colissimo label answer has no readable jsonInfos part');
-  const error = firstSlsError(answer.data.messages);
+  if (info === undefined) throw new UnreadableBodyError('the label answer has no readable jsonInfos part');
+  const read = readBody(SlsAnswer, info);
+  const error = firstSlsError(read.value.messages);
   if (error) {
     const decoded = decodeSlsMessage(error, res.status);
-    throw new CarrierError({
-      ...who,
-      failureClass: decoded.failureClass,
-      outcome: 'rejected',
-      message: decoded.message,
-      code: decoded.code,
-      status: res.status,
-      auth: decoded.auth,
-    });
+    throw refusedInAnswer(who, res.status, decoded);
   }
-  const trackingNumber = answer.data.labelV2Response?.parcelNumber;
-  if (!trackingNumber) return fail('Colissimo label answer has no parcelNumber');
-  if (!label || label.length === 0) return fail('Colissimo label answer has no label part');
-  const warnings = answer.data.messages
+  const parcel = read.value.labelV2Response;
+  const warnings = read.value.messages
     .filter((m) => m.type.toUpperCase() === 'WARNING')
     .map((m) => `${m.id}: ${m.messageContent}`);
+  if (parcel?.parcelNumberPartner) warnings.push(`partner parcel number ${parcel.parcelNumberPartner}`);
   return {
-    trackingNumber,
-    document: label,
-    partnerNumber: answer.data.labelV2Response?.parcelNumberPartner ?? undefined,
-    warnings,
+    trackingNumber: parcel?.parcelNumber,
+    documents: [
+      label && label.length > 0 ? documentFromBytes(label, requested) : documentFromBytes(new Uint8Array()),
+    ],
+    warnings: [...read.warnings, ...warnings],
+    requested,
+    status: res.status,
   };
 }
 
@@ -141,15 +134,13 @@ export function contractCredentials(ctx: CarrierContext): ContractCredentials | 
 const todayIso = (): string => new Date().toISOString().slice(0, 10);
 
 export async function createLabel(ctx: CarrierContext, req: CarrierLabelRequest): Promise<CarrierLabel> {
-  const who = { carrier: ctx.carrier || CARRIER_ID, account: ctx.account.id };
+  const who: Who = { carrier: ctx.carrier || CARRIER_ID, account: ctx.account };
   if (req.parcels.length !== 1)
-    throw new CarrierError({
-      ...who,
-      failureClass: 'rejected',
-      outcome: 'not_sent',
-      code: 'ONE_PARCEL_PER_LABEL',
-      message: 'Colissimo generateLabel creates one parcel per call: send one parcel per label request',
-    });
+    throw refusedBeforeSending(
+      who,
+      'ONE_PARCEL_PER_LABEL',
+      'Colissimo generateLabel creates one parcel per call: send one parcel per label request',
+    );
   const body = buildLabelBody(req, todayIso(), contractCredentials(ctx));
   const res = await ctx.request({
     method: 'POST',
@@ -158,13 +149,8 @@ export async function createLabel(ctx: CarrierContext, req: CarrierLabelRequest)
     body: JSON.stringify(body),
     operation: 'label',
   });
-  const parsed = parseLabelResponse(res, who);
-  const label: CarrierLabel = {
-    trackingNumber: parsed.trackingNumber,
-    format: req.format,
-    document: parsed.document,
-    mediaType: MEDIA_TYPE[req.format] ?? 'application/octet-stream',
-  };
-  if (parsed.warnings.length > 0) label.warnings = parsed.warnings;
-  return label;
+  return boughtLabel(
+    who,
+    readOrUnreadable(who, res.status, () => parseLabelResponse(res, who, req.format)),
+  );
 }

@@ -3,7 +3,10 @@
  * per-id entries whose `returnCode` (200, 104, ...) differs from the HTTP status; 207 means
  * mixed results. Events come newest first.
  */
+
+import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import { interpretAnswer } from '../../../src/carrier/outcomes.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
 import { CARRIER_ID, PATHS } from '../profile.ts';
@@ -68,37 +71,31 @@ export function toTracking(entry: SuiviEntry, trackingNumber: string): Tracking 
 export function parseTrackingResponse(
   res: UpstreamResponse,
   trackingNumber: string,
-  who: { carrier: string; account: string },
+  who: Pick<CarrierContext, 'carrier' | 'account'>,
 ): Tracking {
-  const parsed = SuiviAnswer.safeParse(res.json());
-  if (!parsed.success)
-    throw new CarrierError({
-      ...who,
-      failureClass: 'unavailable',
-      outcome: 'rejected',
-      code: 'MALFORMED_TRACKING_ANSWER',
-      message: 'La Poste tracking answer is not a Suivi v2 document',
-      status: res.status,
-    });
-  const entries = parsed.data;
+  const entries = interpretAnswer(who, res, (json) => readBody(SuiviAnswer, json).value);
   const entry =
     entries.find((e) => (e.shipment?.idShip ?? e.idShip) === trackingNumber) ??
     (entries.length === 1 ? entries[0] : undefined);
   if (!entry)
     throw new CarrierError({
-      ...who,
+      carrier: who.carrier,
+      account: who.account.id,
       failureClass: 'rejected',
       outcome: 'rejected',
       code: 'NOT_IN_ANSWER',
       message: `La Poste tracking answer holds no entry for ${trackingNumber}`,
       status: res.status,
     });
-  if (!FOUND.has(entry.returnCode) || !entry.shipment)
+  // A shipment without a readable returnCode is still the shipment La Poste sent.
+  const found = entry.returnCode === undefined ? entry.shipment !== undefined : FOUND.has(entry.returnCode);
+  if (!found || !entry.shipment)
     throw new CarrierError({
-      ...who,
+      carrier: who.carrier,
+      account: who.account.id,
       failureClass: entry.returnCode === 504 ? 'unavailable' : 'rejected',
       outcome: 'rejected',
-      code: String(entry.returnCode),
+      code: String(entry.returnCode ?? 'NO_SHIPMENT'),
       message: entry.returnMessage ?? `La Poste tracking returnCode ${entry.returnCode}`,
       status: res.status,
     });
@@ -120,6 +117,6 @@ export async function track(ctx: CarrierContext, trackingNumber: string): Promis
   });
   return parseTrackingResponse(res, trackingNumber, {
     carrier: ctx.carrier || CARRIER_ID,
-    account: ctx.account.id,
+    account: ctx.account,
   });
 }

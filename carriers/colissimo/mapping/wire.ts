@@ -3,20 +3,19 @@
  * purpose: only the fields the mapping reads are required, and unknown keys pass.
  */
 import { z } from '@hono/zod-openapi';
+import { identity, list, openEnum, optionalList, text, wholeNumber } from '../../../src/carrier/wire.ts';
 
 /** Colissimo SLS message: `id` is a string ("0" for success, "30301"...). */
 export const SlsMessage = z.looseObject({
-  id: z.union([z.string(), z.number()]).transform(String),
-  type: z.string(),
-  messageContent: z.string().optional().default(''),
+  id: text,
+  type: openEnum('Colissimo message type', ['INFOS', 'WARNING', 'ERROR']),
+  messageContent: text.optional().default(''),
 });
 export type SlsMessage = z.infer<typeof SlsMessage>;
 
 export const SlsAnswer = z.looseObject({
-  messages: z.array(SlsMessage),
-  labelV2Response: z
-    .looseObject({ parcelNumber: z.string().min(1), parcelNumberPartner: z.string().nullish() })
-    .nullish(),
+  messages: optionalList(SlsMessage),
+  labelV2Response: z.looseObject({ parcelNumber: identity, parcelNumberPartner: text.optional() }).optional(),
 });
 export type SlsAnswer = z.infer<typeof SlsAnswer>;
 
@@ -33,25 +32,24 @@ export const OkapiQuota = z.looseObject({
   message: z.string().optional(),
 });
 
-export const SuiviEvent = z.looseObject({ code: z.string(), label: z.string(), date: z.string() });
+export const SuiviEvent = z.looseObject({ code: text, label: text, date: text });
 
 export const SuiviShipment = z.looseObject({
-  idShip: z.string(),
-  holder: z.number().optional(),
-  product: z.string().optional(),
+  idShip: identity,
+  holder: wholeNumber.optional(),
+  product: text.optional(),
   isFinal: z.boolean().optional(),
-  event: z.array(SuiviEvent).optional().default([]),
-  contextData: z
-    .looseObject({ originCountry: z.string().optional(), arrivalCountry: z.string().optional() })
-    .optional(),
+  event: optionalList(SuiviEvent),
+  contextData: z.looseObject({ originCountry: text.optional(), arrivalCountry: text.optional() }).optional(),
 });
 
 export const SuiviEntry = z.looseObject({
-  returnCode: z.number(),
-  returnMessage: z.string().optional(),
-  idShip: z.string().optional(),
+  returnCode: wholeNumber.optional(),
+  returnMessage: text.optional(),
+  idShip: text.optional(),
   shipment: SuiviShipment.optional(),
 });
 export type SuiviEntry = z.infer<typeof SuiviEntry>;
 
-export const SuiviAnswer = z.union([z.array(SuiviEntry), SuiviEntry.transform((e) => [e])]);
+/** One entry per id: an array (207), or one object (200). */
+export const SuiviAnswer = list(SuiviEntry, { min: 1 });

@@ -108,8 +108,8 @@ describe('labels and tracking', () => {
     const label = await carrier.createLabel(h.context('colissimo-contract'), labelRequest());
     expect(label.trackingNumber).toMatch(/^6A\d{11}$/);
     expect(label.mediaType).toBe('application/pdf');
-    expect(new TextDecoder().decode(label.document.subarray(0, 5))).toBe('%PDF-');
-    expect(await pdfText(label.document)).toContain(label.trackingNumber);
+    expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
+    expect(await pdfText(label.document!)).toContain(label.trackingNumber);
     const sold = await h.control.labels('colissimo');
     expect(sold.map((l) => [l.trackingNumber, l.accountId, l.reference])).toEqual([
       [label.trackingNumber, 'colissimo-contract', 'ORDER-42'],
@@ -129,7 +129,7 @@ describe('labels and tracking', () => {
       h.context(),
       labelRequest({ format: 'ZPL', parcels: [{ weight: { value: 3, unit: 'lb' } }] }),
     );
-    const zpl = new TextDecoder().decode(label.document);
+    const zpl = new TextDecoder().decode(label.document!);
     expect(zpl.startsWith('^XA')).toBe(true);
     expect(zpl).toContain(label.trackingNumber);
     expect(label.mediaType).toBe('application/x-zpl');
@@ -222,7 +222,7 @@ describe('documented errors mapped to unified classes', () => {
 
     await inject('label', 'malformed_json');
     e = await failure(carrier.createLabel(h.context(), labelRequest()));
-    expect([e.failureClass, e.outcome]).toEqual(['unavailable', 'ambiguous']);
+    expect([e.failureClass, e.outcome, e.code]).toEqual(['malformed', 'ambiguous', 'UNREADABLE_RESPONSE']);
 
     await inject('label', 'reset_after_processing');
     e = await failure(carrier.createLabel(h.context(), labelRequest()));
@@ -259,7 +259,7 @@ describe('api_key accounts (apiKey header on labels, Okapi key on tracking)', ()
 
   it('buys and tracks with the apiKey header', async () => {
     const label = await carrier.createLabel(k.context('colissimo-apikey'), labelRequest());
-    expect(new TextDecoder().decode(label.document.subarray(0, 5))).toBe('%PDF-');
+    expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
     const sold = await k.control.labels('colissimo');
     expect(sold[0]?.accountId).toBe('colissimo-apikey');
     const tracking = await carrier.track(k.context('colissimo-apikey'), label.trackingNumber);

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { CarrierLabelRequest } from '../../../src/carrier/definition.ts';
+import {
+  boundaryOf,
+  readMultipart as parseMultipart,
+  findPart as partById,
+} from '../../../src/carrier/multipart.ts';
+import { boughtLabel } from '../../../src/carrier/outcomes.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { RateRequest } from '../../../src/domain/shipment.ts';
 import { upstreamResponse } from '../../../src/upstream/response.ts';
 import { carrier } from '../index.ts';
 import { decodeError } from '../mapping/errors.ts';
 import { buildLabelBody, parseLabelResponse, toKg } from '../mapping/labels.ts';
-import { boundaryOf, parseMultipart, partById } from '../mapping/multipart.ts';
 import { bandPrice, quote } from '../mapping/rates.ts';
 import { parseTrackingResponse, statusOfEventCode, trackingPath } from '../mapping/tracking.ts';
 import { RATE_TABLE } from '../rate-table.ts';
 import { serviceByCode } from '../services.ts';
 import { fixtureResponse, loadFixture } from './fixture-loader.ts';
 
-const who = { carrier: 'colissimo', account: 'acct-1' };
+const who = {
+  carrier: 'colissimo',
+  account: { id: 'acct-1', environment: 'sandbox' as const, settings: {} },
+};
 
 function thrown(fn: () => unknown): CarrierError {
   try {
@@ -105,12 +113,13 @@ describe('Colissimo labels: generateLabel request', () => {
 
 describe('Colissimo labels: multipart/related answer', () => {
   it('reads the tracking number and the raw PDF of the recorded answer', () => {
-    const parsed = parseLabelResponse(
-      fixtureResponse('colissimo/generateLabel-response-multipart.json'),
+    const parsed = boughtLabel(
       who,
+      parseLabelResponse(fixtureResponse('colissimo/generateLabel-response-multipart.json'), who, 'PDF'),
     );
     expect(parsed.trackingNumber).toBe('9V34929818514');
-    expect(parsed.partnerNumber).toBe('0075004119V3492981851802250N');
+    expect(parsed.warnings).toContain('partner parcel number 0075004119V3492981851802250N');
+    expect(parsed.format).toBe('PDF');
     const text = new TextDecoder().decode(parsed.document);
     expect(text.startsWith('%PDF-1.3')).toBe(true);
     expect(text.endsWith('%%EOF\n')).toBe(true);
@@ -152,7 +161,7 @@ describe('Colissimo labels: multipart/related answer', () => {
     });
     // The same body inside a 200 is thrown by the label parser with the same verdict.
     const ok = upstreamResponse(200, res.headers, res.body);
-    const error = thrown(() => parseLabelResponse(ok, who));
+    const error = thrown(() => parseLabelResponse(ok, who, 'PDF'));
     expect([error.failureClass, error.code, error.auth, error.outcome]).toEqual([
       'misconfigured',
       '30000',
@@ -161,7 +170,7 @@ describe('Colissimo labels: multipart/related answer', () => {
     ]);
   });
 
-  it('reports a 200 without a label part as ambiguous, never as success', () => {
+  it('a 200 with a parcel number and no label part is a bought label without its document', () => {
     const res = upstreamResponse(
       200,
       new Headers({ 'content-type': 'multipart/related; boundary="B"' }),
@@ -169,8 +178,8 @@ describe('Colissimo labels: multipart/related answer', () => {
         '--B\r\nContent-ID: <jsonInfos>\r\n\r\n{"messages":[{"id":"0","type":"INFOS"}],"labelV2Response":{"parcelNumber":"6A1"}}\r\n--B--',
       ),
     );
-    const error = thrown(() => parseLabelResponse(res, who));
-    expect([error.failureClass, error.outcome]).toEqual(['unavailable', 'ambiguous']);
+    const label = boughtLabel(who, parseLabelResponse(res, who, 'PDF'));
+    expect(label).toMatchObject({ trackingNumber: '6A1', missingDocument: { reason: 'missing' } });
   });
 });
 

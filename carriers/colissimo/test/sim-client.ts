@@ -1,5 +1,10 @@
 /** Small helpers for talking raw HTTP to the Colissimo simulator in tests. */
-import { boundaryOf, type MultipartPart, parseMultipart, partById } from '../mapping/multipart.ts';
+import {
+  boundaryOf,
+  type MultipartPart,
+  readMultipart as parseMultipart,
+  findPart as partById,
+} from '../../../src/carrier/multipart.ts';
 
 export const GENERATE = '/sls-ws/SlsServiceWSRest/2.0/generateLabel';
 export const CHECK = '/sls-ws/SlsServiceWSRest/2.0/checkGenerateLabel';

@@ -2,9 +2,15 @@
  * Unified label request <-> MyDHL `POST /shipments` (201). The answer carries
  * `shipmentTrackingNumber` (a string in the spec, a number in recorded answers) and
  * `documents[]` of base64 content; the transport label is typeCode 'label' (one per piece).
+ * Read by the carrier kit: a label document that is not valid base64 costs the document,
+ * never the shipment number.
  */
 import { z } from '@hono/zod-openapi';
-import type { CarrierLabel, CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { readBody } from '../../../src/carrier/body.ts';
+import type { CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import type { ShipmentFacts } from '../../../src/carrier/outcomes.ts';
+import { identity, optionalList, text } from '../../../src/carrier/wire.ts';
 import { decimalToNumber, parseDecimal } from '../../../src/domain/decimal.ts';
 import type { LabelFormat } from '../../../src/domain/shipment.ts';
 import { totalWeight } from '../../../src/domain/units.ts';
@@ -134,54 +140,35 @@ export function buildLabelRequest(
   };
 }
 
-const Document = z.looseObject({ imageFormat: z.string(), content: z.string(), typeCode: z.string() });
+const Document = z.looseObject({
+  imageFormat: text.optional(),
+  content: z.string().optional(),
+  typeCode: text,
+});
 export const ShipmentResponse = z.looseObject({
-  shipmentTrackingNumber: z.union([z.string(), z.number()]),
-  packages: z.array(z.looseObject({ trackingNumber: z.string().optional() })).optional(),
-  documents: z.array(Document).optional(),
-  warnings: z.array(z.string()).optional(),
+  shipmentTrackingNumber: identity,
+  packages: optionalList(z.looseObject({ trackingNumber: identity.optional() })),
+  documents: optionalList(Document),
+  warnings: optionalList(text),
 });
 
-function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-const MEDIA: Record<string, string> = { PDF: 'application/pdf', ZPL: 'application/x-zpl' };
-
-export function parseLabel(json: unknown, requested: LabelFormat): CarrierLabel {
-  const parsed = ShipmentResponse.safeParse(json);
-  if (!parsed.success) throw new TypeError('DHL Express shipment answer does not have the documented shape');
-  const r = parsed.data;
-  // The recorded answers give the number as a JSON number: keep its digits as a string.
-  const trackingNumber = String(r.shipmentTrackingNumber);
-  const labels = (r.documents ?? []).filter((d) => d.typeCode === 'label');
-  const first = labels[0];
-  if (!first) throw new TypeError('DHL Express shipment answer has no label document');
-  const format = (first.imageFormat.toUpperCase() === 'ZPL' ? 'ZPL' : 'PDF') as LabelFormat;
-  const warnings = [...(r.warnings ?? [])];
-  let document: Uint8Array;
-  if (format === 'ZPL' && labels.length > 1) {
-    // ZPL is plain text: one label per piece prints as one job when concatenated.
-    const parts = labels.map((d) => fromBase64(d.content));
-    document = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      document.set(p, offset);
-      offset += p.length;
-    }
-  } else {
-    document = fromBase64(first.content);
-    if (labels.length > 1) warnings.push(`${labels.length - 1} further label document(s) not included`);
-  }
-  if (format !== requested) warnings.push(`asked for ${requested}, DHL Express returned ${format}`);
+/** What a 201 shipment answer says (UnreadableBodyError without a shipment tracking number). */
+export function parseShipment(json: unknown, requested: LabelFormat, status = 201): ShipmentFacts {
+  const read = readBody(ShipmentResponse, json);
+  const r = read.value;
+  // The recorded answers give the number as a JSON number: the kit keeps its digits exactly.
+  const labels = r.documents.filter((d) => d.typeCode === 'label');
+  const documents = labels.map((d) => documentFromBase64(d.content, d.imageFormat));
+  const pieces = r.packages.flatMap((p) => (p.trackingNumber ? [p.trackingNumber] : []));
   return {
-    trackingNumber,
-    format,
-    document,
-    mediaType: MEDIA[format] ?? 'application/octet-stream',
-    ...(warnings.length ? { warnings } : {}),
+    trackingNumber: r.shipmentTrackingNumber,
+    documents,
+    warnings: [
+      ...read.warnings,
+      ...r.warnings,
+      ...(pieces.length > 1 ? [`piece tracking numbers: ${pieces.join(', ')}`] : []),
+    ],
+    requested,
+    status,
   };
 }

@@ -5,7 +5,10 @@
  * price the account pays.
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierRate, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { unknownService } from '../../../src/carrier/services.ts';
+import { amount, currency, openEnum, optionalList, text, wholeNumber } from '../../../src/carrier/wire.ts';
 import { decimalToNumber, parseDecimal } from '../../../src/domain/decimal.ts';
 import { money } from '../../../src/domain/money.ts';
 import type { Money, RateRequest, ServiceLevel } from '../../../src/domain/shipment.ts';
@@ -52,29 +55,27 @@ export function buildRateRequest(req: RateRequest, accountNumber: string, now?: 
   };
 }
 
-const num = z.union([z.number(), z.string()]);
+const CURRENCY_TYPES = ['BILLC', 'PULCL', 'BASEC', 'INVCU'] as const;
 
 const Price = z.looseObject({
-  currencyType: z.string(),
-  priceCurrency: z.string().optional(),
-  price: num.optional(),
+  currencyType: openEnum('DHL Express currency type', CURRENCY_TYPES),
+  priceCurrency: currency.optional(),
+  price: amount.optional(),
 });
 const PriceBreakdown = z.looseObject({
-  currencyType: z.string(),
-  priceCurrency: z.string().optional(),
-  priceBreakdown: z
-    .array(z.looseObject({ typeCode: z.string().optional(), price: num.optional() }))
-    .optional(),
+  currencyType: text,
+  priceCurrency: currency.optional(),
+  priceBreakdown: optionalList(z.looseObject({ typeCode: text.optional(), price: amount.optional() })),
 });
 const Product = z.looseObject({
-  productName: z.string().optional(),
-  productCode: z.string(),
-  localProductCode: z.string().optional(),
-  totalPrice: z.array(Price).optional(),
-  totalPriceBreakdown: z.array(PriceBreakdown).optional(),
-  deliveryCapabilities: z.looseObject({ totalTransitDays: num.optional() }).optional(),
+  productName: text.optional(),
+  productCode: text,
+  localProductCode: text.optional(),
+  totalPrice: optionalList(Price),
+  totalPriceBreakdown: optionalList(PriceBreakdown),
+  deliveryCapabilities: z.looseObject({ totalTransitDays: wholeNumber.optional() }).optional(),
 });
-export const RatesResponse = z.looseObject({ products: z.array(Product).optional() });
+export const RatesResponse = z.looseObject({ products: optionalList(Product) });
 
 /** Level of a product code the profile does not list, from DHL's naming. */
 function levelFromName(name: string, domestic: boolean): ServiceLevel {
@@ -95,22 +96,26 @@ function pickPrice(prices: z.infer<typeof Price>[]): { currencyType: string; tot
   return undefined;
 }
 
+/** Reads a rates answer by the kit's tolerant rule (UnreadableBodyError when it is not one). */
 export function parseRates(json: unknown, domestic: boolean): CarrierRate[] {
-  const parsed = RatesResponse.safeParse(json);
-  if (!parsed.success) throw new TypeError('DHL Express rates answer does not have the documented shape');
+  const read = readBody(RatesResponse, json);
   const rates: CarrierRate[] = [];
-  for (const product of parsed.data.products ?? []) {
-    const picked = pickPrice(product.totalPrice ?? []);
+  for (const product of read.value.products) {
+    const picked = pickPrice(product.totalPrice);
     // "prices (where applicable)": a product without a price is a capability, not a rate.
     if (!picked || Number(picked.total.amount) === 0) continue;
     const known = serviceByCode(product.productCode);
     const name = product.productName ?? known?.name ?? product.productCode;
+    const warnings = [...read.warnings];
+    // A product code the profile does not know is kept as DHL named it, with a warning.
+    if (!known) warnings.push(unknownService(product.productCode, name, 'DHL Express').warning);
     const rate: CarrierRate = {
       service: { code: product.productCode, name, level: known?.level ?? levelFromName(name, domestic) },
       total: picked.total,
+      ...(warnings.length ? { warnings } : {}),
     };
-    const breakdown = product.totalPriceBreakdown?.find((b) => b.currencyType === picked.currencyType);
-    if (breakdown?.priceBreakdown?.length) {
+    const breakdown = product.totalPriceBreakdown.find((b) => b.currencyType === picked.currencyType);
+    if (breakdown?.priceBreakdown.length) {
       rate.breakdown = breakdown.priceBreakdown
         .filter((item) => item.price !== undefined)
         .map((item) => ({
@@ -119,7 +124,7 @@ export function parseRates(json: unknown, domestic: boolean): CarrierRate[] {
         }));
     }
     const days = product.deliveryCapabilities?.totalTransitDays;
-    if (days !== undefined && /^\d+$/.test(String(days))) rate.estimatedDays = Number(days);
+    if (days !== undefined) rate.estimatedDays = days;
     rates.push(rate);
   }
   return rates;

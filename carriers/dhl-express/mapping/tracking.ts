@@ -4,7 +4,9 @@
  * facility scans, WC with courier, OK delivered...) and a serviceArea "CITY-CC".
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { identity, list, optionalList, text } from '../../../src/carrier/wire.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
 import { CARRIER_ID } from '../profile.ts';
 import { mydhlHeaders } from './wire.ts';
@@ -40,21 +42,21 @@ const STATUS_BY_CODE: Record<string, TrackingStatus> = {
 
 export const statusForCode = (code: string): TrackingStatus => STATUS_BY_CODE[code] ?? 'in_transit';
 
-const ServiceArea = z.looseObject({ code: z.string().optional(), description: z.string().optional() });
+const ServiceArea = z.looseObject({ code: text.optional(), description: text.optional() });
 const Event = z.looseObject({
-  date: z.string(),
-  time: z.string().optional(),
-  GMTOffset: z.string().optional(),
-  typeCode: z.string().optional(),
-  description: z.string().optional(),
-  serviceArea: z.array(ServiceArea).optional(),
+  date: text,
+  time: text.optional(),
+  GMTOffset: text.optional(),
+  typeCode: text.optional(),
+  description: text.optional(),
+  serviceArea: optionalList(ServiceArea),
 });
 export const TrackingResponse = z.looseObject({
-  shipments: z.array(
+  shipments: list(
     z.looseObject({
-      shipmentTrackingNumber: z.union([z.string(), z.number()]).optional(),
-      status: z.string().optional(),
-      events: z.array(Event).optional(),
+      shipmentTrackingNumber: identity.optional(),
+      status: text.optional(),
+      events: optionalList(Event),
     }),
   ),
 });
@@ -67,8 +69,7 @@ function location(area: z.infer<typeof ServiceArea> | undefined): TrackingEvent[
 }
 
 export function parseTracking(json: unknown, trackingNumber: string): Tracking {
-  const parsed = TrackingResponse.safeParse(json);
-  if (!parsed.success) throw new TypeError('DHL Express tracking answer does not have the documented shape');
+  const parsed = { data: readBody(TrackingResponse, json).value };
   const shipment = parsed.data.shipments[0];
   const events: TrackingEvent[] = (shipment?.events ?? []).map((e) => {
     const code = e.typeCode ?? '';

@@ -109,8 +109,8 @@ describe('labels and tracking', () => {
     });
     expect(label.trackingNumber).toMatch(/^\d{10}$/);
     expect(label.mediaType).toBe('application/pdf');
-    expect(new TextDecoder().decode(label.document.slice(0, 5))).toBe('%PDF-');
-    expect(await pdfText(label.document)).toContain(label.trackingNumber);
+    expect(new TextDecoder().decode(label.document!.slice(0, 5))).toBe('%PDF-');
+    expect(await pdfText(label.document!)).toContain(label.trackingNumber);
     const tracking = await carrier.track(h.context(), label.trackingNumber);
     expect(tracking).toMatchObject({
       carrier: 'dhl-express',
@@ -128,7 +128,7 @@ describe('labels and tracking', () => {
       parcels: [parcel, parcel],
       format: 'ZPL',
     });
-    const zpl = new TextDecoder().decode(label.document);
+    const zpl = new TextDecoder().decode(label.document!);
     expect(label.format).toBe('ZPL');
     expect(zpl.startsWith('^XA')).toBe(true);
     expect(zpl.match(/\^XZ/g)).toHaveLength(2);
@@ -159,7 +159,7 @@ describe('labels and tracking', () => {
       reference: 'ORDER-2',
       options: { insuredValue: { amount: '120.00', currency: 'EUR' } },
     });
-    expect(await pdfText(label.document)).toContain('EXPRESS WORLDWIDE NONDOC');
+    expect(await pdfText(label.document!)).toContain('EXPRESS WORLDWIDE NONDOC');
   });
 });
 
@@ -210,7 +210,7 @@ describe('errors in the unified vocabulary', () => {
     expect(await caught(rate())).toMatchObject({ failureClass: 'unavailable', code: '999' });
   });
 
-  it('injected HTML error page and malformed JSON: unavailable', async () => {
+  it('injected HTML error page: unavailable; malformed JSON: the kit unreadable answer (malformed, ambiguous)', async () => {
     await h.control.injectFault({
       carrier: 'dhl-express',
       target: 'api',
@@ -227,7 +227,7 @@ describe('errors in the unified vocabulary', () => {
       kind: 'malformed_json',
       count: 5,
     });
-    expect((await caught(rate())).failureClass).toBe('unavailable');
+    expect(await caught(rate())).toMatchObject({ failureClass: 'malformed', outcome: 'ambiguous' });
   });
 
   it('a product the route does not allow: rejected, safe to fail over', async () => {

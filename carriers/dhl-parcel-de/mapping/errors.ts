@@ -7,55 +7,58 @@
  * A 401 on the shipping API means the bearer token was refused (one forced refresh).
  */
 import { z } from '@hono/zod-openapi';
+import { tryReadBody } from '../../../src/carrier/body.ts';
 import type { DecodedError, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import { identity, list, optionalList, text, wholeNumber } from '../../../src/carrier/wire.ts';
 import type { FailureClass } from '../../../src/domain/failure.ts';
 import { retryAfterMs } from './wire.ts';
 
 export const RequestStatus = z.looseObject({
-  title: z.string().optional(),
-  statusCode: z.number().optional(),
-  status: z.number().optional(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
+  title: text.optional(),
+  statusCode: wholeNumber.optional(),
+  status: wholeNumber.optional(),
+  detail: text.optional(),
+  instance: text.optional(),
 });
 
 export const ValidationMessage = z.looseObject({
-  property: z.string().optional(),
-  validationMessage: z.string().optional(),
-  validationState: z.string().optional(),
+  property: text.optional(),
+  validationMessage: text.optional(),
+  validationState: text.optional(),
 });
 
 export const ResponseItem = z.looseObject({
-  // A string per the schema; the spec's own example writes it as a JSON number.
-  shipmentNo: z.union([z.string(), z.number().transform(String)]).optional(),
+  // A string per the schema; the spec's own example writes it as a JSON number (exact only below 2^53).
+  shipmentNo: identity.optional(),
   sstatus: RequestStatus.optional(),
-  validationMessages: z.array(ValidationMessage).optional(),
-  propertyPath: z.string().optional(),
-  message: z.string().optional(),
+  validationMessages: optionalList(ValidationMessage),
+  propertyPath: text.optional(),
+  message: text.optional(),
   label: z
     .looseObject({
       b64: z.string().optional(),
       zpl2: z.string().optional(),
       url: z.string().optional(),
-      fileFormat: z.string().optional(),
+      fileFormat: text.optional(),
     })
     .optional(),
 });
 
 export const LabelDataResponse = z.looseObject({
   status: RequestStatus.optional(),
-  items: z.array(ResponseItem).optional(),
+  items: list(ResponseItem, { min: 1 }),
 });
 
-const ErrorBody = z.union([
-  z.looseObject({ status: RequestStatus, items: z.array(ResponseItem).optional() }),
-  RequestStatus,
-]);
+/** LabelDataResponse (status nested) or a bare RequestStatus (status a number), one schema. */
+const ErrorBody = RequestStatus.extend({
+  status: z.union([wholeNumber, RequestStatus]).optional(),
+  items: optionalList(ResponseItem),
+});
 
 /** "consignee: The city entered does not match the postcode." from an item. */
 export function itemMessages(item: z.infer<typeof ResponseItem>): string[] {
   const out: string[] = [];
-  for (const v of item.validationMessages ?? []) {
+  for (const v of item.validationMessages) {
     if (v.validationMessage)
       out.push(v.property ? `${v.property}: ${v.validationMessage}` : v.validationMessage);
   }
@@ -79,8 +82,9 @@ export function decodeError(res: UpstreamResponse): DecodedError {
   const auth = res.status === 401 || res.status === 403 ? true : undefined;
   const retry = res.status === 429 ? retryAfterMs(res.headers) : undefined;
   const extra = { ...(auth ? { auth } : {}), ...(retry !== undefined ? { retryAfterMs: retry } : {}) };
-  const parsed = ErrorBody.safeParse(res.json());
-  if (!parsed.success || (!('title' in parsed.data) && !('status' in parsed.data))) {
+  const json = res.json();
+  const parsed = json === undefined ? undefined : tryReadBody(ErrorBody, json);
+  if (!parsed || (parsed.value.title === undefined && parsed.value.status === undefined)) {
     return {
       failureClass: failureClass === 'rejected' ? 'unavailable' : failureClass,
       code: String(res.status),
@@ -88,13 +92,10 @@ export function decodeError(res: UpstreamResponse): DecodedError {
       ...extra,
     };
   }
-  const data = parsed.data;
+  const data = parsed.value;
   // LabelDataResponse nests the RequestStatus under `status`; the other shapes are one.
-  const top: z.infer<typeof RequestStatus> =
-    typeof data.status === 'object'
-      ? (data.status as z.infer<typeof RequestStatus>)
-      : (data as z.infer<typeof RequestStatus>);
-  const items = Array.isArray(data.items) ? (data.items as z.infer<typeof ResponseItem>[]) : [];
+  const top = typeof data.status === 'object' ? data.status : { ...data, status: data.status };
+  const items = data.items;
   const failing = items.find((i) => (statusOf(i.sstatus) ?? 400) >= 400) ?? items[0];
   const code = failing?.sstatus?.title ?? top.title ?? String(res.status);
   const title = top.title ?? `HTTP ${res.status}`;

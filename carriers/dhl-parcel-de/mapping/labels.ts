@@ -2,13 +2,15 @@
  * Unified label request <-> `POST /parcel/de/shipping/v2/orders`. One shipment per parcel;
  * countries are ISO alpha-3; weights in grams, sizes in millimetres. The answer is 200 for
  * one shipment and 207 (multi-status) for several, each item with its own `sstatus`
- * (double s); warnings arrive as `validationMessages` on a success.
+ * (double s); warnings arrive as `validationMessages` on a success. Documents come inline
+ * (`label.b64` PDF, `label.zpl2` ZPL text) or as a link (`label.url`), which is fetched.
  */
-import type { z } from '@hono/zod-openapi';
-import type { CarrierLabel, CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { readBody } from '../../../src/carrier/body.ts';
+import type { CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { type DocumentRead, documentFromBase64, documentFromBytes } from '../../../src/carrier/documents.ts';
 import type { Address, LabelFormat } from '../../../src/domain/shipment.ts';
 import { billingNumber, DEFAULT_PROFILE, ORDERS_PATH } from '../profile.ts';
-import { itemMessages, LabelDataResponse, type ResponseItem, statusOf } from './errors.ts';
+import { itemMessages, LabelDataResponse, statusOf } from './errors.ts';
 import { alpha3, grams, millimetres } from './wire.ts';
 
 const DOC_FORMAT: Partial<Record<LabelFormat, string>> = { PDF: 'PDF', ZPL: 'ZPL2' };
@@ -68,91 +70,77 @@ export function buildLabelRequest(
   return {
     method: 'POST',
     path: ORDERS_PATH,
-    query: { docFormat, includeDocs: 'include' },
+    // includeDocs=URL (account setting labelDelivery 'url') gives links instead of inline documents.
+    query: { docFormat, includeDocs: settings.labelDelivery === 'url' ? 'URL' : 'include' },
     headers: { accept: 'application/json', 'content-type': 'application/json', 'accept-language': 'en-US' },
     body: JSON.stringify({ profile: settings.profile ?? DEFAULT_PROFILE, shipments }),
     operation: 'label',
   };
 }
 
-/** Why a 2xx answer still did not give every label; `created` says what exists anyway. */
-export class PartialLabelError extends Error {
-  readonly code: string;
-  readonly created: string[];
-  constructor(code: string, message: string, created: string[]) {
-    super(message);
-    this.name = 'PartialLabelError';
-    this.code = code;
-    this.created = created;
-  }
+/** One created shipment of an orders answer, with its document as DHL gave it. */
+export interface CreatedShipment {
+  shipmentNo: string;
+  label?: {
+    b64?: string | undefined;
+    zpl2?: string | undefined;
+    url?: string | undefined;
+    fileFormat?: string | undefined;
+  };
 }
 
-type Item = z.infer<typeof ResponseItem>;
-
-function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+/** What an orders answer says: the shipments created, the parcels refused, the warnings. */
+export interface OrderAnswer {
+  created: CreatedShipment[];
+  /** One line per refused parcel ("parcel 2: The weight is too high."). */
+  refused: string[];
+  /** The sstatus title of the first refused item (GeneralShipmentError, Bad Request...). */
+  refusalCode: string | undefined;
+  /** Items DHL says it created whose shipment number could not be read (exactly). */
+  unidentified: number;
+  warnings: string[];
 }
 
-function documentOf(item: Item): { bytes: Uint8Array; format: LabelFormat } {
-  const label = item.label;
-  if (label?.b64)
-    return { bytes: fromBase64(label.b64), format: label.fileFormat === 'ZPL2' ? 'ZPL' : 'PDF' };
-  // ZPL comes as text in `zpl2`, not base64.
-  if (label?.zpl2) return { bytes: new TextEncoder().encode(label.zpl2), format: 'ZPL' };
-  throw new TypeError(`no label document for shipment ${item.shipmentNo ?? '?'}`);
-}
-
-export function parseLabel(json: unknown, requested: LabelFormat): CarrierLabel {
-  const parsed = LabelDataResponse.safeParse(json);
-  if (!parsed.success || !parsed.data.items?.length) {
-    throw new TypeError('DHL Parcel DE orders answer does not have the documented shape');
-  }
-  const items = parsed.data.items;
-  // Only a 200/201 item with a shipment number is a label; recorded 207s mark a failed item 206 GeneralShipmentError.
-  const ok = items.filter((i) => i.shipmentNo && [200, 201, undefined].includes(statusOf(i.sstatus)));
-  const failed = items.filter((i) => !ok.includes(i));
-  if (failed.length) {
-    const created = ok.map((i) => i.shipmentNo!);
-    const why =
-      failed.flatMap(itemMessages).join('; ') || failed[0]?.sstatus?.title || 'shipment not created';
-    throw new PartialLabelError(failed[0]?.sstatus?.title ?? 'GeneralShipmentError', why, created);
-  }
-  const first = ok[0]!;
-  const docs = ok.map(documentOf);
-  const format = docs[0]!.format;
-  let document = docs[0]!.bytes;
+/**
+ * Reads a 200/207 orders answer by the kit's tolerant rule. Only a 200/201 item with a
+ * shipment number is a created shipment (recorded 207s mark a failed item 206
+ * GeneralShipmentError). Throws UnreadableBodyError when no item can be read at all.
+ */
+export function readOrderAnswer(json: unknown): OrderAnswer {
+  const read = readBody(LabelDataResponse, json);
+  const items = read.value.items;
+  const created: CreatedShipment[] = [];
+  const refused: string[] = [];
+  let refusalCode: string | undefined;
+  let unidentified = 0;
+  items.forEach((item, i) => {
+    const status = statusOf(item.sstatus);
+    const ok = status === undefined || status === 200 || status === 201;
+    if (ok && item.shipmentNo) {
+      created.push({ shipmentNo: item.shipmentNo, ...(item.label ? { label: item.label } : {}) });
+      return;
+    }
+    if (ok && statusOf(item.sstatus) !== undefined) {
+      unidentified += 1;
+      return;
+    }
+    refusalCode ??= item.sstatus?.title;
+    const why = itemMessages(item).join('; ') || item.sstatus?.title || 'shipment not created';
+    refused.push(items.length > 1 ? `parcel ${i + 1}: ${why}` : why);
+  });
   const warnings = items
-    .flatMap((i) => (i.validationMessages ?? []).filter((v) => v.validationState !== 'Error'))
+    .flatMap((i) => i.validationMessages.filter((v) => v.validationState !== 'Error'))
     .map((v) => (v.property ? `${v.property}: ${v.validationMessage}` : (v.validationMessage ?? '')))
     .filter(Boolean);
-  if (docs.length > 1) {
-    if (format === 'ZPL') {
-      // ZPL is text: the labels of all parcels print as one job.
-      const total = docs.reduce((n, d) => n + d.bytes.length, 0);
-      document = new Uint8Array(total);
-      let at = 0;
-      for (const d of docs) {
-        document.set(d.bytes, at);
-        at += d.bytes.length;
-      }
-    } else {
-      warnings.push(
-        `labels of further parcels (shipments ${ok
-          .slice(1)
-          .map((i) => i.shipmentNo)
-          .join(', ')}) not included`,
-      );
-    }
-  }
-  if (format !== requested) warnings.push(`asked for ${requested}, DHL Parcel DE returned ${format}`);
-  return {
-    trackingNumber: first.shipmentNo!,
-    format,
-    document,
-    mediaType: format === 'ZPL' ? 'application/x-zpl' : 'application/pdf',
-    ...(warnings.length ? { warnings } : {}),
-  };
+  return { created, refused, refusalCode, unidentified, warnings: [...read.warnings, ...warnings] };
+}
+
+/** The document of a created shipment: inline base64 PDF, ZPL text, or a link fetched by the caller. */
+export function inlineDocument(shipment: CreatedShipment): DocumentRead | { url: string } {
+  const label = shipment.label;
+  if (label?.b64) return documentFromBase64(label.b64, label.fileFormat);
+  // ZPL comes as text in `zpl2`, not base64.
+  if (label?.zpl2) return documentFromBytes(new TextEncoder().encode(label.zpl2), 'ZPL2');
+  if (label?.url) return { url: label.url };
+  return { ok: false, reason: 'missing', detail: `no label document for shipment ${shipment.shipmentNo}` };
 }

@@ -3,13 +3,16 @@
  * (pp-parcel-returns.yaml 1.1.0): a DHL Retoure label for a parcel sent back to Germany.
  * The order names no product and no consignee: `receiverId` picks the return receiver set up
  * in the business customer portal for the shipper's country. One parcel per order; the answer
- * is 201 with `shipmentNo` and the label in `label.b64` (PDF) or `label.zpl2`.
+ * is 201 with `shipmentNo` and the label in `label.b64` (PDF) or `label.zpl2` (create-label.ts).
  */
 import { z } from '@hono/zod-openapi';
-import type { CarrierLabel, CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { readBody } from '../../../src/carrier/body.ts';
+import type { CarrierLabelRequest, UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { identity, text, wholeNumber } from '../../../src/carrier/wire.ts';
 import type { LabelFormat } from '../../../src/domain/shipment.ts';
 import { RETURNS_PATH } from '../profile.ts';
 import { RETURN_ORIGINS } from '../zones.ts';
+import type { CreatedShipment } from './labels.ts';
 import { alpha3, grams, splitStreet } from './wire.ts';
 
 const DOC_FORMAT: Partial<Record<LabelFormat, string>> = { PDF: 'PDF', ZPL: 'ZPL2' };
@@ -100,47 +103,20 @@ export function buildReturnRequest(
 
 /** ReturnOrderConfirmation: shipmentNo, label, routingCode and sstatus are required. */
 export const ReturnOrderConfirmation = z.looseObject({
-  shipmentNo: z.union([z.string().min(1), z.number().transform(String)]),
-  internationalShipmentNo: z.union([z.string(), z.number().transform(String)]).optional(),
-  label: z.looseObject({ b64: z.string().optional(), zpl2: z.string().optional() }),
-  routingCode: z.string().optional(),
-  sstatus: z.looseObject({ title: z.string().optional(), status: z.number().optional() }).optional(),
+  shipmentNo: identity,
+  internationalShipmentNo: identity.optional(),
+  label: z
+    .looseObject({ b64: z.string().optional(), zpl2: z.string().optional(), url: z.string().optional() })
+    .optional(),
+  routingCode: text.optional(),
+  sstatus: z.looseObject({ title: text.optional(), status: wholeNumber.optional() }).optional(),
 });
 
-function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export function parseReturnLabel(json: unknown, requested: LabelFormat): CarrierLabel {
-  const parsed = ReturnOrderConfirmation.safeParse(json);
-  if (!parsed.success) throw new TypeError('DHL Returns answer does not have the documented shape');
-  const { shipmentNo, internationalShipmentNo, label } = parsed.data;
-  let document: Uint8Array;
-  let format: LabelFormat;
-  if (label.b64) {
-    document = fromBase64(label.b64);
-    // docFormat PDF gives base64 PDF; anything else (the spec example is a PNG stub) is not a label we can pass on.
-    if (new TextDecoder().decode(document.slice(0, 5)) !== '%PDF-') {
-      throw new TypeError(`the label of return shipment ${shipmentNo} is not a PDF`);
-    }
-    format = 'PDF';
-  } else if (label.zpl2) {
-    document = new TextEncoder().encode(label.zpl2);
-    format = 'ZPL';
-  } else {
-    throw new TypeError(`no label document for return shipment ${shipmentNo}`);
-  }
-  const warnings: string[] = [];
+/** A 201 ReturnOrderConfirmation read by the kit's tolerant rule (UnreadableBodyError without shipmentNo). */
+export function readReturnAnswer(json: unknown): { shipment: CreatedShipment; warnings: string[] } {
+  const read = readBody(ReturnOrderConfirmation, json);
+  const { shipmentNo, internationalShipmentNo, label } = read.value;
+  const warnings = [...read.warnings];
   if (internationalShipmentNo) warnings.push(`international shipment number ${internationalShipmentNo}`);
-  if (format !== requested) warnings.push(`asked for ${requested}, DHL Retoure returned ${format}`);
-  return {
-    trackingNumber: shipmentNo,
-    format,
-    document,
-    mediaType: format === 'ZPL' ? 'application/x-zpl' : 'application/pdf',
-    ...(warnings.length ? { warnings } : {}),
-  };
+  return { shipment: { shipmentNo, ...(label ? { label } : {}) }, warnings };
 }

@@ -35,6 +35,7 @@ function record(json: unknown): Record<string, unknown> | undefined {
 export const decodeTokenError: TokenErrorDecoder = (answer: TokenEndpointAnswer) => {
   const body = record(answer.json);
   const error = typeof body?.error === 'string' ? body.error : undefined;
+  const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
   if (error) {
     const failureClass = answer.status === 429 ? 'throttled' : (OAUTH_CLASS[error] ?? 'misconfigured');
     // An error body on HTTP 200 never carries a token: malformed, whatever the error says.
@@ -43,7 +44,8 @@ export const decodeTokenError: TokenErrorDecoder = (answer: TokenEndpointAnswer)
     return {
       failureClass,
       code: error,
-      message: MESSAGES[error] ?? `DHL token endpoint refused the grant (${error})`,
+      // DHL's own words first; the gateway's explanation when it gave none.
+      message: description ?? MESSAGES[error] ?? `DHL token endpoint refused the grant (${error})`,
     };
   }
   if (answer.status < 400) return undefined;

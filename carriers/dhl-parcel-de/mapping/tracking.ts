@@ -5,7 +5,9 @@
  * failure or unknown.
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { UpstreamRequest } from '../../../src/carrier/definition.ts';
+import { identity, list, openEnum, optionalList, text } from '../../../src/carrier/wire.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
 import { CARRIER_ID, TRACKING_PATH } from '../profile.ts';
 
@@ -30,21 +32,27 @@ const STATUS: Record<string, TrackingStatus> = {
 };
 
 const Address = z.looseObject({
-  countryCode: z.string().optional(),
-  postalCode: z.string().optional(),
-  addressLocality: z.string().optional(),
+  countryCode: text.optional(),
+  postalCode: text.optional(),
+  addressLocality: text.optional(),
 });
 const Event = z.looseObject({
-  timestamp: z.string(),
+  timestamp: text,
   location: z.looseObject({ address: Address.optional() }).optional(),
-  statusCode: z.string().optional(),
-  status: z.string().optional(),
-  description: z.string().optional(),
+  statusCode: openEnum('DHL tracking status code', [
+    'pre-transit',
+    'transit',
+    'delivered',
+    'failure',
+    'unknown',
+  ]).optional(),
+  status: text.optional(),
+  description: text.optional(),
 });
 export const TrackingResponse = z.looseObject({
-  shipments: z.array(
-    z.looseObject({ id: z.string(), status: Event.optional(), events: z.array(Event).optional() }),
-  ),
+  shipments: list(z.looseObject({ id: identity, status: Event.optional(), events: optionalList(Event) }), {
+    min: 1,
+  }),
 });
 
 function statusOf(e: z.infer<typeof Event>): TrackingStatus {
@@ -76,8 +84,7 @@ function toEvent(e: z.infer<typeof Event>): TrackingEvent {
 }
 
 export function parseTracking(json: unknown, trackingNumber: string): Tracking {
-  const parsed = TrackingResponse.safeParse(json);
-  if (!parsed.success) throw new TypeError('DHL tracking answer does not have the documented shape');
+  const parsed = { data: readBody(TrackingResponse, json).value };
   const shipment = parsed.data.shipments.find((s) => s.id === trackingNumber) ?? parsed.data.shipments[0];
   // The Unified API lists events newest first; the unified model wants oldest first.
   const events = (shipment?.events ?? []).map(toEvent).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));

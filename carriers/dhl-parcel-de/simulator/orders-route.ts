@@ -1,15 +1,25 @@
 /**
  * `POST /parcel/de/shipping/v2/orders`: 200 for one shipment, 207 multi-status for several
  * (each item with its `sstatus`), 400 when nothing could be created; `validate=true` checks
- * without creating; PDF labels base64 in `label.b64`, ZPL2 as text in `label.zpl2`.
+ * without creating; PDF labels base64 in `label.b64`, ZPL2 as text in `label.zpl2`, or with
+ * includeDocs=URL a `label.url` link served by GET .../labels?token=.
  */
 import type { Context, Hono } from 'hono';
 import { guardedAccount, jsonResponse, type SimContext } from '../../../sandbox/kit/index.ts';
-import { ORDERS_PATH } from '../profile.ts';
+import { ORDERS_PATH, SHIPPING_BASE } from '../profile.ts';
 import { checkShipment, schemaErrors } from './order-validation.ts';
 import { problem } from './renderer.ts';
 
 const DOC_FORMATS: Record<string, string> = { PDF: 'PDF', ZPL2: 'ZPL' };
+const LABELS_PATH = `${SHIPPING_BASE}/labels`;
+
+/** Stores the document and answers the link a client fetches it from (under the simulator's mount). */
+function link(c: Context, sim: SimContext, linked: Linked, format: string, lines: string[]): string {
+  const token = crypto.randomUUID().replaceAll('-', '');
+  const doc = sim.documents.render(format, lines);
+  linked.set(token, { bytes: doc.bytes, mediaType: doc.mediaType });
+  return `${new URL(c.req.url).origin}/${sim.carrier}${LABELS_PATH}?token=${token}`;
+}
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +27,27 @@ function badRequest(items: unknown[], detail: string): Response {
   return problem(400, { status: { title: 'Bad Request', statusCode: 400, status: 400, detail }, items });
 }
 
+/** Documents served by link (includeDocs=URL): token -> bytes and media type. */
+type Linked = Map<string, { bytes: Uint8Array; mediaType: string }>;
+
 export function registerOrders(app: Hono, sim: SimContext): void {
+  const linked: Linked = new Map();
+  // The link DHL gives with includeDocs=URL: `.../labels?token=...` on the shipping host.
+  app.get(LABELS_PATH, (c) => {
+    const doc = linked.get(c.req.query('token') ?? '');
+    if (!doc)
+      return problem(404, {
+        title: 'Not Found',
+        statusCode: 404,
+        status: 404,
+        detail: 'Unknown label token.',
+      });
+    // A copy: a small Buffer is a view into Node's shared pool, whose whole slab `.buffer` is.
+    return new Response(new Uint8Array(doc.bytes), {
+      status: 200,
+      headers: { 'content-type': doc.mediaType },
+    });
+  });
   app.post(ORDERS_PATH, async (c: Context) => {
     const account = guardedAccount(c)!;
     const docFormat = c.req.query('docFormat') ?? 'PDF';
@@ -69,9 +99,19 @@ export function registerOrders(app: Hono, sim: SimContext): void {
       ];
       const printFormat = c.req.query('printFormat') ?? '910-300-710';
       const label =
-        format === 'ZPL'
-          ? { zpl2: sim.documents.zpl(lines), fileFormat: 'ZPL2', printFormat }
-          : { b64: Buffer.from(sim.documents.pdf(lines)).toString('base64'), fileFormat: 'PDF', printFormat };
+        c.req.query('includeDocs') === 'URL'
+          ? {
+              url: link(c, sim, linked, format, lines),
+              fileFormat: format === 'ZPL' ? 'ZPL2' : 'PDF',
+              printFormat,
+            }
+          : format === 'ZPL'
+            ? { zpl2: sim.documents.zpl(lines), fileFormat: 'ZPL2', printFormat }
+            : {
+                b64: Buffer.from(sim.documents.pdf(lines)).toString('base64'),
+                fileFormat: 'PDF',
+                printFormat,
+              };
       return {
         shipmentNo: record.trackingNumber,
         routingCode: `40327653113+99000943058020`,

@@ -9,6 +9,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/server.ts';
 import type { CarrierLabelRequest, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import { boughtLabel } from '../../../src/carrier/outcomes.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Label, RateRequest, RateResponse } from '../../../src/domain/shipment.ts';
 import { type CarrierHarness, startCarrierHarness } from '../../../test/support/carrier-harness.ts';
@@ -20,8 +21,9 @@ import {
 import { ContractRatesError, contractRates } from '../contract-rates.ts';
 import { carrier } from '../index.ts';
 import { decodeError } from '../mapping/errors.ts';
+import { inlineDocument } from '../mapping/labels.ts';
 import { tableRates } from '../mapping/rates.ts';
-import { buildReturnRequest, parseReturnLabel, receiverIdFor } from '../mapping/returns.ts';
+import { buildReturnRequest, readReturnAnswer, receiverIdFor } from '../mapping/returns.ts';
 import { splitStreet } from '../mapping/wire.ts';
 import { RETOURE, RETURNS_PATH, SERVICES } from '../profile.ts';
 import { createSimulator, SANDBOX_ACCOUNTS } from '../simulator/index.ts';
@@ -72,6 +74,16 @@ const sample = {
   'rates.V53WPAK.WORLD': '2000:35.99,31500:100.99',
   'rates.RETOURE.EU1': '5000:8.90,31500:12.90',
 };
+
+function returnLabelOf(json: unknown, format: 'PDF' | 'ZPL') {
+  const { shipment, warnings } = readReturnAnswer(json);
+  const doc = inlineDocument(shipment);
+  if ('url' in doc) throw new Error('a link');
+  return boughtLabel(
+    { carrier: 'dhl-parcel-de', account: { id: 't', environment: 'sandbox', settings: {} } },
+    { trackingNumber: shipment.shipmentNo, documents: [doc], warnings, requested: format, status: 201 },
+  );
+}
 
 describe('zones and routes', () => {
   it('EU zones 1-3 hold exactly the 26 other EU members; everything else abroad is WORLD', () => {
@@ -192,10 +204,12 @@ describe('returns mapping (Parcel DE Returns API 1.1.0)', () => {
     ).toThrow(/house number/);
   });
 
-  it("reads a 201 ReturnOrderConfirmation, and refuses the spec example's PNG stub as a PDF label", () => {
-    expect(() => parseReturnLabel(fixture('returns-response-201.json'), 'PDF')).toThrow(/not a PDF/);
+  it("reads a 201 ReturnOrderConfirmation; the spec example's PNG stub is reported as the PNG it is", () => {
+    const stub = returnLabelOf(fixture('returns-response-201.json'), 'PDF');
+    expect(stub).toMatchObject({ trackingNumber: '999991587211', format: 'PNG' });
+    expect(stub.warnings).toContain('asked for PDF, the carrier returned PNG');
     const pdf = btoa('%PDF-1.4 return label');
-    const label = parseReturnLabel(
+    const label = returnLabelOf(
       { ...(fixture('returns-response-201.json') as object), label: { b64: pdf } },
       'PDF',
     );
@@ -204,7 +218,7 @@ describe('returns mapping (Parcel DE Returns API 1.1.0)', () => {
       format: 'PDF',
       mediaType: 'application/pdf',
     });
-    const zpl = parseReturnLabel({ shipmentNo: '999991587211', label: { zpl2: '^XA^XZ' } }, 'ZPL');
+    const zpl = returnLabelOf({ shipmentNo: '999991587211', label: { zpl2: '^XA^XZ' } }, 'ZPL');
     expect(zpl).toMatchObject({ format: 'ZPL', mediaType: 'application/x-zpl' });
   });
 
@@ -259,7 +273,7 @@ describe('the Returns API simulator', () => {
       sstatus: { title: 'Created', status: 201 },
       routingCode: expect.any(String),
     });
-    expect(parseReturnLabel(body, 'PDF').trackingNumber).toBe(body.shipmentNo);
+    expect(returnLabelOf(body, 'PDF').trackingNumber).toBe(body.shipmentNo);
   });
 
   it('refuses a ReturnOrder that breaks the schema, and a request without a valid token', async () => {
@@ -297,7 +311,7 @@ describe('returns through the real request path', () => {
     const label = await carrier.createLabel(h.context(), returnLabel());
     expect(label.trackingNumber).toMatch(/^99999\d{7}$/);
     expect(label.warnings).toBeUndefined();
-    const text = await pdfText(label.document);
+    const text = await pdfText(label.document!);
     expect(text).toContain(label.trackingNumber);
     expect(text).toContain('DHL Retoure');
     const stats = await h.control.stats('dhl-parcel-de');

@@ -1,7 +1,9 @@
 /** The FedEx JSON call conventions shared by rates, labels and tracking. */
 import type { z } from '@hono/zod-openapi';
+import { type BodyRead, readBody, UnreadableBodyError } from '../../../src/carrier/body.ts';
 import type { CarrierContext, UpstreamRequest, UpstreamResponse } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
+import { interpretAnswer, refusedInAnswer } from '../../../src/carrier/outcomes.ts';
+import { requireSetting } from '../../../src/carrier/settings.ts';
 import { errorsInSuccess } from './errors.ts';
 
 /** POST with the headers every FedEx API documents (X-locale; a transaction id FedEx echoes back). */
@@ -25,57 +27,26 @@ export function fedexPost(
 }
 
 /** The account's FedEx account number (a required, non-secret setting). */
-export function accountNumberOf(ctx: CarrierContext): string {
-  const value = ctx.account.settings.accountNumber;
-  if (!value) {
-    throw new CarrierError({
-      carrier: ctx.carrier,
-      account: ctx.account.id,
-      failureClass: 'misconfigured',
-      outcome: 'not_sent',
-      message: "the account has no 'accountNumber' setting, which FedEx requires",
-      code: 'ACCOUNT_NUMBER_MISSING',
-    });
-  }
-  return value;
-}
+export const accountNumberOf = (ctx: CarrierContext): string =>
+  requireSetting(ctx, 'accountNumber', 'the 9-digit FedEx shipping account');
 
 /**
- * Reads a 2xx answer. An `errors` array is a refusal despite the status; a body that does
- * not parse means FedEx answered something we cannot trust. For a label that is ambiguous:
- * FedEx may have created the shipment.
+ * Reads a 2xx answer by the kit's tolerant rule. An `errors` array without the expected
+ * output is a refusal despite the status; anything else unreadable is the kit's unreadable
+ * answer (malformed, ambiguous: for a label, FedEx may have created the shipment).
  */
 export function readSuccess<S extends z.ZodType>(
   ctx: CarrierContext,
   res: UpstreamResponse,
   schema: S,
-  operation: UpstreamRequest['operation'],
-): z.infer<S> {
-  const body = res.json();
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const refusal = errorsInSuccess(body);
-  if (refusal) {
-    throw new CarrierError({
-      carrier: ctx.carrier,
-      account: ctx.account.id,
-      failureClass: 'rejected',
-      outcome: 'rejected',
-      message: refusal.message,
-      code: refusal.code,
-      status: res.status,
-    });
-  }
-  throw new CarrierError({
-    carrier: ctx.carrier,
-    account: ctx.account.id,
-    failureClass: 'unavailable',
-    outcome: operation === 'label' ? 'ambiguous' : 'rejected',
-    message:
-      body === undefined
-        ? `FedEx answered HTTP ${res.status} with a body that is not JSON`
-        : `FedEx answered HTTP ${res.status} without the expected ${operation} output`,
-    code: 'UNEXPECTED_RESPONSE',
-    status: res.status,
+): BodyRead<z.output<S>> {
+  return interpretAnswer(ctx, res, (json) => {
+    try {
+      return readBody(schema, json);
+    } catch (error) {
+      const refusal = error instanceof UnreadableBodyError ? errorsInSuccess(json) : undefined;
+      if (!refusal) throw error;
+      throw refusedInAnswer(ctx, res.status, { failureClass: 'rejected', ...refusal });
+    }
   });
 }

@@ -1,6 +1,7 @@
 /** Unified label request -> FedEx Ship API (`POST /ship/v1/shipments`) and back. */
 import type { CarrierContext, CarrierLabel, CarrierLabelRequest } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
+import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import { boughtLabel, refusedBeforeSending } from '../../../src/carrier/outcomes.ts';
 import { money } from '../../../src/domain/money.ts';
 import type { LabelFormat, Money } from '../../../src/domain/shipment.ts';
 import { alertWarnings } from './alerts.ts';
@@ -18,23 +19,8 @@ export const IMAGE_TYPES: Partial<Record<LabelFormat, { imageType: string; label
   ZPL: { imageType: 'ZPLII', labelStockType: 'STOCK_4X6' },
 };
 
-export const MEDIA_TYPES: Record<LabelFormat, string> = {
-  PDF: 'application/pdf',
-  PNG: 'image/png',
-  ZPL: 'application/x-zpl',
-  GIF: 'image/gif',
-};
-
-function unsupportedFormat(ctx: CarrierContext, format: LabelFormat): CarrierError {
-  return new CarrierError({
-    carrier: ctx.carrier,
-    account: ctx.account.id,
-    failureClass: 'rejected',
-    outcome: 'not_sent',
-    message: `FedEx does not print ${format} labels`,
-    code: 'LABEL_FORMAT_UNSUPPORTED',
-  });
-}
+const unsupportedFormat = (ctx: CarrierContext, format: LabelFormat) =>
+  refusedBeforeSending(ctx, 'LABEL_FORMAT_UNSUPPORTED', `FedEx does not print ${format} labels`);
 
 export function buildShipRequest(
   req: CarrierLabelRequest,
@@ -103,102 +89,46 @@ export function buildShipRequest(
   };
 }
 
-/** Undefined when the text is not base64 (the spec's own example says "encoded label"). */
-function decodeBase64(text: string): Uint8Array | undefined {
-  // atob skips spaces, so "encoded label" would decode to garbage: only line breaks may wrap it.
-  const compact = text.replace(/\r?\n/g, '');
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
-  let binary: string;
-  try {
-    binary = atob(compact);
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export interface ParsedLabel extends CarrierLabel {
-  /** Tracking number of every piece (the first is the master). */
-  pieceTrackingNumbers: string[];
-}
-
-/** Reads a Ship API answer: the master tracking number, the label bytes, the price and the alerts. */
+/**
+ * Reads a Ship API answer: the master tracking number, one document per piece, the price and
+ * the alerts. A piece without a readable document still leaves a bought shipment.
+ */
 export function parseShipResponse(
-  ctx: CarrierContext,
+  ctx: Pick<CarrierContext, 'carrier' | 'account'>,
   body: ShipResponseBody,
   format: LabelFormat,
-): ParsedLabel {
+  readWarnings: readonly string[] = [],
+): CarrierLabel {
   const shipment = body.output.transactionShipments[0]!;
   const pieces = shipment.pieceResponses;
-  const encoded = pieces.map(
-    (piece) =>
-      (
-        piece.packageDocuments.find((d) => d.contentType === 'LABEL' && d.encodedLabel) ??
-        piece.packageDocuments.find((d) => d.encodedLabel)
-      )?.encodedLabel,
-  );
-  const documents = encoded.map((text) => (text === undefined ? undefined : decodeBase64(text)));
-  if (encoded.some((text, i) => text !== undefined && documents[i] === undefined)) {
-    throw new CarrierError({
-      carrier: ctx.carrier,
-      account: ctx.account.id,
-      failureClass: 'unavailable',
-      outcome: 'ambiguous',
-      message: 'FedEx answered with an encodedLabel that is not base64',
-      code: 'LABEL_NOT_BASE64',
-      status: 200,
-    });
-  }
-  const trackingNumber = shipment.masterTrackingNumber ?? pieces[0]?.trackingNumber;
-  const first = documents[0];
-  if (!trackingNumber || !first) {
-    // FedEx says it shipped but gave no label or number: the shipment may well exist.
-    throw new CarrierError({
-      carrier: ctx.carrier,
-      account: ctx.account.id,
-      failureClass: 'unavailable',
-      outcome: 'ambiguous',
-      message: 'FedEx answered without a tracking number or an encoded label',
-      code: 'LABEL_MISSING',
-      status: 200,
-    });
-  }
-  const warnings = alertWarnings(body.output.alerts, shipment.alerts);
-  const complete = documents.filter((d): d is Uint8Array => d !== undefined);
-  // ZPL documents concatenate into one print job; PDF and PNG pieces cannot, so the first is kept.
-  const document = format === 'ZPL' ? concat(complete) : first;
-  if (format !== 'ZPL' && complete.length > 1) {
-    warnings.push(`${complete.length} piece labels were issued; only the first is returned as ${format}`);
-  }
+  const documents = pieces.map((piece) => {
+    const doc =
+      piece.packageDocuments.find((d) => d.contentType === 'LABEL' && d.encodedLabel) ??
+      piece.packageDocuments.find((d) => d.encodedLabel);
+    return documentFromBase64(doc?.encodedLabel, doc?.docType ?? IMAGE_TYPES[format]?.imageType);
+  });
+  const url = pieces.flatMap((p) => p.packageDocuments).find((d) => d.url)?.url;
   const rating = shipment.completedShipmentDetail?.shipmentRating;
+  const details = rating?.shipmentRateDetails ?? [];
   const rateDetail =
-    rating?.shipmentRateDetails?.find((d) => d.rateType === rating.actualRateType && d.currency) ??
-    rating?.shipmentRateDetails?.find((d) => d.currency && d.totalNetCharge !== undefined);
+    details.find((d) => d.rateType === rating?.actualRateType && d.currency) ??
+    details.find((d) => d.currency && d.totalNetCharge !== undefined);
   const price: Money | undefined =
     rateDetail?.totalNetCharge !== undefined && rateDetail.currency
       ? money(rateDetail.totalNetCharge, rateDetail.currency)
       : undefined;
-  return {
-    trackingNumber,
-    format,
-    document,
-    mediaType: MEDIA_TYPES[format],
-    pieceTrackingNumbers: pieces.map((p) => p.trackingNumber).filter((t): t is string => t !== undefined),
-    ...(price ? { price } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+  const warnings = [...readWarnings, ...alertWarnings(body.output.alerts, shipment.alerts)];
+  const pieceNumbers = pieces.flatMap((p) => (p.trackingNumber ? [p.trackingNumber] : []));
+  if (pieceNumbers.length > 1) warnings.push(`piece tracking numbers: ${pieceNumbers.join(', ')}`);
+  return boughtLabel(ctx, {
+    trackingNumber: shipment.masterTrackingNumber ?? pieces[0]?.trackingNumber,
+    price,
+    documents,
+    documentUrl: url,
+    warnings,
+    requested: format,
+    status: 200,
+  });
 }
 
 export async function createLabel(ctx: CarrierContext, req: CarrierLabelRequest): Promise<CarrierLabel> {
@@ -207,10 +137,6 @@ export async function createLabel(ctx: CarrierContext, req: CarrierLabelRequest)
   const res = await ctx.request(
     fedexPost('label', SHIP_PATH, buildShipRequest(req, accountNumberOf(ctx), spec)),
   );
-  const { pieceTrackingNumbers: _pieces, ...label } = parseShipResponse(
-    ctx,
-    readSuccess(ctx, res, ShipResponseBody, 'label'),
-    req.format,
-  );
-  return label;
+  const read = readSuccess(ctx, res, ShipResponseBody);
+  return parseShipResponse(ctx, read.value, req.format, read.warnings);
 }

@@ -1,5 +1,6 @@
 /** Unified rate request -> FedEx Rate API (`POST /rate/v1/rates/quotes`) and back. */
 import type { CarrierContext, CarrierRate } from '../../../src/carrier/definition.ts';
+import { unknownService } from '../../../src/carrier/services.ts';
 import { money } from '../../../src/domain/money.ts';
 import type { Money, RateRequest } from '../../../src/domain/shipment.ts';
 import { fedexService } from '../services.ts';
@@ -92,9 +93,9 @@ export function transitDays(value: string | undefined): number | undefined {
 }
 
 function rateOf(reply: RateReplyDetail, responseWarnings: string[]): CarrierRate | undefined {
-  // Services the profile does not know (freight, intra-country specials) cannot be sold as labels.
-  const service = fedexService(reply.serviceType);
-  if (!service) return undefined;
+  const known = fedexService(reply.serviceType);
+  // A service type the profile does not know is kept as FedEx named it, with a warning.
+  const unknown = known ? undefined : unknownService(reply.serviceType, reply.serviceName, 'FedEx');
   const chosen = chooseDetail(reply.ratedShipmentDetails);
   if (!chosen) return undefined;
   const { detail, currency } = chosen;
@@ -109,13 +110,17 @@ function rateOf(reply: RateReplyDetail, responseWarnings: string[]): CarrierRate
   const warnings = [
     ...responseWarnings,
     ...alertWarnings(reply.customerMessages).filter((w) => !responseWarnings.includes(w)),
+    ...(unknown ? [unknown.warning] : []),
   ];
   const days =
     transitDays(reply.operationalDetail?.transitTime) ??
     transitDays(reply.commit?.transitDays?.minimumTransitTime) ??
-    service.transitDays;
+    known?.transitDays;
+  const service = known
+    ? { code: known.code, name: reply.serviceName ?? known.name, level: known.level }
+    : (unknown?.service as CarrierRate['service']);
   return {
-    service: { code: service.code, name: reply.serviceName ?? service.name, level: service.level },
+    service,
     total,
     ...(breakdown.length > 0 ? { breakdown } : {}),
     ...(days !== undefined ? { estimatedDays: days } : {}),
@@ -124,8 +129,12 @@ function rateOf(reply: RateReplyDetail, responseWarnings: string[]): CarrierRate
 }
 
 /** Reads a Rate API answer; `levels` keeps only the unified levels asked for. */
-export function parseRateResponse(body: RateResponseBody, levels?: readonly string[]): CarrierRate[] {
-  const responseWarnings = alertWarnings(body.output.alerts);
+export function parseRateResponse(
+  body: RateResponseBody,
+  levels?: readonly string[],
+  readWarnings: readonly string[] = [],
+): CarrierRate[] {
+  const responseWarnings = [...readWarnings, ...alertWarnings(body.output.alerts)];
   const rates: CarrierRate[] = [];
   for (const reply of body.output.rateReplyDetails) {
     const rate = rateOf(reply, responseWarnings);
@@ -136,5 +145,6 @@ export function parseRateResponse(body: RateResponseBody, levels?: readonly stri
 
 export async function fetchRates(ctx: CarrierContext, req: RateRequest): Promise<CarrierRate[]> {
   const res = await ctx.request(fedexPost('rate', RATE_PATH, buildRateRequest(req, accountNumberOf(ctx))));
-  return parseRateResponse(readSuccess(ctx, res, RateResponseBody, 'rate'), req.services);
+  const read = readSuccess(ctx, res, RateResponseBody);
+  return parseRateResponse(read.value, req.services, read.warnings);
 }

@@ -1,6 +1,6 @@
 /** Tracking lookup -> FedEx Track API (`POST /track/v1/trackingnumbers`) -> normalised events. */
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
+import { refusedInAnswer } from '../../../src/carrier/outcomes.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
 import { fedexPost, readSuccess } from './http.ts';
 import { type ScanEvent, TrackResponseBody } from './wire.ts';
@@ -64,17 +64,17 @@ export function parseTrackResponse(
 ): Tracking {
   const complete = body.output.completeTrackResults[0];
   const result = complete?.trackResults[0];
+  // A number FedEx names without any result (unreadable or absent): known, nothing to show yet.
+  if (!result && complete?.trackingNumber) {
+    return { carrier: ctx.carrier, trackingNumber: complete.trackingNumber, status: 'unknown', events: [] };
+  }
   // A result may carry an `error` beside real scans (the spec example does): scans win.
   const empty = !result || (!result.latestStatusDetail && result.scanEvents.length === 0);
   if (!result || (result.error && empty)) {
-    throw new CarrierError({
-      carrier: ctx.carrier,
-      account: ctx.account.id,
+    throw refusedInAnswer(ctx, 200, {
       failureClass: 'rejected',
-      outcome: 'rejected',
       message: result?.error?.message ?? 'FedEx returned no tracking result',
       code: result?.error?.code ?? 'TRACKING.RESULT.EMPTY',
-      status: 200,
     });
   }
   const latest = result.latestStatusDetail;
@@ -91,5 +91,5 @@ export function parseTrackResponse(
 
 export async function track(ctx: CarrierContext, trackingNumber: string): Promise<Tracking> {
   const res = await ctx.request(fedexPost('track', TRACK_PATH, buildTrackRequest(trackingNumber)));
-  return parseTrackResponse(ctx, readSuccess(ctx, res, TrackResponseBody, 'track'), trackingNumber);
+  return parseTrackResponse(ctx, readSuccess(ctx, res, TrackResponseBody).value, trackingNumber);
 }

@@ -1,16 +1,26 @@
 /**
- * Zod schemas of the FedEx answers the mapping reads (Rate, Ship, Track and the error body).
- * Loose on purpose: FedEx adds fields freely, so only what we read is checked.
+ * Zod schemas of the FedEx answers the mapping reads (Rate, Ship, Track and the error body),
+ * read by the carrier kit's tolerant rule (src/carrier/body.ts). Loose on purpose: FedEx adds
+ * fields freely, so only what we read is checked; amounts and identities are strict.
  */
 import { z } from '@hono/zod-openapi';
+import { amount, currency, identity, list, openEnum, optionalList, text } from '../../../src/carrier/wire.ts';
 
-/** FedEx sends amounts as JSON numbers; a string is tolerated rather than dropped. */
-const amount = z.union([z.number(), z.string()]);
+/** FedEx rate types (Rate API `RatedShipmentDetail.rateType`). */
+const RATE_TYPES = [
+  'ACCOUNT',
+  'LIST',
+  'PREFERRED_ACCOUNT_SHIPMENT',
+  'PREFERRED_LIST_SHIPMENT',
+  'PREFERRED_CURRENCY',
+  'INCENTIVE',
+  'RETAIL',
+] as const;
 
 export const FedexAlert = z.object({
-  code: z.string().optional(),
-  message: z.string().optional(),
-  alertType: z.string().optional(),
+  code: text.optional(),
+  message: text.optional(),
+  alertType: text.optional(),
 });
 export type FedexAlert = z.infer<typeof FedexAlert>;
 
@@ -29,80 +39,76 @@ export const FedexErrorBody = z.object({
 export type FedexErrorBody = z.infer<typeof FedexErrorBody>;
 
 const RatedShipmentDetail = z.object({
-  rateType: z.string().optional(),
+  rateType: openEnum('FedEx rate type', RATE_TYPES).optional(),
   totalBaseCharge: amount.optional(),
   totalNetCharge: amount.optional(),
   totalNetFedExCharge: amount.optional(),
-  currency: z.string().optional(),
+  currency: currency.optional(),
   shipmentRateDetail: z
     .object({
-      currency: z.string().optional(),
+      currency: currency.optional(),
       totalSurcharges: amount.optional(),
-      surCharges: z
-        .array(z.object({ type: z.string().optional(), description: z.string().optional(), amount: amount }))
-        .optional(),
+      surCharges: optionalList(
+        z.object({ type: text.optional(), description: text.optional(), amount: amount }),
+      ),
     })
     .optional(),
 });
 export type RatedShipmentDetail = z.infer<typeof RatedShipmentDetail>;
 
 export const RateReplyDetail = z.object({
-  serviceType: z.string(),
-  serviceName: z.string().optional(),
-  ratedShipmentDetails: z.array(RatedShipmentDetail).default([]),
-  customerMessages: z
-    .array(z.object({ code: z.string().optional(), message: z.string().optional() }))
-    .optional(),
-  operationalDetail: z.object({ transitTime: z.string().optional() }).partial().optional(),
+  serviceType: text,
+  serviceName: text.optional(),
+  ratedShipmentDetails: optionalList(RatedShipmentDetail),
+  customerMessages: optionalList(z.object({ code: text.optional(), message: text.optional() })),
+  operationalDetail: z.object({ transitTime: text.optional() }).partial().optional(),
   commit: z
-    .object({ transitDays: z.object({ minimumTransitTime: z.string().optional() }).partial().optional() })
+    .object({ transitDays: z.object({ minimumTransitTime: text.optional() }).partial().optional() })
     .partial()
     .optional(),
 });
 export type RateReplyDetail = z.infer<typeof RateReplyDetail>;
 
 export const RateResponseBody = z.object({
-  transactionId: z.string().optional(),
-  customerTransactionId: z.string().optional(),
   output: z.object({
-    rateReplyDetails: z.array(RateReplyDetail).default([]),
-    alerts: z.array(FedexAlert).optional(),
+    rateReplyDetails: optionalList(RateReplyDetail),
+    alerts: optionalList(FedexAlert),
   }),
 });
 export type RateResponseBody = z.infer<typeof RateResponseBody>;
 
 const PackageDocument = z.object({
-  contentType: z.string().optional(),
-  docType: z.string().optional(),
+  contentType: text.optional(),
+  docType: text.optional(),
   encodedLabel: z.string().optional(),
   url: z.string().optional(),
-  trackingNumber: z.string().optional(),
+  trackingNumber: identity.optional(),
 });
 
 const PieceResponse = z.object({
-  trackingNumber: z.string().optional(),
-  masterTrackingNumber: z.string().optional(),
+  trackingNumber: identity.optional(),
+  masterTrackingNumber: identity.optional(),
   netChargeAmount: amount.optional(),
-  packageDocuments: z.array(PackageDocument).default([]),
+  packageDocuments: optionalList(PackageDocument),
 });
 
 const ShipmentRateDetail = z.object({
-  rateType: z.string().optional(),
+  rateType: text.optional(),
   totalNetCharge: amount.optional(),
-  currency: z.string().optional(),
+  currency: currency.optional(),
 });
 
 export const TransactionShipment = z.object({
-  serviceType: z.string().optional(),
-  masterTrackingNumber: z.string().optional(),
-  pieceResponses: z.array(PieceResponse).default([]),
-  alerts: z.array(FedexAlert).optional(),
+  serviceType: text.optional(),
+  masterTrackingNumber: identity.optional(),
+  pieceResponses: optionalList(PieceResponse),
+  alerts: optionalList(FedexAlert),
   completedShipmentDetail: z
     .object({
       shipmentRating: z
         .object({
-          actualRateType: z.string().optional(),
-          shipmentRateDetails: z.array(ShipmentRateDetail).optional(),
+          actualRateType: text.optional(),
+          shipmentRateDetails: optionalList(ShipmentRateDetail),
         })
         .optional(),
     })
@@ -110,11 +116,9 @@ export const TransactionShipment = z.object({
 });
 
 export const ShipResponseBody = z.object({
-  transactionId: z.string().optional(),
-  customerTransactionId: z.string().optional(),
   output: z.object({
-    transactionShipments: z.array(TransactionShipment).min(1),
-    alerts: z.array(FedexAlert).optional(),
+    transactionShipments: list(TransactionShipment, { min: 1 }),
+    alerts: optionalList(FedexAlert),
   }),
 });
 export type ShipResponseBody = z.infer<typeof ShipResponseBody>;
@@ -141,7 +145,7 @@ export const ScanEvent = z.object({
 export type ScanEvent = z.infer<typeof ScanEvent>;
 
 export const TrackResult = z.object({
-  trackingNumberInfo: z.object({ trackingNumber: z.string().optional() }).partial().optional(),
+  trackingNumberInfo: z.object({ trackingNumber: identity.optional() }).partial().optional(),
   latestStatusDetail: z
     .object({
       code: z.string().optional(),
@@ -151,19 +155,17 @@ export const TrackResult = z.object({
     })
     .partial()
     .optional(),
-  scanEvents: z.array(ScanEvent).default([]),
-  error: z.object({ code: z.string(), message: z.string().optional() }).optional(),
+  scanEvents: optionalList(ScanEvent),
+  error: z.object({ code: text, message: text.optional() }).optional(),
 });
 export type TrackResult = z.infer<typeof TrackResult>;
 
 export const TrackResponseBody = z.object({
-  transactionId: z.string().optional(),
   output: z.object({
-    completeTrackResults: z
-      .array(
-        z.object({ trackingNumber: z.string().optional(), trackResults: z.array(TrackResult).default([]) }),
-      )
-      .min(1),
+    completeTrackResults: list(
+      z.object({ trackingNumber: identity.optional(), trackResults: optionalList(TrackResult) }),
+      { min: 1 },
+    ),
   }),
 });
 export type TrackResponseBody = z.infer<typeof TrackResponseBody>;

@@ -158,8 +158,8 @@ describe('with one harness', () => {
       const label = await carrier.createLabel(ctx, labelRequest());
       expect(label.trackingNumber).toMatch(/^\d{12}$/);
       expect(label.mediaType).toBe('application/pdf');
-      expect(new TextDecoder().decode(label.document.subarray(0, 5))).toBe('%PDF-');
-      expect((await pdfText(label.document)).replace(/\s+/g, '')).toContain(label.trackingNumber);
+      expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
+      expect((await pdfText(label.document!)).replace(/\s+/g, '')).toContain(label.trackingNumber);
       expect(label.price).toMatchObject({ currency: 'USD', amount: expect.stringMatching(/^\d+\.\d{2}$/) });
       // The recipient has no phone: FedEx ships and says so with a 200 alert.
       expect(label.warnings).toEqual([expect.stringMatching(/^RECIPIENTCONTACT\.PHONENUMBER\.INVALID: /)]);
@@ -170,7 +170,7 @@ describe('with one harness', () => {
         ctx,
         labelRequest({ format: 'ZPL', recipient: { ...newYork, phone: '2125550100' } }),
       );
-      const text = new TextDecoder().decode(label.document);
+      const text = new TextDecoder().decode(label.document!);
       expect(text.startsWith('^XA')).toBe(true);
       expect(text).toContain(label.trackingNumber);
       expect(label.mediaType).toBe('application/x-zpl');
@@ -179,7 +179,7 @@ describe('with one harness', () => {
 
     it('buys a PNG label', async () => {
       const label = await carrier.createLabel(ctx, labelRequest({ format: 'PNG' }));
-      expect([...label.document.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect([...label.document!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(label.mediaType).toBe('image/png');
     });
 
@@ -334,12 +334,12 @@ describe('with one harness', () => {
       });
     });
 
-    it('a cut-off 200 on a label -> unavailable and ambiguous', async () => {
+    it('a cut-off 200 on a label -> malformed and ambiguous (the kit unreadable answer)', async () => {
       await harness.control.injectFault(fault({ target: 'api', endpoint: 'label', kind: 'malformed_json' }));
       expect(await failure(carrier.createLabel(ctx, labelRequest()))).toMatchObject({
-        failureClass: 'unavailable',
+        failureClass: 'malformed',
         outcome: 'ambiguous',
-        code: 'UNEXPECTED_RESPONSE',
+        code: 'UNREADABLE_RESPONSE',
       });
     });
 

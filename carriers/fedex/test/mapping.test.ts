@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Address, Parcel, RateRequest } from '../../../src/domain/shipment.ts';
 import { upstreamResponse } from '../../../src/upstream/response.ts';
 import { carrier } from '../index.ts';
@@ -120,7 +119,7 @@ describe('rate response (RateOutputVO example, US -> CA)', () => {
   it('falls back to LIST when there is no ACCOUNT rate', () => {
     const reply = structuredClone(body.output.rateReplyDetails[1]!);
     reply.ratedShipmentDetails = reply.ratedShipmentDetails.filter((d) => d.rateType !== 'ACCOUNT');
-    const rates = parseRateResponse({ output: { rateReplyDetails: [reply] } });
+    const rates = parseRateResponse({ output: { rateReplyDetails: [reply], alerts: [] } });
     expect(rates[0]?.total).toEqual({ amount: '87.28', currency: 'CAD' });
   });
 
@@ -128,7 +127,7 @@ describe('rate response (RateOutputVO example, US -> CA)', () => {
     const reply = RateReplyDetail.parse(fixture('rate-reply-detail.json'));
     expect(reply.ratedShipmentDetails[0]?.totalNetCharge).toBeUndefined();
     expect(transitDays(reply.commit?.transitDays?.minimumTransitTime)).toBe(2);
-    expect(parseRateResponse({ output: { rateReplyDetails: [reply] } })).toEqual([]);
+    expect(parseRateResponse({ output: { rateReplyDetails: [reply], alerts: [] } })).toEqual([]);
   });
 });
 
@@ -214,17 +213,12 @@ describe('ship request', () => {
 describe('ship response (SHPCResponseVO_ShipShipment property examples)', () => {
   const raw = fixture('ship-response.json');
 
-  it('treats the spec literal "encoded label" (not base64) as a failure that may have shipped', () => {
+  it('treats the spec literal "encoded label" (not base64) as a bought shipment whose document is unreadable', () => {
     const body = ShipResponseBody.parse(raw);
-    let caught: unknown;
-    try {
-      parseShipResponse(ctx, body, 'PDF');
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(CarrierError);
-    expect((caught as CarrierError).outcome).toBe('ambiguous');
-    expect((caught as CarrierError).code).toBe('LABEL_NOT_BASE64');
+    const label = parseShipResponse(ctx, body, 'PDF');
+    expect(label.trackingNumber).toBe('794953535000');
+    expect(label.document).toBeUndefined();
+    expect(label.missingDocument).toMatchObject({ reason: 'unreadable' });
   });
 
   it('extracts tracking number, document bytes and alerts as warnings', () => {

@@ -100,6 +100,17 @@ export function decodeApiError(res: UpstreamResponse): DecodedError {
       message: clean(first?.message ?? '', `UPS answered HTTP ${res.status} without a UPS error body`),
     };
   }
+  if (codes.has(UPS_CODES.invalidAccessLicense)) {
+    // 250003 "Invalid Access License number", whatever the status (UPS sends it on 401 too):
+    // the application is set up wrong, and a fresh token would be refused the same way.
+    const item = items.find((i) => i.code === UPS_CODES.invalidAccessLicense) ?? first;
+    return {
+      failureClass: 'misconfigured',
+      code: item.code,
+      message: clean(item.message, 'Invalid Access License number'),
+      auth: true,
+    };
+  }
   if (res.status === 401) {
     // A bearer token UPS refused although the gateway believed it valid: one forced refresh.
     return {
@@ -109,12 +120,8 @@ export function decodeApiError(res: UpstreamResponse): DecodedError {
       auth: true,
     };
   }
-  if (
-    res.status === 403 ||
-    codes.has(UPS_CODES.invalidAccessLicense) ||
-    first.severity === 'Authentication'
-  ) {
-    // "Blocked Merchant", an API product not enabled on the app, a bad access license.
+  if (res.status === 403 || first.severity === 'Authentication') {
+    // "Blocked Merchant", an API product not enabled on the app.
     return {
       failureClass: 'misconfigured',
       code: first.code,

@@ -2,23 +2,25 @@
  * Unified label request -> POST /api/shipments/{version}/ship and back.
  * Labels come back base64 in PackageResults.ShippingLabel.GraphicImage; PackageResults is an
  * OBJECT for one package and an ARRAY for several. Formats: GIF, ZPL (and PNG); never PDF.
+ * Once UPS answered 2xx the shipment exists: an answer without a label image, or with one that
+ * cannot be decoded, is still a bought label with its tracking number and price.
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext, CarrierLabel, CarrierLabelRequest } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
-import { money } from '../../../src/domain/money.ts';
+import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import {
+  boughtLabel,
+  interpretAnswer,
+  refusedBeforeSending,
+  type ShipmentFacts,
+} from '../../../src/carrier/outcomes.ts';
+import { identity, optionalList, text } from '../../../src/carrier/wire.ts';
 import type { LabelFormat } from '../../../src/domain/shipment.ts';
-import { UPS_ID, UPS_LABEL_FORMATS, UPS_PATHS } from '../profile.ts';
-import { parseOrMalformed, shipperNumberOf } from './context.ts';
+import { UPS_LABEL_FORMATS, UPS_PATHS } from '../profile.ts';
+import { shipperNumberOf } from './context.ts';
 import { CUSTOMER_PACKAGING, unitSystemFor, upsDimensions, upsParty, upsWeight } from './shipment-parts.ts';
-import { apiHeaders, asArray, oneOrMany, UpsCharge } from './wire.ts';
-
-export const MEDIA_TYPES: Record<LabelFormat, string> = {
-  GIF: 'image/gif',
-  PNG: 'image/png',
-  ZPL: 'application/x-zpl',
-  PDF: 'application/pdf',
-};
+import { alertTexts, apiHeaders, chargeMoney, UpsCharge, UpsResponse } from './wire.ts';
 
 /** Thermal formats need a stock size; 4x6 inches is the UPS default label. */
 const THERMAL: ReadonlySet<LabelFormat> = new Set(['ZPL']);
@@ -78,103 +80,60 @@ export function buildShipBody(req: CarrierLabelRequest, shipperNumber: string): 
 }
 
 const PackageResult = z.object({
-  TrackingNumber: z.string(),
+  TrackingNumber: identity,
   ShippingLabel: z
     .object({
-      ImageFormat: z.object({ Code: z.string(), Description: z.string().optional() }),
-      GraphicImage: z.string(),
+      ImageFormat: z.object({ Code: text }).optional(),
+      GraphicImage: z.string().optional(),
     })
     .optional(),
 });
 
 export const ShipResponseBody = z.object({
   ShipmentResponse: z.object({
-    Response: z.object({
-      ResponseStatus: z.object({ Code: z.string(), Description: z.string().optional() }),
-      Alert: oneOrMany(z.object({ Code: z.string(), Description: z.string().optional() })).optional(),
-    }),
+    Response: UpsResponse.optional(),
     ShipmentResults: z.object({
-      ShipmentIdentificationNumber: z.string(),
+      ShipmentIdentificationNumber: identity.optional(),
       ShipmentCharges: z.object({ TotalCharges: UpsCharge }).optional(),
       NegotiatedRateCharges: z.object({ TotalCharge: UpsCharge }).optional(),
-      PackageResults: oneOrMany(PackageResult),
+      PackageResults: optionalList(PackageResult),
     }),
   }),
 });
 
-export interface ParsedShipment {
-  shipmentId: string;
-  packages: { trackingNumber: string; format: string | undefined; document: Uint8Array | undefined }[];
-  price?: ReturnType<typeof money>;
-  alerts: string[];
-}
-
-export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64.replace(/\s+/g, ''));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-export function parseShipResponse(json: unknown): ParsedShipment {
-  const body = ShipResponseBody.parse(json).ShipmentResponse;
-  const results = body.ShipmentResults;
+/** What a ship answer says: the shipment's tracking number, price, one document per package. */
+export function parseShipResponse(json: unknown, requested: LabelFormat, status = 200): ShipmentFacts {
+  const read = readBody(ShipResponseBody, json);
+  const response = read.value.ShipmentResponse;
+  const results = response.ShipmentResults;
   const charge = results.NegotiatedRateCharges?.TotalCharge ?? results.ShipmentCharges?.TotalCharges;
-  return {
-    shipmentId: results.ShipmentIdentificationNumber,
-    packages: asArray(results.PackageResults).map((p) => ({
-      trackingNumber: p.TrackingNumber,
-      format: p.ShippingLabel?.ImageFormat.Code.toUpperCase(),
-      document: p.ShippingLabel ? base64ToBytes(p.ShippingLabel.GraphicImage) : undefined,
-    })),
-    ...(charge ? { price: money(charge.MonetaryValue, charge.CurrencyCode) } : {}),
-    alerts: asArray(body.Response.Alert).map((a) => a.Description ?? a.Code),
-  };
-}
-
-/** ZPL labels concatenate into one print job; image labels cannot, so the first one is returned. */
-function combineDocuments(format: LabelFormat, documents: Uint8Array[]): Uint8Array {
-  if (format !== 'ZPL' || documents.length === 1) return documents[0] ?? new Uint8Array();
-  const total = documents.reduce((n, d) => n + d.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const d of documents) {
-    out.set(d, offset);
-    offset += d.length;
-  }
-  return out;
-}
-
-export function toCarrierLabel(parsed: ParsedShipment, format: LabelFormat): CarrierLabel {
-  const documents = parsed.packages.flatMap((p) => (p.document ? [p.document] : []));
-  const warnings = [...parsed.alerts];
-  if (format !== 'ZPL' && parsed.packages.length > 1) {
-    const others = parsed.packages.slice(1).map((p) => p.trackingNumber);
+  const packages = results.PackageResults;
+  const warnings = [...read.warnings, ...alertTexts(response.Response?.Alert ?? [])];
+  if (packages.length > 1) {
     warnings.push(
-      `${parsed.packages.length} package labels were created; this is the first, others: ${others.join(', ')}`,
+      `${packages.length} package labels were created: ${packages.map((p) => p.TrackingNumber).join(', ')}`,
     );
   }
   return {
-    trackingNumber: parsed.packages[0]?.trackingNumber ?? parsed.shipmentId,
-    format,
-    document: combineDocuments(format, documents),
-    mediaType: MEDIA_TYPES[format],
-    ...(parsed.price ? { price: parsed.price } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
+    trackingNumber: packages[0]?.TrackingNumber ?? results.ShipmentIdentificationNumber,
+    ...(charge ? { price: chargeMoney(charge) } : {}),
+    documents: packages.map((p) =>
+      documentFromBase64(p.ShippingLabel?.GraphicImage, p.ShippingLabel?.ImageFormat?.Code),
+    ),
+    warnings,
+    requested,
+    status,
   };
 }
 
 export async function createUpsLabel(ctx: CarrierContext, req: CarrierLabelRequest): Promise<CarrierLabel> {
   if (!UPS_LABEL_FORMATS.includes(req.format)) {
     // Checked before sending: nothing was bought, so failing over is safe.
-    throw new CarrierError({
-      carrier: UPS_ID,
-      account: ctx.account.id,
-      failureClass: 'rejected',
-      outcome: 'not_sent',
-      message: `UPS does not produce ${req.format} labels on shipment; use ${UPS_LABEL_FORMATS.join(', ')}`,
-      code: 'UNSUPPORTED_LABEL_FORMAT',
-    });
+    throw refusedBeforeSending(
+      ctx,
+      'UNSUPPORTED_LABEL_FORMAT',
+      `UPS does not produce ${req.format} labels on shipment; use ${UPS_LABEL_FORMATS.join(', ')}`,
+    );
   }
   const body = buildShipBody(req, shipperNumberOf(ctx));
   const res = await ctx.request({
@@ -184,18 +143,8 @@ export async function createUpsLabel(ctx: CarrierContext, req: CarrierLabelReque
     body: JSON.stringify(body),
     operation: 'label',
   });
-  const parsed = parseOrMalformed(ctx, res.json(), parseShipResponse, 'shipping');
-  const label = toCarrierLabel(parsed, req.format);
-  if (label.document.length === 0) {
-    // UPS charged the shipment but sent no label image: the caller must not buy it twice.
-    throw new CarrierError({
-      carrier: UPS_ID,
-      account: ctx.account.id,
-      failureClass: 'unavailable',
-      outcome: 'ambiguous',
-      message: `UPS created shipment ${parsed.shipmentId} but returned no label image`,
-      code: 'NO_LABEL_IMAGE',
-    });
-  }
-  return label;
+  return boughtLabel(
+    ctx,
+    interpretAnswer(ctx, res, (json) => parseShipResponse(json, req.format, res.status)),
+  );
 }

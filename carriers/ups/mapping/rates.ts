@@ -2,25 +2,29 @@
  * Unified rate request -> POST /api/rating/{version}/{Rate|Shop} and back.
  * Quirk: RatedShipment is an OBJECT when one service is rated (Rate) and an ARRAY when the
  * shipment is shopped (Shop); nested ItemizedCharges and RatedShipmentAlert collapse the same way.
+ * Service codes are read with the table of the shipment's origin (services.ts). The answer is
+ * read by the kit's tolerant rule: a `null` ItemizedCharges or a broken optional charge costs
+ * that field, a rate whose total cannot be read costs that rate, never the whole answer.
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext, CarrierRate, ServiceDefinition } from '../../../src/carrier/definition.ts';
-import { money } from '../../../src/domain/money.ts';
+import { interpretAnswer } from '../../../src/carrier/outcomes.ts';
+import { refOf, unknownService } from '../../../src/carrier/services.ts';
+import { list, optionalList, text, wholeNumber } from '../../../src/carrier/wire.ts';
 import type { RateRequest } from '../../../src/domain/shipment.ts';
-import { isDomestic, serviceByCode, UPS_PATHS, UPS_SERVICES } from '../profile.ts';
-import { parseOrMalformed, shipperNumberOf } from './context.ts';
+import { servicesForRoute, UPS_PATHS, upsRegion } from '../profile.ts';
+import { upsTables } from '../services.ts';
+import { shipperNumberOf } from './context.ts';
 import { CUSTOMER_PACKAGING, unitSystemFor, upsDimensions, upsParty, upsWeight } from './shipment-parts.ts';
-import { apiHeaders, asArray, oneOrMany, UpsCharge } from './wire.ts';
+import { alertTexts, apiHeaders, chargeMoney, UpsAlert, UpsCharge, UpsResponse } from './wire.ts';
 
-/** Services that can serve this route at the requested levels, in profile order. */
+/** Services that can serve this route at the requested levels, from the origin's table. */
 export function candidateServices(
   req: Pick<RateRequest, 'shipper' | 'recipient' | 'services'>,
 ): ServiceDefinition[] {
-  const domestic = isDomestic(req.shipper.countryCode, req.recipient.countryCode);
-  return UPS_SERVICES.filter(
-    (s) =>
-      (s.scope === 'both' || s.scope === (domestic ? 'domestic' : 'international')) &&
-      (req.services === undefined || req.services.includes(s.level)),
+  return servicesForRoute({ from: req.shipper.countryCode, to: req.recipient.countryCode }).filter(
+    (s) => req.services === undefined || req.services.includes(s.level),
   );
 }
 
@@ -68,52 +72,48 @@ export function buildRateCall(
   };
 }
 
-const Alert = z.object({ Code: z.string(), Description: z.string().optional() });
-
 const RatedShipment = z.object({
-  Service: z.object({ Code: z.string(), Description: z.string().optional() }),
-  RatedShipmentAlert: oneOrMany(Alert).optional(),
+  Service: z.object({ Code: text, Description: text.optional() }),
+  RatedShipmentAlert: optionalList(UpsAlert),
   TransportationCharges: UpsCharge.optional(),
   ServiceOptionsCharges: UpsCharge.optional(),
   TotalCharges: UpsCharge,
   NegotiatedRateCharges: z.object({ TotalCharge: UpsCharge }).optional(),
-  GuaranteedDelivery: z.object({ BusinessDaysInTransit: z.string().optional() }).optional(),
-  ItemizedCharges: oneOrMany(UpsCharge.extend({ Code: z.string() })).optional(),
+  GuaranteedDelivery: z.object({ BusinessDaysInTransit: wholeNumber.optional() }).optional(),
+  ItemizedCharges: optionalList(UpsCharge.extend({ Code: text })),
 });
 type RatedShipment = z.infer<typeof RatedShipment>;
 
 export const RateResponseBody = z.object({
   RateResponse: z.object({
-    Response: z.object({
-      ResponseStatus: z.object({ Code: z.string(), Description: z.string().optional() }),
-      Alert: oneOrMany(Alert).optional(),
-    }),
-    RatedShipment: oneOrMany(RatedShipment),
+    Response: UpsResponse.optional(),
+    RatedShipment: list(RatedShipment, { min: 1 }),
   }),
 });
 
-const chargeMoney = (c: UpsCharge) => money(c.MonetaryValue, c.CurrencyCode);
-
-function toCarrierRate(rated: RatedShipment, responseAlerts: string[]): CarrierRate {
-  const known = serviceByCode(rated.Service.Code);
+function toCarrierRate(rated: RatedShipment, origin: string, answerWarnings: string[]): CarrierRate {
+  const code = rated.Service.Code;
+  const known = upsTables.forOrigin(origin).byCode(code);
+  const unknown = known
+    ? undefined
+    : unknownService(code, rated.Service.Description, `UPS ${upsRegion(origin)}-origin`);
   const service = known
-    ? { code: known.code, name: known.name, level: known.level }
-    : {
-        code: rated.Service.Code,
-        name: rated.Service.Description || `UPS service ${rated.Service.Code}`,
-        level: 'standard' as const,
-      };
+    ? refOf(known)
+    : (unknown?.service ?? { code, name: code, level: 'standard' as const });
   // Negotiated (account) rates win over published rates when UPS returns them.
   const total = chargeMoney(rated.NegotiatedRateCharges?.TotalCharge ?? rated.TotalCharges);
-  const breakdown: { label: string; amount: ReturnType<typeof chargeMoney> }[] = [];
+  const breakdown: CarrierRate['breakdown'] = [];
   if (rated.TransportationCharges)
     breakdown.push({ label: 'transportation', amount: chargeMoney(rated.TransportationCharges) });
   if (rated.ServiceOptionsCharges)
     breakdown.push({ label: 'service options', amount: chargeMoney(rated.ServiceOptionsCharges) });
-  const days = rated.GuaranteedDelivery?.BusinessDaysInTransit;
-  const estimatedDays = days !== undefined && /^\d+$/.test(days) ? Number(days) : known?.transitDays;
+  const estimatedDays = rated.GuaranteedDelivery?.BusinessDaysInTransit ?? known?.transitDays;
   const warnings = [
-    ...new Set([...responseAlerts, ...asArray(rated.RatedShipmentAlert).map((a) => a.Description ?? a.Code)]),
+    ...new Set([
+      ...answerWarnings,
+      ...alertTexts(rated.RatedShipmentAlert),
+      ...(unknown ? [unknown.warning] : []),
+    ]),
   ];
   return {
     service,
@@ -124,11 +124,11 @@ function toCarrierRate(rated: RatedShipment, responseAlerts: string[]): CarrierR
   };
 }
 
-/** Parses a 2xx rating answer, object or array alike. Throws a ZodError when it is not one. */
-export function parseRateResponse(json: unknown): CarrierRate[] {
-  const body = RateResponseBody.parse(json);
-  const alerts = asArray(body.RateResponse.Response.Alert).map((a) => a.Description ?? a.Code);
-  return asArray(body.RateResponse.RatedShipment).map((r) => toCarrierRate(r, alerts));
+/** Reads a rating answer, object or array alike, with the codes of the origin's table. */
+export function parseRateResponse(json: unknown, origin = 'US'): CarrierRate[] {
+  const read = readBody(RateResponseBody, json);
+  const answer = [...read.warnings, ...alertTexts(read.value.RateResponse.Response?.Alert ?? [])];
+  return read.value.RateResponse.RatedShipment.map((r) => toCarrierRate(r, origin, answer));
 }
 
 export async function rateWithUps(ctx: CarrierContext, req: RateRequest): Promise<CarrierRate[]> {
@@ -142,7 +142,10 @@ export async function rateWithUps(ctx: CarrierContext, req: RateRequest): Promis
     body: JSON.stringify(call.body),
     operation: 'rate',
   });
-  const rates = parseOrMalformed(ctx, res.json(), parseRateResponse, 'rating');
+  const rates = interpretAnswer(ctx, res, (json) => parseRateResponse(json, req.shipper.countryCode));
+  // Shop answers every service on the route: keep the levels asked for. A code the table does
+  // not know is kept (with its warning): UPS quoted it.
+  const table = upsTables.forOrigin(req.shipper.countryCode);
   const wanted = new Set(candidates.map((c) => c.code));
-  return rates.filter((r) => wanted.has(r.service.code));
+  return rates.filter((r) => wanted.has(r.service.code) || !table.byCode(r.service.code));
 }

@@ -5,15 +5,19 @@
  * and no package; a malformed one is HTTP 400 TV1002 "Invalid inquiry number".
  */
 import { z } from '@hono/zod-openapi';
+import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
-import { CarrierError } from '../../../src/domain/failure.ts';
+import { interpretAnswer, refusedInAnswer } from '../../../src/carrier/outcomes.ts';
+import { identity, openEnum, optionalList, text } from '../../../src/carrier/wire.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
 import { UPS_ID, UPS_PATHS } from '../profile.ts';
-import { parseOrMalformed } from './context.ts';
 import { apiHeaders } from './wire.ts';
 
+/** Activity status types UPS documents (see statusFromUps). */
+const STATUS_TYPES = ['M', 'MV', 'P', 'I', 'O', 'D', 'X', 'RS', 'DO', 'DD', 'W', 'NA'] as const;
+
 const Status = z.object({
-  type: z.string().optional(),
+  type: openEnum('UPS activity status type', STATUS_TYPES).optional(),
   code: z.string().optional(),
   description: z.string().optional(),
   statusCode: z.string().optional(),
@@ -42,18 +46,18 @@ const Activity = z.object({
 type Activity = z.infer<typeof Activity>;
 
 const Package = z.object({
-  trackingNumber: z.string().optional(),
+  trackingNumber: identity.optional(),
   currentStatus: Status.optional(),
-  activity: z.array(Activity).optional(),
+  activity: optionalList(Activity),
 });
 
 export const TrackResponseBody = z.object({
   trackResponse: z.object({
-    shipment: z.array(
+    shipment: optionalList(
       z.object({
-        inquiryNumber: z.string().optional(),
-        package: z.array(Package).optional(),
-        warnings: z.array(z.object({ code: z.string(), message: z.string().optional() })).optional(),
+        inquiryNumber: text.optional(),
+        package: optionalList(Package),
+        warnings: optionalList(z.object({ code: text, message: text.optional() })),
       }),
     ),
   }),
@@ -126,10 +130,10 @@ export type TrackParse =
   | { found: false; code: string; message: string };
 
 export function parseTrackResponse(json: unknown, trackingNumber: string): TrackParse {
-  const shipment = TrackResponseBody.parse(json).trackResponse.shipment[0];
-  const pkg = shipment?.package?.[0];
+  const shipment = readBody(TrackResponseBody, json).value.trackResponse.shipment[0];
+  const pkg = shipment?.package[0];
   if (!pkg) {
-    const warning = shipment?.warnings?.[0];
+    const warning = shipment?.warnings[0];
     return {
       found: false,
       code: warning?.code ?? 'TW0001',
@@ -137,7 +141,7 @@ export function parseTrackResponse(json: unknown, trackingNumber: string): Track
     };
   }
   // UPS lists activities most recent first; keep that order.
-  const events = (pkg.activity ?? []).flatMap((a) => {
+  const events = pkg.activity.flatMap((a) => {
     const e = toEvent(a);
     return e ? [e] : [];
   });
@@ -156,16 +160,12 @@ export async function trackWithUps(ctx: CarrierContext, trackingNumber: string):
     headers: apiHeaders(false),
     operation: 'track',
   });
-  const parsed = parseOrMalformed(ctx, res.json(), (j) => parseTrackResponse(j, trackingNumber), 'tracking');
+  const parsed = interpretAnswer(ctx, res, (json) => parseTrackResponse(json, trackingNumber));
   if (!parsed.found) {
-    throw new CarrierError({
-      carrier: UPS_ID,
-      account: ctx.account.id,
+    throw refusedInAnswer(ctx, res.status, {
       failureClass: 'rejected',
-      outcome: 'rejected',
-      message: parsed.message,
       code: parsed.code,
-      status: res.status,
+      message: parsed.message,
     });
   }
   return parsed.tracking;

@@ -3,7 +3,7 @@
  * service. Never floats on money: every amount is an integer number of cents.
  */
 import type { z } from '@hono/zod-openapi';
-import { isDomestic, serviceByCode, UPS_SERVICES } from '../profile.ts';
+import { isDomestic, serviceByCode, servicesForRoute } from '../profile.ts';
 import type { RatePackage, UpsAddress } from './schemas.ts';
 
 type Address = z.infer<typeof UpsAddress>;
@@ -23,6 +23,7 @@ const TARIFF: Record<string, [number, number, number]> = {
   '65': [8900, 650, 0],
   '08': [6900, 480, 0],
   '11': [3900, 260, 0],
+  '70': [1400, 70, 0],
 };
 
 const EURO = new Set([
@@ -121,10 +122,10 @@ export function pricePackage(
 export const formatCents = (cents: number): string =>
   `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
-/** Services UPS offers between two countries. */
+/** Services UPS offers between two countries, with the codes of the origin's table. */
 export function servicesFor(from: string, to: string): string[] {
-  const scope = isDomestic(from, to) ? 'domestic' : 'international';
-  return UPS_SERVICES.filter((s) => s.scope === scope || s.scope === 'both').map((s) => s.code);
+  return servicesForRoute({ from, to }).map((s) => s.code);
 }
 
-export const transitDays = (code: string): number | undefined => serviceByCode(code)?.transitDays;
+export const transitDays = (code: string, origin: string): number | undefined =>
+  serviceByCode(code, origin)?.transitDays;

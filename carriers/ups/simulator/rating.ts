@@ -52,11 +52,12 @@ export function ratedShipment(
   currency: string,
   imperial: boolean,
   weights: string[],
+  origin = 'US',
 ) {
   const total = prices.reduce((n, p) => n + p.totalCents, 0);
   const billable = prices.reduce((n, p) => n + p.billable, 0);
   const unit = imperial ? { Code: 'LBS', Description: 'Pounds' } : { Code: 'KGS', Description: 'Kilograms' };
-  const days = transitDays(code);
+  const days = transitDays(code, origin);
   return {
     Service: { Code: code, Description: '' },
     RatedShipmentAlert: INVOICE_ALERT,
@@ -121,7 +122,7 @@ export function mountRating(app: Hono, sim: SimContext): void {
       } else {
         const code = shipment.Service?.Code;
         if (!code) return upsError(400, schemaError('Shipment/Service/Code'));
-        if (!serviceByCode(code) || !offered.includes(code))
+        if (!serviceByCode(code, from.CountryCode) || !offered.includes(code))
           return upsError(400, SIM_ERRORS.serviceUnavailable);
         codes = [code];
       }
@@ -137,6 +138,7 @@ export function mountRating(app: Hono, sim: SimContext): void {
           currency,
           imperial,
           weights,
+          from.CountryCode,
         ),
       );
       return c.json({

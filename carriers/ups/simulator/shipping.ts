@@ -67,7 +67,7 @@ export function mountShipping(app: Hono, sim: SimContext): void {
     const from = shipment.ShipFrom?.Address ?? shipment.Shipper.Address;
     const to = shipment.ShipTo.Address;
     const code = shipment.Service.Code;
-    const service = serviceByCode(code);
+    const service = serviceByCode(code, from.CountryCode);
     if (!service || !servicesFor(from.CountryCode, to.CountryCode).includes(code)) {
       return upsError(400, SIM_ERRORS.serviceUnavailable);
     }
@@ -94,7 +94,13 @@ export function mountShipping(app: Hono, sim: SimContext): void {
         ...(reference ? { reference } : {}),
         service: code,
         format,
-        meta: { package: i + 1, of: packages.length, city: to.City, countryCode: to.CountryCode },
+        meta: {
+          package: i + 1,
+          of: packages.length,
+          city: to.City,
+          countryCode: to.CountryCode,
+          origin: from.CountryCode,
+        },
       });
       const document = renderLabel(sim, format, lines);
       return {

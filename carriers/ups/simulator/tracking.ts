@@ -83,7 +83,7 @@ export function mountTracking(app: Hono, sim: SimContext): void {
     }
     const activities = [...events].reverse().map(activity);
     const current = activities[0]?.status;
-    const service = serviceByCode(label.service);
+    const service = serviceByCode(label.service, String(label.meta?.origin ?? 'US'));
     return c.json({
       trackResponse: {
         shipment: [

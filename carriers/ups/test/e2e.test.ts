@@ -113,7 +113,7 @@ describe('UPS through the gateway (client credentials)', () => {
     const label = await carrier.createLabel(ctx, labelRequest('GIF'));
     expect(label.trackingNumber).toMatch(/^1ZA1B2C303\d{8}$/);
     expect(label.mediaType).toBe('image/gif');
-    expect(new TextDecoder().decode(label.document.slice(0, 6))).toBe('GIF89a');
+    expect(new TextDecoder().decode(label.document!.slice(0, 6))).toBe('GIF89a');
     expect(label.price?.currency).toBe('USD');
 
     const tracking = await carrier.track(ctx, label.trackingNumber);
@@ -126,11 +126,11 @@ describe('UPS through the gateway (client credentials)', () => {
 
   it('buys ZPL (one print job for several packages) and PNG labels', async () => {
     const zpl = await carrier.createLabel(h.context('ups-sandbox'), labelRequest('ZPL', 2));
-    const text = new TextDecoder().decode(zpl.document);
+    const text = new TextDecoder().decode(zpl.document!);
     expect(text.match(/\^XA/g)).toHaveLength(2);
     expect(zpl.mediaType).toBe('application/x-zpl');
     const png = await carrier.createLabel(h.context('ups-sandbox'), labelRequest('PNG'));
-    expect([...png.document.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect([...png.document!.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     // Several image labels cannot be one document: the first is returned, the rest named.
     const gifs = await carrier.createLabel(h.context('ups-sandbox'), labelRequest('GIF', 2));
     expect(gifs.warnings?.some((w) => w.includes('2 package labels'))).toBe(true);
@@ -188,7 +188,7 @@ describe('UPS through the gateway (client credentials)', () => {
     expect(missing).toMatchObject({
       failureClass: 'misconfigured',
       outcome: 'not_sent',
-      code: 'MISSING_ACCOUNT_NUMBER',
+      code: 'MISSING_SETTING_accountNumber',
     });
   });
 
@@ -219,8 +219,9 @@ describe('UPS through the gateway (client credentials)', () => {
     await inject({ target: 'api', endpoint: 'label', kind: 'malformed_json', count: 1 });
     // A 2xx we cannot read on a label call: maybe bought, so never failed over blindly.
     expect(await caught(carrier.createLabel(h.context('ups-sandbox'), labelRequest('GIF')))).toMatchObject({
-      failureClass: 'unavailable',
+      failureClass: 'malformed',
       outcome: 'ambiguous',
+      code: 'UNREADABLE_RESPONSE',
     });
   });
 

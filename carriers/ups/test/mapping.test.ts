@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseTokenAnswer } from '../../../src/auth/strategies/oauth-token.ts';
+import { boughtLabel } from '../../../src/carrier/outcomes.ts';
 import type { Address, RateRequest } from '../../../src/domain/shipment.ts';
 import { decodeApiError, decodeTokenError } from '../mapping/errors.ts';
-import { buildShipBody, parseShipResponse, toCarrierLabel } from '../mapping/labels.ts';
+import { buildShipBody, parseShipResponse } from '../mapping/labels.ts';
 import { buildRateCall, candidateServices, parseRateResponse } from '../mapping/rates.ts';
 import { unitSystemFor, upsDimensions, upsWeight } from '../mapping/shipment-parts.ts';
 import { activityInstant, parseTrackResponse, statusFromUps } from '../mapping/tracking.ts';
@@ -37,6 +38,8 @@ const paris: Address = {
   postalCode: '75001',
   countryCode: 'FR',
 };
+
+const WHO = { carrier: 'ups', account: { id: 'test', environment: 'sandbox' as const, settings: {} } };
 
 const at = <T>(items: readonly T[], i: number): T => {
   const item = items[i];
@@ -237,13 +240,13 @@ describe('shipping', () => {
   });
 
   it('reads PackageResults as an OBJECT, the base64 GIF and the negotiated price', () => {
-    const parsed = parseShipResponse(fixture('ship-response.single-package.json'));
-    expect(parsed.shipmentId).toBe('1ZWA82900123277535');
-    expect(parsed.packages).toHaveLength(1);
-    const label = toCarrierLabel(parsed, 'GIF');
+    const parsed = parseShipResponse(fixture('ship-response.single-package.json'), 'GIF');
+    expect(parsed.trackingNumber).toBe('1ZWA82900123277535');
+    expect(parsed.documents).toHaveLength(1);
+    const label = boughtLabel(WHO, parsed);
     expect(label.trackingNumber).toBe('1ZWA82900123277535');
     expect(label.mediaType).toBe('image/gif');
-    expect(new TextDecoder().decode(label.document.slice(0, 6))).toBe('GIF89a');
+    expect(new TextDecoder().decode(label.document!.slice(0, 6))).toBe('GIF89a');
     // NegotiatedRateCharges.TotalCharge wins over ShipmentCharges.TotalCharges (193.64).
     expect(label.price).toEqual({ amount: '198.42', currency: 'USD' });
   });

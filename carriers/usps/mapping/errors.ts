@@ -5,9 +5,11 @@
  * answer an HTML page or an RFC 6749/6750 body. The carrier's own code is the subordinate
  * `errors[0].code` (e.g. 030001, 160001) when there is one, else `error.code`.
  */
+
+import { tryReadBody } from '../../../src/carrier/body.ts';
 import type { DecodedError, UpstreamResponse } from '../../../src/carrier/definition.ts';
 import type { FailureClass } from '../../../src/domain/failure.ts';
-import { ErrorMessage, OAuthError } from './wire.ts';
+import { ErrorMessage, type ErrorMessage as ErrorMessageBody, OAuthError } from './wire.ts';
 
 /** Carrier messages are shown to callers: keep them short. */
 const MAX_MESSAGE = 300;
@@ -22,6 +24,24 @@ export interface ParsedUspsError {
 const clip = (text: string): string =>
   text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
 
+/** Codes that say nothing: documentation placeholders and empty values. */
+const PLACEHOLDERS = new Set(['', 'string', 'null', 'undefined', 'none', 'n/a', '0', 'error']);
+
+/**
+ * The carrier's own code: the first code that is neither a placeholder nor just the HTTP
+ * status (USPS repeats the status as `error.code`, and some answers carry "" or "string" as
+ * `errors[0].code` before the real one), else the status.
+ */
+export function realCode(candidates: readonly (string | undefined)[], status: number): string {
+  const meaningful = candidates
+    .map((c) => c?.trim())
+    .filter((c): c is string => c !== undefined && !PLACEHOLDERS.has(c.toLowerCase()));
+  return meaningful.find((c) => c !== String(status)) ?? meaningful[0] ?? String(status);
+}
+
+const sourceText = (source: ErrorMessageBody['error']['errors'][number]['source']): string | undefined =>
+  typeof source === 'string' ? source : source?.parameter;
+
 /** Reads any USPS error body (ErrorMessage, RFC 6749, HTML, other) into a code and a message. */
 export function parseUspsErrorBody(
   status: number,
@@ -29,15 +49,15 @@ export function parseUspsErrorBody(
   text: string,
   contentType: string | null,
 ): ParsedUspsError {
-  const usps = ErrorMessage.safeParse(json);
-  if (usps.success) {
-    const { error } = usps.data;
-    const first = error.errors?.[0];
-    const code = String(first?.code ?? error.code ?? status);
-    const details = (error.errors ?? [])
+  const usps = json === undefined ? undefined : tryReadBody(ErrorMessage, json);
+  if (usps) {
+    const { error } = usps.value;
+    const items = error.errors;
+    const code = realCode([...items.map((e) => e.code), error.code], status);
+    const details = items
       .map((e) => {
-        const what = e.detail ?? e.title;
-        const where = e.source?.parameter;
+        const what = e.detail || e.title;
+        const where = sourceText(e.source);
         return what && where ? `${where}: ${what}` : what;
       })
       .filter((d): d is string => Boolean(d));

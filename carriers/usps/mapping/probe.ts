@@ -3,7 +3,7 @@
  * package (Washington DC to itself). Buys nothing, exercises the token and the prices API.
  */
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
-import { DOMESTIC_RATES_PATH } from './rates.ts';
+import { DOMESTIC_RATES_PATH } from './base-rates.ts';
 
 export const PROBE_QUERY = {
   originZIPCode: '20260',

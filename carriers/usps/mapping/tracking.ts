@@ -3,9 +3,11 @@
  * `TrackingDetails`) -> normalised events. USPS lists events newest first; statuses come from
  * Pub 199 event codes where they are unambiguous, else from the words of the event.
  */
+
+import { tryReadBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext } from '../../../src/carrier/definition.ts';
+import { unreadableAnswer } from '../../../src/carrier/outcomes.ts';
 import type { Tracking, TrackingEvent, TrackingStatus } from '../../../src/domain/shipment.ts';
-import { unreadable } from './refuse.ts';
 import { TrackingDetails, type WireTrackingEvent } from './wire.ts';
 
 export const trackingPath = (trackingNumber: string): string =>
@@ -63,11 +65,12 @@ function toEvent(e: WireTrackingEvent): TrackingEvent | undefined {
   return event;
 }
 
-/** Maps a TrackingDetails answer; undefined when it is not one. */
+/** Maps a TrackingDetails answer by the kit's tolerant rule; undefined when it is not one. */
 export function parseTracking(json: unknown, carrier: string): Tracking | undefined {
-  const parsed = TrackingDetails.safeParse(json);
-  if (!parsed.success) return undefined;
-  const events = (parsed.data.trackingEvents ?? [])
+  const read = tryReadBody(TrackingDetails, json);
+  if (!read) return undefined;
+  const parsed = { data: read.value };
+  const events = parsed.data.trackingEvents
     .map(toEvent)
     .filter((e): e is TrackingEvent => e !== undefined)
     .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
@@ -88,14 +91,6 @@ export async function track(ctx: CarrierContext, trackingNumber: string): Promis
     operation: 'track',
   });
   const tracking = parseTracking(res.json(), ctx.carrier);
-  if (!tracking) {
-    throw unreadable(
-      ctx,
-      'MALFORMED_TRACKING',
-      `USPS answered HTTP ${res.status} without tracking details`,
-      'rejected',
-      res.status,
-    );
-  }
+  if (!tracking) throw unreadableAnswer(ctx, res.status, 'no tracking details');
   return tracking;
 }

@@ -1,59 +1,97 @@
 /**
  * Zod schemas of the USPS v3 answers the mapping reads (usps_prices.yaml, usps_labels.yaml,
- * the tracking and payments specs). Loose objects: USPS adds fields freely, and the docs show
- * numbers as strings while live answers use numbers, so amounts accept both.
+ * the Shipping Options, International Labels, tracking and payments specs), read by the
+ * carrier kit's tolerant rule (src/carrier/body.ts). The docs show numbers as strings while
+ * live answers use numbers, so amounts accept both; amounts and identities are strict.
  */
 import { z } from '@hono/zod-openapi';
+import { amount, identity, optionalList, text } from '../../../src/carrier/wire.ts';
 
 /** A USPS amount: a JSON number on the live API, sometimes a string in the docs. */
-export const WireAmount = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/)]);
+export const WireAmount = amount;
 export type WireAmount = z.infer<typeof WireAmount>;
 
 const Warning = z.looseObject({
-  warningCode: z.string().optional(),
-  warningDescription: z.string().optional(),
+  warningCode: text.optional(),
+  warningDescription: text.optional(),
 });
 
 const Fee = z.looseObject({
-  name: z.string().optional(),
-  SKU: z.string().optional(),
+  name: text.optional(),
+  SKU: text.optional(),
   price: WireAmount,
 });
 
+/** RateDetails of every prices answer: the mail class of each price is what we verify. */
 const RateDetails = z.looseObject({
-  SKU: z.string().optional(),
-  description: z.string().optional(),
-  priceType: z.string().optional(),
+  SKU: text.optional(),
+  description: text.optional(),
+  priceType: text.optional(),
   price: WireAmount.optional(),
-  fees: z.array(Fee).optional(),
-  warnings: z.array(Warning).optional(),
-  mailClass: z.string().optional(),
-  zone: z.string().optional(),
+  fees: optionalList(Fee),
+  warnings: optionalList(Warning),
+  mailClass: text.optional(),
+  zone: text.optional(),
+  processingCategory: text.optional(),
+  rateIndicator: text.optional(),
+  destinationEntryFacilityType: text.optional(),
 });
+export type RateDetails = z.infer<typeof RateDetails>;
 
 /** BaseRateOption: the answer of /base-rates/search (domestic and international). */
 export const BaseRateOption = z.looseObject({
   totalBasePrice: WireAmount,
-  rates: z.array(RateDetails).optional(),
+  rates: optionalList(RateDetails),
 });
 export type BaseRateOption = z.infer<typeof BaseRateOption>;
 
 const ExtraServiceResponse = z.looseObject({
-  name: z.string().optional(),
-  SKU: z.string().optional(),
+  name: text.optional(),
+  serviceName: text.optional(),
+  extraService: text.optional(),
+  serviceID: text.optional(),
+  SKU: text.optional(),
   price: WireAmount.optional(),
-  warnings: z.array(Warning).optional(),
+  warnings: optionalList(Warning),
+});
+export type ExtraServiceResponse = z.infer<typeof ExtraServiceResponse>;
+
+/** One priced option of total rates and shipping options: base, extra services and their total. */
+export const RateOption = z.looseObject({
+  totalBasePrice: WireAmount,
+  totalPrice: WireAmount.optional(),
+  rates: optionalList(RateDetails),
+  extraServices: optionalList(ExtraServiceResponse),
+  commitment: z.looseObject({ name: text.optional(), expectedDeliveryDate: text.optional() }).optional(),
+});
+export type RateOption = z.infer<typeof RateOption>;
+
+/** TotalRatesQueryResult: POST /prices/v3/total-rates/search. */
+export const TotalRatesResult = z.looseObject({ rateOptions: optionalList(RateOption) });
+
+/** OptionsResponse: POST /shipments/v3/options/search (domestic and international alike). */
+export const ShippingOptionsResult = z.looseObject({
+  pricingOptions: optionalList(
+    z.looseObject({
+      priceType: text.optional(),
+      shippingOptions: optionalList(
+        z.looseObject({ mailClass: text.optional(), rateOptions: optionalList(RateOption) }),
+      ),
+    }),
+  ),
 });
 
 /** LabelMetadata: the JSON part of a label answer (or the top of the vendor JSON answer). */
 export const LabelMetadata = z.looseObject({
-  trackingNumber: z.string().min(1),
-  routingInformation: z.string().optional(),
+  trackingNumber: identity.optional(),
+  /** International labels (international-labels.yaml InternationalLabelMetadata). */
+  internationalTrackingNumber: identity.optional(),
+  routingInformation: text.optional(),
   postage: WireAmount.optional(),
-  extraServices: z.array(ExtraServiceResponse).optional(),
-  fees: z.array(Fee).optional(),
-  zone: z.string().optional(),
-  SKU: z.string().optional(),
+  extraServices: optionalList(ExtraServiceResponse),
+  fees: optionalList(Fee),
+  zone: text.optional(),
+  SKU: text.optional(),
 });
 export type LabelMetadata = z.infer<typeof LabelMetadata>;
 
@@ -64,45 +102,44 @@ export const LabelVendorResponse = LabelMetadata.extend({
 });
 
 const TrackingEvent = z.looseObject({
-  eventType: z.string().optional(),
-  eventTimestamp: z.string().optional(),
-  GMTTimestamp: z.string().optional(),
-  GMTOffset: z.string().optional(),
-  eventCountry: z.string().nullable().optional(),
-  eventCity: z.string().nullable().optional(),
-  eventState: z.string().nullable().optional(),
-  eventZIP: z.string().nullable().optional(),
-  eventCode: z.string().optional(),
+  eventType: text.optional(),
+  eventTimestamp: text.optional(),
+  GMTTimestamp: text.optional(),
+  GMTOffset: text.optional(),
+  eventCountry: text.optional(),
+  eventCity: text.optional(),
+  eventState: text.optional(),
+  eventZIP: text.optional(),
+  eventCode: text.optional(),
 });
 export type WireTrackingEvent = z.infer<typeof TrackingEvent>;
 
 /** TrackingDetails: GET /tracking/v3/tracking/{trackingNumber}?expand=DETAIL. */
 export const TrackingDetails = z.looseObject({
-  trackingNumber: z.string().min(1),
-  status: z.string().optional(),
-  statusCategory: z.string().optional(),
-  statusSummary: z.string().optional(),
-  trackingEvents: z.array(TrackingEvent).optional(),
+  trackingNumber: identity,
+  status: text.optional(),
+  statusCategory: text.optional(),
+  statusSummary: text.optional(),
+  trackingEvents: optionalList(TrackingEvent),
 });
 export type TrackingDetails = z.infer<typeof TrackingDetails>;
 
 /** ErrorMessage: `{"apiVersion","error":{"code","message","errors":[{status,code,title,detail,source}]}}`. */
 export const ErrorMessage = z.looseObject({
-  apiVersion: z.string().optional(),
+  apiVersion: text.optional(),
   error: z.looseObject({
-    code: z.union([z.string(), z.number()]).optional(),
-    message: z.string().optional(),
-    errors: z
-      .array(
-        z.looseObject({
-          status: z.union([z.string(), z.number()]).optional(),
-          code: z.union([z.string(), z.number()]).optional(),
-          title: z.string().optional(),
-          detail: z.string().optional(),
-          source: z.looseObject({ parameter: z.string().optional() }).optional(),
-        }),
-      )
-      .optional(),
+    code: text.optional(),
+    message: text.optional(),
+    errors: optionalList(
+      z.looseObject({
+        status: text.optional(),
+        code: text.optional(),
+        title: text.optional(),
+        detail: text.optional(),
+        // A parameter object per the spec; some answers (a 401) carry a plain string.
+        source: z.union([text, z.looseObject({ parameter: text.optional() })]).optional(),
+      }),
+    ),
   }),
 });
 export type ErrorMessage = z.infer<typeof ErrorMessage>;

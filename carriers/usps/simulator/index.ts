@@ -1,14 +1,17 @@
 /**
  * The USPS sandbox twin: OAuth v3 (JSON body client credentials, authorization code + PKCE,
- * rotating refresh tokens, 60 token calls an hour), prices (domestic and international),
- * payment authorization, labels (multipart or vendor JSON) and tracking, on USPS's real paths.
+ * rotating refresh tokens, 60 token calls an hour), prices (base and total rates, domestic
+ * and international), shipping options, payment authorization, domestic and international
+ * labels (multipart or vendor JSON) and tracking, on USPS's real paths.
  */
 import { Hono } from 'hono';
 import type { SimAccount, SimulatorFactory } from '../../../sandbox/kit/index.ts';
+import { mountInternationalLabels } from './international-labels.ts';
 import { mountLabels } from './labels.ts';
 import { mountOAuth } from './oauth.ts';
 import { mountPayments } from './payments.ts';
 import { mountPrices } from './prices.ts';
+import { mountShippingOptions } from './shipping-options.ts';
 import { mountTracking } from './tracking.ts';
 
 const SETTINGS = {
@@ -43,8 +46,10 @@ export const createSimulator: SimulatorFactory = (sim) => {
   const app = new Hono();
   mountOAuth(app, sim);
   mountPrices(app, sim);
+  mountShippingOptions(app, sim);
   mountPayments(app, sim);
   mountLabels(app, sim);
+  mountInternationalLabels(app, sim);
   mountTracking(app, sim);
   return { app, sandboxAccounts: USPS_SANDBOX_ACCOUNTS.map((a) => structuredClone(a)) };
 };

@@ -11,11 +11,11 @@ import type { Context, Hono } from 'hono';
 import { apiGuard, bearerToken, type SimAccount, type SimContext } from '../../../sandbox/kit/index.ts';
 import { errorResponse, uspsRenderer } from './errors.ts';
 import { impb } from './impb.ts';
-import { dollars, domesticZone, price } from './pricing.ts';
+import { dollars, domesticZone, entryDiscountCents, price } from './pricing.ts';
 import { validateBody } from './validate.ts';
 
 const API = '/labels/v3';
-const VENDOR_JSON = 'application/vnd.usps.labels+json';
+export const VENDOR_JSON = 'application/vnd.usps.labels+json';
 
 const Address = z
   .looseObject({
@@ -134,7 +134,7 @@ type LabelRequestT = z.infer<typeof LabelRequest>;
 const DAY = 86_400_000;
 
 /** Bearer (access) and payment token, both valid and of the same account. */
-function bothTokens(c: Context, sim: SimContext): SimAccount | undefined {
+export function bothTokens(c: Context, sim: SimContext): SimAccount | undefined {
   const bearer = bearerToken(c);
   const payment = c.req.header('x-payment-authorization-token');
   if (!bearer || !payment) return undefined;
@@ -144,12 +144,12 @@ function bothTokens(c: Context, sim: SimContext): SimAccount | undefined {
   return access.account.id === paid.account.id ? access.account : undefined;
 }
 
-function mailingDateError(sim: SimContext, mailingDate: string): Response | undefined {
+export function mailingDateError(sim: SimContext, mailingDate: string, api = API): Response | undefined {
   const day = Date.parse(mailingDate.slice(0, 10));
   const today = Date.parse(new Date(sim.clock()).toISOString().slice(0, 10));
   // One day of slack for time zones: a US date may be behind UTC.
   if (day >= today - DAY && day <= today + 45 * DAY) return undefined;
-  return errorResponse(API, 400, [
+  return errorResponse(api, 400, [
     {
       code: '160001',
       parameter: 'packageDescription.mailingDate',
@@ -158,7 +158,7 @@ function mailingDateError(sim: SimContext, mailingDate: string): Response | unde
   ]);
 }
 
-interface Sold {
+export interface Sold {
   metadata: Record<string, unknown>;
   image: Uint8Array;
   mediaType: string;
@@ -178,6 +178,7 @@ function sell(
   const trackingNumber = impb(pd.mailClass, mid, sequence);
   const zone = domesticZone(req.fromAddress.ZIPCode, req.toAddress.ZIPCode) ?? 1;
   const priced = price(pd.mailClass, pd.weight, [pd.length, pd.width, pd.height], zone);
+  priced.postage -= entryDiscountCents(pd.mailClass, pd.destinationEntryFacilityType);
   const to = req.toAddress;
   const name = to.firm ?? `${to.firstName ?? ''} ${to.lastName ?? ''}`.trim();
   const { bytes, mediaType } = sim.documents.render(rendered.format, [
@@ -232,7 +233,7 @@ function sell(
   };
 }
 
-function multipart(sold: Sold): Response {
+export function multipart(sold: Sold): Response {
   const boundary = Array.from(
     crypto.getRandomValues(new Uint8Array(18)),
     (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62],
@@ -259,7 +260,7 @@ function multipart(sold: Sold): Response {
   });
 }
 
-function vendorJson(sold: Sold): Response {
+export function vendorJson(sold: Sold): Response {
   return new Response(
     JSON.stringify({ ...sold.metadata, labelImage: Buffer.from(sold.image).toString('base64') }),
     {

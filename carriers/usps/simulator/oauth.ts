@@ -30,6 +30,7 @@ export const USPS_PRODUCTS = [
   'labels',
   'prices',
   'international-labels',
+  'shipments',
 ];
 
 const SECRET_PARAMS = new Set(['client_secret', 'code', 'code_verifier', 'refresh_token', 'client_id']);

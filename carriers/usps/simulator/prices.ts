@@ -7,7 +7,15 @@ import { z } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { apiGuard, type SimContext } from '../../../sandbox/kit/index.ts';
 import { errorResponse, uspsRenderer } from './errors.ts';
-import { dollars, domesticZone, internationalZone, knownMailClass, maxPounds, price } from './pricing.ts';
+import {
+  dollars,
+  domesticZone,
+  entryDiscountCents,
+  internationalZone,
+  knownMailClass,
+  maxPounds,
+  price,
+} from './pricing.ts';
 import { validateBody } from './validate.ts';
 
 const zip = z.string().regex(/^\d{5}(?:[-\s]\d{4})?$/);
@@ -97,6 +105,7 @@ function answer(
     ]);
   }
   const priced = price(q.mailClass, q.weight, [q.length, q.width, q.height], zone);
+  priced.postage -= entryDiscountCents(q.mailClass, q.destinationEntryFacilityType);
   const fees = priced.fees.map((f) => ({ name: f.name, SKU: f.SKU, price: dollars(f.cents) }));
   const total = priced.postage + priced.fees.reduce((s, f) => s + f.cents, 0);
   const warnings = q.accountNumber

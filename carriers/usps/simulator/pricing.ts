@@ -66,3 +66,16 @@ export function price(
 
 /** Cents to the JSON number USPS sends (8.65). */
 export const dollars = (cents: number): number => Number((cents / 100).toFixed(2));
+
+/** Cents off postage for entering Parcel Select closer to the recipient (sandbox book). */
+export function entryDiscountCents(mailClass: string, facility: string): number {
+  if (mailClass !== 'PARCEL_SELECT') return 0;
+  const off: Record<string, number> = {
+    DESTINATION_NETWORK_DISTRIBUTION_CENTER: 30,
+    DESTINATION_REGIONAL_PROCESSING_DISTRIBUTION_CENTER: 30,
+    DESTINATION_SECTIONAL_CENTER_FACILITY: 60,
+    DESTINATION_SERVICE_HUB: 90,
+    DESTINATION_DELIVERY_UNIT: 120,
+  };
+  return off[facility] ?? 0;
+}

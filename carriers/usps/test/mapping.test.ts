@@ -4,17 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { UnreadableBodyError } from '../../../src/carrier/body.ts';
 import type { CarrierContext, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import { boughtLabel } from '../../../src/carrier/outcomes.ts';
+import { fromBase64 } from '../../../src/domain/base64.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Address, RateRequest } from '../../../src/domain/shipment.ts';
 import { paymentRoles, paymentToken } from '../auth/payment-token.ts';
 import { decodeTokenError } from '../auth/token-errors.ts';
 import { carrier } from '../index.ts';
-import { fromBase64 } from '../mapping/base64.ts';
+import { buildRateQuery, parseBaseRates } from '../mapping/base-rates.ts';
 import { decodeUspsError, retryAfterMs } from '../mapping/errors.ts';
-import { buildLabelRequest, labelPrice, parseLabelResponse, toCarrierLabel } from '../mapping/labels.ts';
+import { labelFacts, labelPrice, readLabelAnswer } from '../mapping/label-answer.ts';
+import { buildLabelRequest } from '../mapping/labels.ts';
 import { toUspsPackage } from '../mapping/package.ts';
-import { buildRateQuery, candidateServices, combineParcels, parseBaseRates } from '../mapping/rates.ts';
+import type { ParcelPrice } from '../mapping/rate-choice.ts';
+import { candidateServices, combineParcels } from '../mapping/rates.ts';
 import { parseTracking, statusFromText } from '../mapping/tracking.ts';
 import { USPS_SERVICES } from '../profile.ts';
 
@@ -76,9 +81,18 @@ const stLouis: Address = {
   countryCode: 'US',
 };
 
+/** A base-rates answer that must be a price of `mailClass`. */
+function priced(body: unknown, mailClass: string): ParcelPrice {
+  const read = parseBaseRates(body, mailClass);
+  if ('reason' in read) throw new Error(read.reason);
+  return read;
+}
+
+const WHO = { carrier: 'usps', account: { id: 'test', environment: 'sandbox' as const, settings: {} } };
+
 describe('prices', () => {
   it('reads BaseRatesSearchExample: total, postage and fee as decimal strings, the warning', () => {
-    const price = parseBaseRates(json('prices-base-rates-search.response.json'));
+    const price = priced(json('prices-base-rates-search.response.json'), 'USPS_GROUND_ADVANTAGE');
     expect(price?.total).toEqual({ amount: '8.65', currency: 'USD' });
     expect(price?.breakdown).toEqual([
       { label: 'postage', amount: { amount: '4.65', currency: 'USD' } },
@@ -88,19 +102,21 @@ describe('prices', () => {
   });
 
   it('reads the international answer (PRIORITY_MAIL_INTERNATIONAL) in the same shape', () => {
-    const price = parseBaseRates(json('international-prices-base-rates-search.response.json'));
+    const price = priced(
+      json('international-prices-base-rates-search.response.json'),
+      'PRIORITY_MAIL_INTERNATIONAL',
+    );
     expect(price?.total).toEqual({ amount: '61.80', currency: 'USD' });
   });
 
   it('accepts amounts as strings, as the docs write them', () => {
-    expect(parseBaseRates({ totalBasePrice: '12.3', rates: [] })?.total.amount).toBe('12.30');
-    expect(parseBaseRates({ rates: [] })).toBeUndefined();
+    expect(priced({ totalBasePrice: '12.3', rates: [] }, 'PRIORITY_MAIL').total.amount).toBe('12.30');
+    expect(() => parseBaseRates({ rates: [] }, 'PRIORITY_MAIL')).toThrow(UnreadableBodyError);
   });
 
   it('sums a mail class over parcels exactly (0.1 + 0.2 is 0.30, not 0.30000000000000004)', () => {
-    const a = parseBaseRates({ totalBasePrice: 0.1, rates: [{ price: 0.1 }] });
-    const b = parseBaseRates({ totalBasePrice: 0.2, rates: [{ price: 0.2 }] });
-    if (!a || !b) throw new Error('unparsed');
+    const a = priced({ totalBasePrice: 0.1, rates: [{ price: 0.1 }] }, 'PRIORITY_MAIL');
+    const b = priced({ totalBasePrice: 0.2, rates: [{ price: 0.2 }] }, 'PRIORITY_MAIL');
     const rate = combineParcels(service('PRIORITY_MAIL'), [a, b]);
     expect(rate.total).toEqual({ amount: '0.30', currency: 'USD' });
     expect(rate.breakdown).toEqual([{ label: 'postage', amount: { amount: '0.30', currency: 'USD' } }]);
@@ -161,6 +177,7 @@ describe('prices', () => {
       ['PRIORITY_MAIL_EXPRESS', 'overnight'],
       ['PRIORITY_MAIL', 'express'],
       ['USPS_GROUND_ADVANTAGE', 'ground'],
+      ['PARCEL_SELECT', 'economy'],
     ]);
     const abroad = { ...domestic, recipient: { ...stLouis, countryCode: 'FR', stateCode: undefined } };
     expect(candidateServices(abroad).map((s) => [s.code, s.level])).toEqual([
@@ -279,33 +296,46 @@ describe('labels', () => {
 
   it('reads the vendor JSON answer (Base64EncodedImagesExample): tracking number, PNG bytes, price', () => {
     const body = new TextEncoder().encode(fixture('labels-vendor-json.response.json'));
-    const parsed = parseLabelResponse('application/vnd.usps.labels+json', body);
-    if (!parsed) throw new Error('unparsed');
+    const parsed = readLabelAnswer('application/vnd.usps.labels+json', body);
     expect(parsed.metadata.trackingNumber).toBe('123456789012');
-    expect([...parsed.image.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     // postage 10.99 + extra services 3.99 + 2.99 + fee 1.23
     expect(labelPrice(parsed.metadata)).toEqual({ amount: '19.20', currency: 'USD' });
-    const label = toCarrierLabel(parsed, 'PNG');
+    const label = boughtLabel(WHO, labelFacts(parsed, 'PNG', 200, 'PNG'));
     expect(label).toMatchObject({ trackingNumber: '123456789012', format: 'PNG', mediaType: 'image/png' });
+    expect([...label.document!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
   it.each(['labels-multipart.response.txt', 'labels-multipart-mixed-newlines.response.txt'])(
     'reads the multipart/form-data answer (%s): metadata part and base64 image part',
     (name) => {
       const body = new TextEncoder().encode(fixture(name));
-      const parsed = parseLabelResponse('multipart/form-data; boundary=6p7jEqRvNj5nnsuzalbLR5zG', body);
-      if (!parsed) throw new Error('unparsed');
+      const parsed = readLabelAnswer('multipart/form-data; boundary=6p7jEqRvNj5nnsuzalbLR5zG', body);
       expect(parsed.metadata.trackingNumber).toBe('123456789012');
       const vendor = json('labels-vendor-json.response.json') as { labelImage: string };
-      expect(parsed.image).toEqual(fromBase64(vendor.labelImage));
+      const label = boughtLabel(WHO, labelFacts(parsed, 'PNG', 200, 'PNG'));
+      expect(label.document).toEqual(fromBase64(vendor.labelImage));
     },
   );
 
-  it('gives undefined for an answer with no label (never a guess)', () => {
+  it('an answer with a tracking number and no image is a bought label without its document', () => {
+    const noImage = new TextEncoder().encode('{"trackingNumber":"9205590164917312751089","postage":7.5}');
+    const label = boughtLabel(
+      WHO,
+      labelFacts(readLabelAnswer('application/vnd.usps.labels+json', noImage), 'PDF', 200, 'PDF'),
+    );
+    expect(label).toMatchObject({
+      trackingNumber: '9205590164917312751089',
+      price: { amount: '7.50', currency: 'USD' },
+      missingDocument: { reason: 'missing' },
+    });
+  });
+
+  it('an answer without readable metadata is unreadable (never a guess)', () => {
     const empty = new TextEncoder().encode('{"trackingNumber":"1"}');
-    expect(parseLabelResponse('application/vnd.usps.labels+json', empty)).toBeUndefined();
-    expect(parseLabelResponse('multipart/form-data; boundary=x', empty)).toBeUndefined();
-    expect(parseLabelResponse('text/html', new TextEncoder().encode('<html>'))).toBeUndefined();
+    expect(() => readLabelAnswer('multipart/form-data; boundary=x', empty)).toThrow(UnreadableBodyError);
+    expect(() => readLabelAnswer('text/html', new TextEncoder().encode('<html>'))).toThrow(
+      UnreadableBodyError,
+    );
   });
 });
 

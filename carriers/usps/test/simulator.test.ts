@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../../sandbox/kit/types.ts';
 import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
-import { parseLabelResponse } from '../mapping/labels.ts';
+import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import { readLabelAnswer } from '../mapping/label-answer.ts';
 import { createSimulator } from '../simulator/index.ts';
 
 let sandbox: Sandbox;
@@ -386,9 +387,9 @@ describe('payments and labels', () => {
     expect(type).toMatch(/^multipart\/form-data; boundary=/);
     const raw = new Uint8Array(await res.arrayBuffer());
     expect(new TextDecoder().decode(raw)).toContain('Content-Transfer-Encoding: binary');
-    const label = parseLabelResponse(type, raw);
-    expect(label?.metadata.trackingNumber).toMatch(/^92001904128936\d{8}$/);
-    expect(new TextDecoder().decode(label?.image.subarray(0, 5))).toBe('%PDF-');
+    const label = readLabelAnswer(type, raw);
+    expect(label.metadata.trackingNumber).toMatch(/^92001904128936\d{8}$/);
+    expect(documentFromBase64(label.image)).toMatchObject({ ok: true, format: 'PDF' });
   });
 
   it('Accept application/vnd.usps.labels+json: one JSON object with the image inline', async () => {
