@@ -12,6 +12,14 @@
  * - Records are sealed (AES-256-GCM, bound to their key name); key names are hashes.
  * - Redis unreachable: the answer is kept on this instance only (a logged, degraded mode).
  *   Repeats on this instance still replay; one on another instance could run again.
+ * - Replicated topologies (Sentinel, a cluster with replicas): a failover may promote a
+ *   replica that missed the newest writes. So a label is bought only once its claim reached
+ *   `replicaAcks` replicas (WAIT); a claim that cannot be confirmed is released and nothing
+ *   is bought (409, retry later): an absent record after a failover is then truly absent.
+ *   An answer written after the claim may still be lost: on a change of primary,
+ *   `writeBack()` writes the answers this instance holds again (over its own pending claim,
+ *   or where nothing is), and wakes the repeats waiting for them.
+ * - Key names come from redis-keys.ts (record and channel share the record's hash tag).
  */
 
 import { errorFromWire, errorToWire } from '../domain/error-wire.ts';
@@ -20,12 +28,21 @@ import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resi
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { redisKeys } from './redis-keys.ts';
 
+/** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
 const COMPLETE_SCRIPT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local current = redis.call('GET', KEYS[1])
+if current ~= false and current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-redis.call('PUBLISH', KEYS[2], ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[4])
 return 1
+`;
+
+/** Deletes a claim if it is still ours. */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 export interface RedisIdempotencyOptions<T> {
@@ -40,43 +57,71 @@ export interface RedisIdempotencyOptions<T> {
   waitMs?: number;
   ttlMs?: number;
   pollMs?: number;
+  /** Replicas that must hold a claim before its label is bought (0: no WAIT). */
+  replicaAcks?: number;
+  /** How long a claim waits for those replicas. */
+  replicaAckTimeoutMs?: number;
   now?: () => number;
   logger?: { warn(msg: string, fields?: Readonly<Record<string, unknown>>): void };
+}
+
+export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
+  /**
+   * Writes the answers this instance produced again (after a change of primary or a store
+   * loss they may be gone); resolves to how many were written.
+   */
+  writeBack(): Promise<number>;
 }
 
 /** A Redis command failed: the store is away (as opposed to an answer this module throws). */
 class StoreAway extends Error {}
 
+/** An answer this instance shared (or tried to): enough to write it again. */
+interface SharedAnswer {
+  id: string;
+  redisKey: string;
+  pending: string;
+  /** The sealed answer, once known (until then the claim alone). */
+  sealed?: string;
+}
+
 interface LocalEntry<T> {
   fingerprint: string;
   settled: Promise<Settled<T>>;
   expiresAt: number;
+  shared?: SharedAnswer;
 }
 
 const LOCAL_MAX = 10_000;
 /** What a repeat that found the key still running is told to wait before asking again. */
 const IN_PROGRESS_RETRY_MS = 1_000;
+const UNREPLICATED =
+  'the idempotency claim could not be confirmed on a replica of the shared store; nothing was bought: retry later with the same key';
 
 async function hashOf(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<T>): IdempotencyStore<T> {
-  const { connection, sealer, namespace } = options;
+export function createRedisIdempotencyStore<T>(
+  options: RedisIdempotencyOptions<T>,
+): RedisIdempotencyStore<T> {
+  const { connection, sealer } = options;
   const { client } = connection;
+  const keys = redisKeys(options.namespace);
+  const replicaAcks = options.replicaAcks ?? 0;
+  const replicaAckTimeoutMs = options.replicaAckTimeoutMs ?? 1_000;
   const pendingTtlMs = options.pendingTtlMs ?? 120_000;
   const waitMs = options.waitMs ?? 20_000;
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
-  const channel = `${namespace}:idem-done`;
   // Answers this instance produced or is producing: same-instance repeats never wait on Redis,
   // and they survive a Redis outage.
   const local = new Map<string, LocalEntry<T>>();
   const waiters = new Map<string, Set<() => void>>();
 
-  connection.subscribe(channel, (id) => {
+  void connection.psubscribe(keys.patterns.idempotencyDone, (_channel, id) => {
     for (const wake of waiters.get(id) ?? []) wake();
   });
 
@@ -99,14 +144,52 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
     throw errorFromWire(record.outcome.error, Math.max(0, now() - record.at));
   }
 
-  function remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): void {
+  function remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): LocalEntry<T> {
     if (local.size >= LOCAL_MAX) {
       const at = now();
       for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
       const oldest = local.keys().next();
       if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
     }
-    local.set(key, { fingerprint, settled, expiresAt: now() + ttlMs });
+    const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs };
+    local.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Claims the key for this instance: 'taken' when another request holds it. With replicas
+   * required, the claim counts only once they hold it; otherwise it is released and nothing
+   * may be bought.
+   */
+  async function claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
+    if (replicaAcks === 0) {
+      const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
+      return set === 'OK' ? 'claimed' : 'taken';
+    }
+    // One pipeline, so WAIT runs on the node that holds the key (in a cluster too).
+    const results = await away(() =>
+      client
+        .pipeline()
+        .set(redisKey, pending, 'PX', pendingTtlMs, 'NX')
+        .wait(replicaAcks, replicaAckTimeoutMs)
+        .exec(),
+    );
+    const [[setError, set] = [], [waitError, acked] = []] = results ?? [];
+    if (setError) throw new StoreAway();
+    if (set !== 'OK') return 'taken';
+    if (!waitError && typeof acked === 'number' && acked >= replicaAcks) return 'claimed';
+    await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
+    options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
+      replicas: replicaAcks,
+    });
+    throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
+  }
+
+  /** Shares the answer: over our own claim, or where nothing is (a lease run out, a lost write). */
+  async function share(answer: SharedAnswer & { sealed: string }, remainingMs: number): Promise<boolean> {
+    const { id, redisKey, pending, sealed } = answer;
+    const done = keys.idempotency(id).done;
+    return (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, id, done)) === 1;
   }
 
   /** Waits until the record is no longer pending (or gone), or the deadline passes. */
@@ -146,7 +229,8 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
       (value): Settled<T> => ({ ok: true, value }),
       (error: unknown): Settled<T> => ({ ok: false, error }),
     );
-    remember(key, fingerprint, settled);
+    const entry = remember(key, fingerprint, settled);
+    entry.shared = { id, redisKey, pending };
     const outcome = await settled;
     const record: IdempotencyRecord = {
       state: 'done',
@@ -156,10 +240,11 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
         ? { ok: true, value: outcome.value }
         : { ok: false, error: errorToWire(outcome.error) },
     };
+    const sealed = await sealer.seal(JSON.stringify(record), redisKey);
+    entry.shared = { id, redisKey, pending, sealed };
     try {
-      const sealed = await sealer.seal(JSON.stringify(record), redisKey);
-      const written = await client.eval(COMPLETE_SCRIPT, 2, redisKey, channel, pending, sealed, ttlMs, id);
-      if (written !== 1) options.logger?.warn('idempotency record lease ran out before the answer', { id });
+      if (!(await share({ id, redisKey, pending, sealed }, ttlMs)))
+        options.logger?.warn('idempotency record taken by another request before the answer', { id });
     } catch {
       options.logger?.warn('idempotency answer kept on this instance only: shared store unreachable', { id });
     }
@@ -168,7 +253,7 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
 
   async function settle(key: string, fingerprint: string, work: () => Promise<T>): Promise<Settled<T>> {
     const id = await hashOf(key);
-    const redisKey = `${namespace}:idem:${id}`;
+    const redisKey = keys.idempotency(id).record;
     const deadline = now() + waitMs;
     // A few rounds: a pending record can vanish (its owner died) between reads.
     for (let round = 0; round < 5; round += 1) {
@@ -176,8 +261,8 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
         JSON.stringify({ state: 'pending', fingerprint, owner: crypto.randomUUID(), startedAt: now() }),
         redisKey,
       );
-      const claimed = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
-      if (claimed === 'OK') return runOwned(key, id, redisKey, fingerprint, pending, work);
+      if ((await claim(redisKey, pending)) === 'claimed')
+        return runOwned(key, id, redisKey, fingerprint, pending, work);
       let record: IdempotencyRecord | undefined;
       try {
         record = await waitForAnswer(id, redisKey, deadline);
@@ -224,6 +309,26 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
       }
       if (outcome.ok) return outcome.value;
       throw outcome.error;
+    },
+
+    async writeBack() {
+      const at = now();
+      const answers = [...local.values()].flatMap((e) =>
+        e.shared && e.expiresAt > at ? [{ ...e.shared, remainingMs: e.expiresAt - at }] : [],
+      );
+      let written = 0;
+      for (let i = 0; i < answers.length; i += 100) {
+        const batch = await Promise.allSettled(
+          answers.slice(i, i + 100).map(({ remainingMs, ...answer }) =>
+            answer.sealed === undefined
+              ? // Still running: put the claim back, so a repeat waits instead of buying again.
+                client.set(answer.redisKey, answer.pending, 'PX', pendingTtlMs, 'NX').then((r) => r === 'OK')
+              : share({ ...answer, sealed: answer.sealed }, remainingMs),
+          ),
+        );
+        written += batch.filter((r) => r.status === 'fulfilled' && r.value).length;
+      }
+      return written;
     },
   };
 }

@@ -20,6 +20,7 @@ export const ATTR = {
   failoverTo: 'gateway.failover.to',
   failoverReason: 'gateway.failover.reason',
   probeOutcome: 'gateway.probe.outcome',
+  storeTopology: 'gateway.store.topology',
   // Stable HTTP semantic conventions.
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',
@@ -56,6 +57,8 @@ export const METRIC = {
   failovers: 'gateway.failovers',
   singleFlightWaiters: 'gateway.auth.single_flight.waiters',
   probeResults: 'gateway.probe.results',
+  storePrimary: 'gateway.store.primary',
+  storeFailovers: 'gateway.store.failovers',
 } as const;
 
 /** Seconds buckets of the stable HTTP duration histograms. */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredToken } from '../../src/auth/types.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../src/store/redis.ts';
+import { redisKeys } from '../../src/store/redis-keys.ts';
 import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
 
 const token = (accessToken: string, refreshToken?: string): StoredToken => ({
@@ -76,7 +77,7 @@ describe.runIf(hasRedis)('redis token store', () => {
     const raw = new Redis(REDIS_URL);
     try {
       const keys = await raw.keys(`${namespace}:*`);
-      expect(keys).toEqual([`${namespace}:tok:a1b2c3`]);
+      expect(keys).toEqual([redisKeys(namespace).token('a1b2c3').value]);
       const dump = JSON.stringify(await raw.hgetall(keys[0]!));
       expect(dump).not.toContain('secret-access-token-value');
       expect(dump).not.toContain('secret-refresh-token-value');

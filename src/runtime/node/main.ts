@@ -63,6 +63,7 @@ async function main(): Promise<void> {
         ? [`sk_sandbox_${crypto.randomUUID().replaceAll('-', '')}`]
         : [];
 
+  // The shared store can refuse the gateway at start-up (credentials, TLS, ACL): one line.
   const composed = await composeGateway({
     config,
     accounts,
@@ -91,6 +92,12 @@ async function main(): Promise<void> {
         );
       }
     },
+  }).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
   });
 
   const server = await startServer({

@@ -1,24 +1,37 @@
 /**
  * What several gateway instances share through Redis, built once per instance on one
  * connection pair: the token store and its refresh locks, label idempotency records, auth
- * breaker decisions, and the readiness and alert events of the shared mode.
+ * breaker decisions, and the readiness, alert and failover events of the shared mode.
+ * The topology (single server, Redis Cluster, Sentinel), TLS and credentials come from the
+ * store configuration; everything Redis-specific lives in src/store/redis*.
  *
- * When Redis goes away the instance keeps serving (tokens it holds, single-flight in this
- * process), `/readyz` says `degraded`, and one alert-worthy log line marks each transition;
- * when Redis returns, shared mode resumes by itself (ioredis reconnects and resubscribes).
+ * Start-up stops with one configuration line when Redis refuses the gateway (credentials,
+ * TLS, a missing ACL permission). When Redis goes away the instance keeps serving (tokens it
+ * holds, single-flight in this process), `/readyz` says `degraded`, and one alert-worthy log
+ * line marks each transition; when Redis returns, shared mode resumes by itself. A change of
+ * primary (failover) is logged, counted, and written back over: see onPrimaryChange.
  */
 import type { Logger } from '../../api/logger.ts';
 import type { RefreshCoordinator } from '../../auth/coordination.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import type { RedisStoreSettings } from '../../config/schema.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
 import type { ReadinessReport } from '../../gateway/service.ts';
 import { type BreakerSync, createBreakerSync } from '../../resilience/breaker-sync.ts';
-import type { IdempotencyStore } from '../../resilience/idempotency.ts';
-import { createSealer, type EncryptionKeyConfig } from '../../store/encryption.ts';
+import { createSealer } from '../../store/encryption.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../store/redis.ts';
+import { type AccessNeeds, explainStartupError, missingPermission } from '../../store/redis-access.ts';
 import { createRedisBreakerChannel } from '../../store/redis-breaker-channel.ts';
-import { createRedisConnection, type RedisConnection } from '../../store/redis-connection.ts';
-import { createRedisIdempotencyStore } from '../../store/redis-idempotency.ts';
+import {
+  createRedisConnection,
+  type PrimaryChange,
+  type RedisConnection,
+} from '../../store/redis-connection.ts';
+import { createRedisIdempotencyStore, type RedisIdempotencyStore } from '../../store/redis-idempotency.ts';
+import { redisKeys } from '../../store/redis-keys.ts';
+import { describeTopology, observeTopology } from '../../store/redis-status.ts';
+import { parseRedisUrl } from '../../store/redis-url.ts';
 
 /** Timings of the shared mode; the defaults suit production, tests shorten them. */
 export interface SharedStateTuning {
@@ -34,26 +47,33 @@ export interface SharedStateTuning {
   probeLockMs?: number;
   /** A Redis command with no answer after this long fails (default 2 s). */
   commandTimeoutMs?: number;
+  /** How long a label claim waits for its replicas (default 1 s). */
+  replicaAckTimeoutMs?: number;
 }
 
-export interface RedisStoreConfig {
-  url: string;
-  namespace: string;
-  encryptionKeys: readonly EncryptionKeyConfig[];
-}
+/** The store configuration (src/config/schema.ts); `kind` is implied. */
+export type RedisStoreConfig = Omit<RedisStoreSettings, 'kind'>;
 
 export interface SharedState {
   store: RedisTokenStore;
   coordinator: RefreshCoordinator;
-  idempotency: IdempotencyStore<LabelType>;
+  idempotency: RedisIdempotencyStore<LabelType>;
   breakers: BreakerSync;
   connection: RedisConnection;
+  /**
+   * A change of primary (a failover): writes that had not reached a replica may be gone.
+   * The idempotency answers this instance holds are written back already; the store-loss
+   * protocol hooks here for tokens.
+   */
+  onPrimaryChange(listener: (change: PrimaryChange) => void): void;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
 
 const DEGRADED_DETAIL =
   'shared store (Redis) unreachable: serving the tokens this instance holds, refreshes coordinated in this instance only';
+
+const refusal = (message: string) => new ConfigError([{ key: 'store', message }]);
 
 export async function openSharedState(
   config: RedisStoreConfig,
@@ -62,14 +82,21 @@ export async function openSharedState(
 ): Promise<SharedState> {
   if (config.encryptionKeys.length === 0) {
     // REDIS_URL alone selects Redis, but tokens are never stored in clear: a key is required.
-    throw new Error(
-      'a Redis store needs at least one encryption key: set store.encryptionKeys in the configuration file',
-    );
+    throw new ConfigError([
+      { key: 'store.encryptionKeys', message: 'a Redis store needs at least one encryption key' },
+    ]);
   }
   const connection = await createRedisConnection({
-    url: config.url,
+    ...config,
     ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
   });
+  const refused = explainStartupError(connection.startupError, connection.user);
+  if (refused !== undefined) {
+    await connection.close();
+    throw refusal(refused);
+  }
+  // A failover may promote a replica that missed the newest writes: labels wait for one.
+  const replicaAcks = config.idempotencyReplicaAcks ?? (connection.topology === 'sentinel' ? 1 : 0);
   const store = await createRedisTokenStore({
     connection,
     namespace: config.namespace,
@@ -82,6 +109,8 @@ export async function openSharedState(
     sealer: await createSealer(config.encryptionKeys),
     decodeValue: (raw) => Label.parse(raw),
     logger,
+    replicaAcks,
+    ...(tuning.replicaAckTimeoutMs !== undefined ? { replicaAckTimeoutMs: tuning.replicaAckTimeoutMs } : {}),
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
     ...(tuning.idempotencyWaitMs !== undefined ? { waitMs: tuning.idempotencyWaitMs } : {}),
     ...(tuning.idempotencyPendingTtlMs !== undefined ? { pendingTtlMs: tuning.idempotencyPendingTtlMs } : {}),
@@ -92,6 +121,31 @@ export async function openSharedState(
     probeLockMs: tuning.probeLockMs ?? 15_000,
     logger,
   });
+
+  // The ACL user must be able to do all the gateway does; checked when Redis answers.
+  const parsed = parseRedisUrl(config.url);
+  const needs: AccessNeeds = {
+    waitsForReplicas: replicaAcks > 0,
+    selectsDatabase: 'db' in parsed && parsed.db !== 0,
+  };
+  const keys = redisKeys(config.namespace);
+  if (connection.connected) {
+    const missing = await missingPermission(connection, keys, needs);
+    if (missing !== undefined) {
+      await connection.close();
+      throw refusal(missing);
+    }
+  } else {
+    // Not reachable at start: checked on the first connection, reported as an alert line.
+    let checked = false;
+    connection.onConnectionChange((up) => {
+      if (!up || checked) return;
+      checked = true;
+      void missingPermission(connection, keys, needs).then((missing) => {
+        if (missing) logger.error(missing, { event: 'shared_store.permission', alert: true });
+      });
+    });
+  }
 
   // One alert-worthy line per transition (the connection reports transitions only).
   const degraded = () =>
@@ -110,22 +164,52 @@ export async function openSharedState(
   });
   if (!connection.connected) degraded();
 
+  connection.onPrimaryChange((change) => {
+    logger.warn('shared store primary changed: writing back what this instance holds', {
+      event: 'shared_store.primary_changed',
+      alert: true,
+      topology: change.topology,
+      from: change.from.join(','),
+      to: change.to.join(','),
+      failovers: change.failovers,
+    });
+    void idempotency.writeBack().then((written) =>
+      logger.info('idempotency answers written back after a change of primary', {
+        event: 'shared_store.idempotency_written_back',
+        written,
+      }),
+    );
+  });
+  const stopObserving = observeTopology(connection);
+  const topology = () => describeTopology(connection, config.sentinel?.masterName);
+
   return {
     store,
     coordinator: store,
     idempotency,
     breakers,
     connection,
+    onPrimaryChange: (listener) => connection.onPrimaryChange(listener),
     async readiness() {
       const up = await connection.ping();
       return up
-        ? { ready: true, status: 'ready', checks: { config: { ok: true }, sharedStore: { ok: true } } }
+        ? {
+            ready: true,
+            status: 'ready',
+            checks: { config: { ok: true }, sharedStore: { ok: true, detail: topology() } },
+          }
         : {
             ready: true,
             status: 'degraded',
-            checks: { config: { ok: true }, sharedStore: { ok: false, detail: DEGRADED_DETAIL } },
+            checks: {
+              config: { ok: true },
+              sharedStore: { ok: false, detail: `${DEGRADED_DETAIL} (${topology()})` },
+            },
           };
     },
-    close: () => connection.close(),
+    async close() {
+      stopObserving();
+      await connection.close();
+    },
   };
 }
