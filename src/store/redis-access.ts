@@ -51,15 +51,27 @@ export function aclSetUser(user: string, namespace: string, commands: readonly s
 
 const TLS_FAILURE = /^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/;
 
-/** One line saying why Redis refused the gateway at connection, or undefined for an outage. */
-export function explainStartupError(error: Error | undefined, user: string): string | undefined {
+/**
+ * One line saying why Redis refused the gateway at connection, or undefined for an outage.
+ * A TLS server that requires a client certificate closes the connection after the handshake
+ * (the client sees a reset, nothing more): with TLS and no certificate, a reset says so.
+ */
+export function explainStartupError(
+  error: Error | undefined,
+  user: string,
+  tls: { used: boolean; clientCertificate: boolean },
+): string | undefined {
   if (error === undefined) return undefined;
   const { message } = error;
   const code = (error as { code?: string }).code ?? '';
   if (/^(WRONGPASS|NOAUTH)/.test(message))
     return `Redis refused the user name or password of user '${user}' (${message.split(' ')[0]})`;
   if (message.startsWith('NOPERM')) return `Redis user '${user}' lacks a permission: ${message}`;
+  if (code.includes('CERTIFICATE_REQUIRED'))
+    return `Redis requires a client certificate (${code}): set store.tls.cert and store.tls.key`;
   if (TLS_FAILURE.test(code)) return `the TLS handshake with Redis failed (${code}): check store.tls`;
+  if (code === 'ECONNRESET' && tls.used && !tls.clientCertificate)
+    return 'Redis closed the TLS connection (ECONNRESET), as a server that requires a client certificate does: set store.tls.cert and store.tls.key';
   return undefined;
 }
 
@@ -106,7 +118,7 @@ export async function missingPermission(
     ['scan', () => connection.scan(`${ns}:{fleet}:permission-probe*`)],
     ['publish', () => client.publish(probe, '')],
     ['subscribe', () => subscribed(connection.subscribe(keys.fleet.breakers, ignore))],
-    ['psubscribe', () => subscribed(connection.psubscribe(keys.patterns.tokenUpdates, ignore))],
+    ['psubscribe', () => subscribed(connection.psubscribe(keys.patterns.channels, ignore))],
     ['del', () => client.del(probe, hash)],
   ];
   if (needs.waitsForReplicas) probes.push(['wait', () => client.wait(0, 1)]);

@@ -112,9 +112,16 @@ export async function createRedisConnection(options: RedisConnectionOptions): Pr
     for (const handler of patternHandlers.get(pattern) ?? []) handler(channel, message);
   });
 
+  // The first error explains a failed start ('connect' itself only says the connection closed).
+  let firstError: (Error & { lastNodeError?: Error }) | undefined;
+  const noteFirst = (error: Error) => {
+    firstError ??= error;
+  };
+  client.on('error', noteFirst);
   const [first] = await Promise.allSettled([client.connect(), subscriber.connect()]);
+  client.off('error', noteFirst);
   if (first.status === 'rejected') {
-    const reason = first.reason as Error & { lastNodeError?: Error };
+    const reason = firstError ?? (first.reason as Error & { lastNodeError?: Error });
     startupError = reason.lastNodeError ?? reason;
   }
 

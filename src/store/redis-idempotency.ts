@@ -28,7 +28,7 @@ import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resi
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
-import { redisKeys } from './redis-keys.ts';
+import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 /** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
 const COMPLETE_SCRIPT = `
@@ -121,7 +121,8 @@ export function createRedisIdempotencyStore<T>(
   const local = new Map<string, LocalEntry<T>>();
   const waiters = new Map<string, Set<() => void>>();
 
-  void connection.psubscribe(keys.patterns.idempotencyDone, (_channel, id) => {
+  void connection.psubscribe(keys.patterns.channels, (channel, id) => {
+    if (!channel.endsWith(CHANNEL.idempotencyDone)) return;
     for (const wake of waiters.get(id) ?? []) wake();
   });
 

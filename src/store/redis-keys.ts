@@ -31,6 +31,9 @@ export async function accountTag(carrier: string, account: string): Promise<stri
   return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** How each kind of channel name ends (what a pattern subscriber filters on). */
+export const CHANNEL = { tokenUpdates: ':updated', idempotencyDone: ':idem-done' } as const;
+
 const GROUPED = /^([^{}]*)\{([^{}]+)\}([^{}]*)$/;
 
 export interface TokenKeys {
@@ -58,7 +61,7 @@ export function redisKeys(namespace: string) {
       const base = grouped
         ? tagged(grouped[2]!, `${grouped[1]}${grouped[3]}`)
         : `${namespace}:{${storeKey.replace(/[{}]/g, '')}}`;
-      return { value: `${base}:token`, lock: `${base}:lock`, updates: `${base}:updated` };
+      return { value: `${base}:token`, lock: `${base}:lock`, updates: `${base}${CHANNEL.tokenUpdates}` };
     },
 
     /** The names of one account (`tag` from accountTag). */
@@ -71,7 +74,7 @@ export function redisKeys(namespace: string) {
 
     /** One label idempotency record (`id`: hash of the caller's Idempotency-Key) and its channel. */
     idempotency(id: string) {
-      return { record: tagged(id, 'idem'), done: tagged(id, 'idem-done') };
+      return { record: tagged(id, 'idem'), done: `${namespace}:{${id}}${CHANNEL.idempotencyDone}` };
     },
 
     /** Fleet-global names. */
@@ -84,11 +87,13 @@ export function redisKeys(namespace: string) {
 
     /** Patterns (PSUBSCRIBE and SCAN MATCH). */
     patterns: {
-      tokenUpdates: `${namespace}:{*:updated`,
-      idempotencyDone: `${namespace}:{*}:idem-done`,
+      /**
+       * The one pattern the gateway subscribes to (each handler picks its channels by suffix,
+       * see CHANNEL): Redis allows PSUBSCRIBE only for a pattern the user's ACL names
+       * literally, and `&<namespace>:*` is the one the ACL line grants.
+       */
+      channels: `${namespace}:*`,
       tokens: `${namespace}:{*:token`,
-      /** Every name of the namespace: the ACL key and channel pattern. */
-      all: `${namespace}:*`,
     },
   };
 }

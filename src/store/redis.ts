@@ -13,7 +13,7 @@ import type { CompareAndSetResult, StoredToken, TokenStore, Versioned } from '..
 import { createSealer, type EncryptionKeyConfig, type Sealer } from './encryption.ts';
 import type { RedisTarget } from './redis-clients.ts';
 import { createRedisConnection, type RedisConnection } from './redis-connection.ts';
-import { redisKeys } from './redis-keys.ts';
+import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 const CAS_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -96,7 +96,8 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
   const pollMs = options.pollMs ?? 250;
   const waiters = new Map<string, Set<() => void>>();
 
-  void connection.psubscribe(keys.patterns.tokenUpdates, (_channel, message) => {
+  void connection.psubscribe(keys.patterns.channels, (channel, message) => {
+    if (!channel.endsWith(CHANNEL.tokenUpdates)) return;
     const key = message.slice(0, message.lastIndexOf(' '));
     for (const wake of waiters.get(key) ?? []) wake();
   });

@@ -90,7 +90,11 @@ export async function openSharedState(
     ...config,
     ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
   });
-  const refused = explainStartupError(connection.startupError, connection.user);
+  const parsed = parseRedisUrl(config.url);
+  const refused = explainStartupError(connection.startupError, connection.user, {
+    used: 'tls' in parsed && parsed.tls,
+    clientCertificate: config.tls?.cert !== undefined,
+  });
   if (refused !== undefined) {
     await connection.close();
     throw refusal(refused);
@@ -123,7 +127,6 @@ export async function openSharedState(
   });
 
   // The ACL user must be able to do all the gateway does; checked when Redis answers.
-  const parsed = parseRedisUrl(config.url);
   const needs: AccessNeeds = {
     waitsForReplicas: replicaAcks > 0,
     selectsDatabase: 'db' in parsed && parsed.db !== 0,

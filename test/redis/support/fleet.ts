@@ -1,12 +1,14 @@
 /**
- * N gateway processes sharing one Redis namespace, in front of simulators that run in the
- * test process (so the test can read their stats and token authority directly). Each
- * instance is a real child process (instance.ts); the fleet collects their JSON log lines,
- * sends them HTTP requests and can kill any of them.
+ * N gateway processes sharing one Redis namespace (on any topology), in front of simulators
+ * that run in the test process (so the test can read their stats and token authority
+ * directly). Each instance is a real child process (instance.ts); the fleet collects their
+ * JSON log lines, sends them HTTP requests and can kill any of them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Sandbox } from '../../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
@@ -14,6 +16,7 @@ import type { BreakerSettings } from '../../../src/resilience/settings.ts';
 import type { SharedStateTuning } from '../../../src/runtime/node/shared-state.ts';
 import { REDIS_URL, testNamespace } from '../../support/redis.ts';
 import type { InstanceConfig } from './instance.ts';
+import { type AdminClient, adminFor, type StoreTarget, scanAll } from './topologies.ts';
 
 const ENTRY = new URL('./instance.ts', import.meta.url).pathname;
 const READY_DEADLINE_MS = 30_000;
@@ -45,6 +48,8 @@ export interface FleetOptions {
   sandbox: Sandbox;
   carriers: readonly string[];
   accounts: readonly ResolvedAccount[];
+  /** Where Redis is (default: the machine's Redis); `redisUrl` is the short form. */
+  target?: StoreTarget;
   redisUrl?: string;
   namespace?: string;
   tuning?: SharedStateTuning;
@@ -56,7 +61,9 @@ export interface FleetOptions {
 export interface Fleet {
   instances: Instance[];
   namespace: string;
-  redisUrl: string;
+  target: StoreTarget;
+  /** An admin connection to the fleet's Redis (commands go to the node holding the key). */
+  admin: AdminClient;
   encryptionKey: { id: string; key: string };
   apiKey: string;
   /** Sends `kill -9` to one instance and waits until it is gone. */
@@ -75,9 +82,9 @@ const client = new Agent({ connections: 100, connect: { timeout: 60_000 }, keepA
 
 const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 
-function startInstance(index: number, config: InstanceConfig): Promise<Instance> {
+function startInstance(index: number, config: InstanceConfig, configFile: string): Promise<Instance> {
   const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, INSTANCE_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, INSTANCE_CONFIG_FILE: configFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -144,11 +151,11 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const namespace = options.namespace ?? testNamespace('fleet').replaceAll(':', '-');
-  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const target = options.target ?? { url: options.redisUrl ?? REDIS_URL };
   const encryptionKey = { id: 'k1', key: randomKey() };
   const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
   const config: InstanceConfig = {
-    redisUrl,
+    store: target,
     namespace,
     encryptionKey,
     apiKey,
@@ -159,8 +166,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...(options.authBreaker !== undefined ? { authBreaker: options.authBreaker } : {}),
     ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
   };
+  const configFile = join(tmpdir(), `cg-fleet-${namespace}.json`);
+  await writeFile(configFile, JSON.stringify(config));
+  const admin = adminFor(target);
+  admin.on('error', () => undefined);
   const started = await Promise.allSettled(
-    Array.from({ length: options.size }, (_, i) => startInstance(i, config)),
+    Array.from({ length: options.size }, (_, i) => startInstance(i, config, configFile)),
   );
   const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
@@ -176,7 +187,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const fleet: Fleet = {
     instances,
     namespace,
-    redisUrl,
+    target,
+    admin,
     encryptionKey,
     apiKey,
     async kill(index) {
@@ -185,37 +197,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       instance.child.kill('SIGKILL');
       await instance.exited;
     },
-    async keys() {
-      const raw = new Redis(redisUrl);
-      try {
-        const found: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await raw.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
-          cursor = next;
-          found.push(...batch);
-        } while (cursor !== '0');
-        return found;
-      } finally {
-        raw.disconnect();
-      }
-    },
+    keys: () => scanAll(admin, `${namespace}:*`),
     async close() {
       await Promise.all(instances.map(stop));
-      const raw = new Redis(redisUrl, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      raw.on('error', () => undefined);
+      await rm(configFile, { force: true });
       try {
-        await raw.connect();
-        const keys = await fleet.keys();
-        if (keys.length) await raw.del(...keys);
+        // One DEL per key: in a cluster they live in different slots.
+        await Promise.all((await fleet.keys()).map((key) => admin.del(key)));
       } catch {
         // the test's own Redis may already be gone
       } finally {
-        raw.disconnect();
+        admin.disconnect();
       }
     },
   };
