@@ -32,6 +32,20 @@ export function clientAccount(sandbox: Sandbox, carrier: string, id: string): Re
   };
 }
 
+/** A new client-credentials account of `carrier`, registered in its simulator. */
+export function registeredClientAccount(sandbox: Sandbox, carrier: string, id: string): ResolvedAccount {
+  const account = {
+    id,
+    secrets: { clientId: `${id}-client`, clientSecret: `${id}-secret-${crypto.randomUUID()}` },
+    settings: { accountNumber: 'C1U5T3' },
+  };
+  sandbox.context(carrier).accounts.register(account);
+  return {
+    ...sandboxAccount(carrierOf(carrier), account, sandbox.baseUrl(carrier)),
+    tokenCallsPerHour: NO_QUOTA,
+  };
+}
+
 /**
  * A new account of `carrier` connected through the authorization-code method: registered in
  * the simulator, with a refresh token issued by its token authority as the configured seed.

@@ -4,7 +4,8 @@
  * arrive in INSTANCE_CONFIG (JSON), or in the file INSTANCE_CONFIG_FILE names (a thousand
  * accounts exceed what one environment variable may hold). Prints `{"event":"instance.ready","url":...}` once it listens;
  * every log line goes to stdout as JSON. Two test-only routes drive the broker directly:
- * POST /_test/credential and POST /_test/refresh (a forced refresh, as a use-time 401 does).
+ * POST /_test/credential (the account's token, as a carrier call would get it: its
+ * fingerprint and expiry) and POST /_test/refresh (a forced refresh, as a use-time 401 does).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -102,7 +103,7 @@ composed = await composeGateway({
       const account = accountOf(ref.carrier, ref.account);
       if (!account || !composed) return c.json({ error: 'unknown account' }, 404);
       const credential = await composed.broker.credential(account, 'primary');
-      return c.json({ fingerprint: credential.fingerprint });
+      return c.json({ fingerprint: credential.fingerprint, expiresAt: credential.expiresAt });
     });
     app.post('/_test/refresh', async (c) => {
       const ref = AccountRef.parse(await c.req.json());
