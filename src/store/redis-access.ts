@@ -37,7 +37,7 @@ export function neededCommands(connection: Pick<RedisConnection, 'topology'>, ne
     'subscribe',
     'psubscribe',
   ];
-  if (needs.waitsForReplicas) commands.push('wait');
+  if (needs.waitsForReplicas) commands.push('wait', 'role');
   if (needs.selectsDatabase) commands.push('select');
   // ioredis reads the slot map and waits for the cluster to be ready.
   if (connection.topology === 'cluster') commands.push('cluster|slots', 'cluster|info');
@@ -121,7 +121,7 @@ export async function missingPermission(
     ['psubscribe', () => subscribed(connection.psubscribe(keys.patterns.channels, ignore))],
     ['del', () => client.del(probe, hash)],
   ];
-  if (needs.waitsForReplicas) probes.push(['wait', () => client.wait(0, 1)]);
+  if (needs.waitsForReplicas) probes.push(['wait', () => client.wait(0, 1)], ['role', () => client.role()]);
   for (const [command, run] of probes) {
     let denial: string | undefined;
     try {

@@ -7,9 +7,11 @@
  * - Cluster: the URL's hosts plus `cluster.nodes` are seeds; ioredis discovers the rest and
  *   follows slot moves and failovers (MOVED/ASK, slot refreshes).
  * - Sentinel: the URL's hosts plus `sentinel.nodes` are sentinels; ioredis asks them for the
- *   primary of `masterName`, listens for `+switch-master` and reconnects to the new primary
- *   without a restart. A primary demoted while still reachable answers READONLY: the client
- *   reconnects then, and asks the sentinels again.
+ *   primary of `masterName` on every (re)connection, so it reaches the new primary without a
+ *   restart: a failover closes the old primary's connections, and a primary demoted while
+ *   still reachable answers READONLY, on which the client reconnects. (ioredis's own
+ *   `failoverDetector` is left off: its disconnect, landing while a reconnection after the
+ *   primary died is asking the sentinels, ends the client for good.)
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
@@ -134,7 +136,7 @@ export function createRedisClients(target: RedisTarget, timings: ClientTimings):
     const sentinel = target.sentinel!;
     const extra = (sentinel.nodes ?? []).flatMap((n) => parseAddress(n, 26_379) ?? []);
     const sentinelTls = sentinel.tls ?? parsed.tls;
-    const options = (failoverDetector: boolean): RedisOptions => ({
+    const options = (): RedisOptions => ({
       ...common,
       sentinels: [...parsed.hosts, ...extra],
       name: sentinel.masterName,
@@ -144,14 +146,13 @@ export function createRedisClients(target: RedisTarget, timings: ClientTimings):
       ...(tls ? { enableTLSForSentinelMode: true } : {}),
       ...(sentinelTls ? { sentinelTLS: tlsOptions(target) } : {}),
       sentinelRetryStrategy: retry,
-      failoverDetector,
       retryStrategy: retry,
       reconnectOnError: reconnectOnReadonly,
     });
     return {
       topology,
-      client: new Redis({ ...options(true), ...forCommands }),
-      subscriber: new Redis({ ...options(false), enableOfflineQueue: true }),
+      client: new Redis({ ...options(), ...forCommands }),
+      subscriber: new Redis({ ...options(), enableOfflineQueue: true }),
       user,
       seeds: parsed.hosts,
     };

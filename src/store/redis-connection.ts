@@ -102,6 +102,16 @@ export async function createRedisConnection(options: RedisConnectionOptions): Pr
   client.on('ready', () => setConnected(true));
   client.on('close', () => setConnected(false));
   client.on('end', () => setConnected(false));
+  // A client that gave up (a connector error during a reconnection ends it) starts again:
+  // only close() ends the connection.
+  for (const c of [client, subscriber]) {
+    c.on('end', () => {
+      if (closed) return;
+      setTimeout(() => {
+        if (!closed) c.connect().catch(() => undefined);
+      }, 1_000).unref?.();
+    });
+  }
   // Connection errors surface as `connected: false` and failed commands, never as crashes.
   client.on('error', () => undefined);
   subscriber.on('error', () => undefined);

@@ -14,8 +14,9 @@
  *   Repeats on this instance still replay; one on another instance could run again.
  * - Replicated topologies (Sentinel, a cluster with replicas): a failover may promote a
  *   replica that missed the newest writes. So a label is bought only once its claim reached
- *   `replicaAcks` replicas (WAIT); a claim that cannot be confirmed is released and nothing
- *   is bought (409, retry later): an absent record after a failover is then truly absent.
+ *   `replicaAcks` replicas, or all connected ones if fewer are (ROLE, WAIT); a claim that
+ *   cannot be confirmed is released and nothing is bought (409, retry later): an absent
+ *   record after a failover is then truly absent.
  *   An answer written after the claim may still be lost: on a change of primary,
  *   `writeBack()` writes the answers this instance holds again (over its own pending claim,
  *   or where nothing is), and wakes the repeats waiting for them.
@@ -157,31 +158,45 @@ export function createRedisIdempotencyStore<T>(
     return entry;
   }
 
+  // Replicas the primary had at the last claim (ROLE). A primary without replicas (as a
+  // failover leaves one until the old primary returns) cannot lose a claim to a promotion:
+  // its claims count at once instead of waiting for a replica that is not there.
+  let knownReplicas = replicaAcks;
+
+  /** WAIT on the node that holds `redisKey` (a pipeline goes where its key lives, in a cluster too). */
+  async function replicated(redisKey: string, replicas: number): Promise<number> {
+    const [, [error, acked] = []] =
+      (await client.pipeline().get(redisKey).wait(replicas, replicaAckTimeoutMs).exec()) ?? [];
+    return !error && typeof acked === 'number' ? acked : 0;
+  }
+
   /**
    * Claims the key for this instance: 'taken' when another request holds it. With replicas
-   * required, the claim counts only once they hold it; otherwise it is released and nothing
-   * may be bought.
+   * required, the claim counts only once the connected ones (up to `replicaAcks`) hold it;
+   * otherwise it is released and nothing may be bought.
    */
   async function claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
     if (replicaAcks === 0) {
       const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
       return set === 'OK' ? 'claimed' : 'taken';
     }
-    // One pipeline, so WAIT runs on the node that holds the key (in a cluster too).
-    const results = await away(() =>
-      client
-        .pipeline()
-        .set(redisKey, pending, 'PX', pendingTtlMs, 'NX')
-        .wait(replicaAcks, replicaAckTimeoutMs)
-        .exec(),
-    );
-    const [[setError, set] = [], [waitError, acked] = []] = results ?? [];
+    const wanted = Math.min(replicaAcks, knownReplicas);
+    const pipeline = client.pipeline().set(redisKey, pending, 'PX', pendingTtlMs, 'NX').role();
+    if (wanted > 0) pipeline.wait(wanted, replicaAckTimeoutMs);
+    const results = await away(() => pipeline.exec());
+    const [[setError, set] = [], [roleError, role] = [], [waitError, acked] = []] = results ?? [];
     if (setError) throw new StoreAway();
     if (set !== 'OK') return 'taken';
-    if (!waitError && typeof acked === 'number' && acked >= replicaAcks) return 'claimed';
+    if (!roleError && Array.isArray(role) && role[0] === 'master' && Array.isArray(role[2]))
+      knownReplicas = role[2].length;
+    const needed = Math.min(replicaAcks, knownReplicas);
+    let confirmed = wanted > 0 && !waitError && typeof acked === 'number' ? acked : 0;
+    // A replica appeared since the last claim: wait for it too.
+    if (confirmed < needed && wanted < needed) confirmed = await replicated(redisKey, needed).catch(() => 0);
+    if (confirmed >= needed) return 'claimed';
     await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
     options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
-      replicas: replicaAcks,
+      replicas: needed,
     });
     throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
   }
