@@ -1,6 +1,6 @@
 /**
  * What an operator sees of the Redis topology (Node only): one line for `/readyz`, and two
- * gauges (the primaries written to, the changes of primary seen).
+ * gauges (the primaries written to, the changes of primary seen), labelled by topology.
  */
 
 import { instruments, observeGauge } from '../telemetry/instruments.ts';
@@ -23,15 +23,24 @@ function split(address: string): { host: string; port: number } {
   return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }
 
-/** Registers the gauges; returns their removal. */
+/**
+ * Registers the gauges; returns their removal. A primary is 1 while written to and 0 once a
+ * failover replaced it (a metrics SDK keeps exporting every address it has seen).
+ */
 export function observeTopology(connection: RedisConnection): () => void {
   const topology = { [ATTR.storeTopology]: connection.topology };
-  const stopPrimaries = observeGauge(instruments.storePrimary(), () =>
-    connection.primaries().map((address) => {
+  const seen = new Set<string>();
+  const stopPrimaries = observeGauge(instruments.storePrimary(), () => {
+    const current = connection.primaries();
+    for (const address of current) seen.add(address);
+    return [...seen].map((address) => {
       const { host, port } = split(address);
-      return { value: 1, attributes: { ...topology, [ATTR.serverAddress]: host, [ATTR.serverPort]: port } };
-    }),
-  );
+      return {
+        value: current.includes(address) ? 1 : 0,
+        attributes: { ...topology, [ATTR.serverAddress]: host, [ATTR.serverPort]: port },
+      };
+    });
+  });
   const stopFailovers = observeGauge(instruments.storeFailovers(), () => [
     { value: connection.failovers(), attributes: topology },
   ]);

@@ -15,8 +15,11 @@ import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
 import type { Label, RateResponse } from '../../src/domain/shipment.ts';
 import type { ReadinessReport } from '../../src/gateway/service.ts';
+import { createRedisConnection } from '../../src/store/redis-connection.ts';
+import { observeTopology } from '../../src/store/redis-status.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
+import { installTestTelemetry } from '../telemetry/support/otel.ts';
 import { connectedAccount, tokenStats } from './support/accounts.ts';
 import { type Fleet, type Instance, startFleet } from './support/fleet.ts';
 import { type RedisProcess, redisCli } from './support/servers.ts';
@@ -71,6 +74,8 @@ const label = (instance: Instance, reference: string, key: string) =>
     { 'Idempotency-Key': key },
     30_000,
   );
+
+const telemetry = installTestTelemetry();
 
 const readiness = (instance: Instance) => instance.request<ReadinessReport>('GET', '/readyz');
 
@@ -149,8 +154,12 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
     )
       await new Promise((resolve) => setTimeout(resolve, 100));
 
+    // This process watches too: the gauges an operator scrapes (read once before the kill).
+    const watcher = await createRedisConnection(topology.target);
+    const stopObserving = observeTopology(watcher);
+    await telemetry.points();
     run.killedAt = Date.now();
-    const { to } = await topology.sentinels!.killPrimary();
+    const { from, to } = await topology.sentinels!.killPrimary();
     run.to = to;
     const refreshesAtKill = (await tokenStats(sandbox, 'ups', ACCOUNT)).refreshes;
     // Recovered: both instances on the new primary, then a refresh and a label through it.
@@ -196,6 +205,25 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
       expect(instance.logs.filter((l) => l.event === 'shared_store.primary_changed')).toHaveLength(1);
     }
     expect((await tokenStats(sandbox, 'ups', ACCOUNT)).reuse).toBe(0);
+    const points = await telemetry.points();
+    stopObserving();
+    await watcher.close();
+    expect(points.filter((p) => p.name === 'gateway.store.failovers')).toEqual([
+      { name: 'gateway.store.failovers', attributes: { 'gateway.store.topology': 'sentinel' }, value: 1 },
+    ]);
+    // The new primary is 1, the one it replaced 0.
+    const primary = (address: string, value: number) => {
+      const [host, port] = address.split(':');
+      const attributes = {
+        'gateway.store.topology': 'sentinel',
+        'server.address': host,
+        'server.port': Number(port),
+      };
+      return { name: 'gateway.store.primary', attributes, value };
+    };
+    const primaries = points.filter((p) => p.name === 'gateway.store.primary');
+    expect(primaries).toEqual(expect.arrayContaining([primary(to, 1), primary(from, 0)]));
+    expect(primaries).toHaveLength(2);
 
     // Labels through the new primary are bought once; any label bought twice was bought while
     // the store was unreachable (each instance in its logged degraded mode), none after.
