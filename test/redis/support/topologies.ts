@@ -4,17 +4,18 @@
  * - cluster: three primaries of our own (cluster.ts);
  * - sentinel: a primary, a replica and three sentinels of our own (sentinel.ts).
  *
- * Which suite runs where (the whole `npm test` must stay under 10 minutes on an idle
- * 2-core machine, and a topology costs a few seconds to start):
- * - every topology: the token store, idempotency store and coordination units, stampede,
- *   label idempotency and breaker sync: they exercise what differs between topologies
- *   (slots and hash tags, pub/sub across nodes, WAIT on a replica) and are quick;
- * - single and cluster: rotation (4 x 500 refreshes, the heaviest suite): its scripts and
- *   locks behave in a Sentinel-managed primary exactly as in a single server, and the
- *   sentinel failover acceptance test runs rotating tokens through a real failover;
- * - single only: the 30-second outage (a stopped private Redis): a cluster or a sentinel
- *   set-up that is wholly away is the same "store unreachable" path, and the failover test
- *   covers the sentinel-specific outage.
+ * Which suite runs where (the whole `npm test` must stay under 10 minutes on an idle 2-core
+ * machine, and a topology costs a few seconds to start):
+ * - every topology: the token store, idempotency store and coordination units, label
+ *   idempotency and breaker sync: they exercise what differs between topologies (slots and
+ *   hash tags, pub/sub across nodes, WAIT on a replica) and are quick;
+ * - stampede: single and sentinel; on a cluster, cluster-acceptance.test.ts asserts the same
+ *   (one token call per account, every request served) at a larger scale;
+ * - rotation: single and cluster (4 x 500 refreshes, the heaviest suite): its scripts and
+ *   locks behave in a Sentinel-managed primary exactly as in a single server, and
+ *   sentinel-failover.test.ts runs rotating tokens through a real failover;
+ * - outage: single only (a stopped private Redis): a cluster or a sentinel set-up wholly away
+ *   is the same "store unreachable" path, and the failover test covers sentinel's own outage.
  * `TOPOLOGIES` narrows the list for a local run (e.g. TOPOLOGIES=cluster).
  */
 import { readFileSync } from 'node:fs';
