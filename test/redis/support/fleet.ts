@@ -77,8 +77,15 @@ export interface Fleet {
  * The test's own client: bounded sockets per instance and a connect timeout sized for a busy
  * machine, so a burst of thousands queues on the client instead of overflowing the accept
  * backlog (the gateway's promises are about answers and token calls, not socket counts).
+ * Idle sockets are dropped after 1 s, well before the instances' servers drop theirs (Node's
+ * 5 s): a test that waits for a token to expire must not send its burst on a closing socket.
  */
-const client = new Agent({ connections: 100, connect: { timeout: 60_000 }, keepAliveTimeout: 30_000 });
+const client = new Agent({
+  connections: 100,
+  connect: { timeout: 60_000 },
+  keepAliveTimeout: 1_000,
+  keepAliveMaxTimeout: 1_000,
+});
 
 const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 
