@@ -176,7 +176,6 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const configFile = join(tmpdir(), `cg-fleet-${namespace}.json`);
   await writeFile(configFile, JSON.stringify(config));
   const admin = adminFor(target);
-  admin.on('error', () => undefined);
   const started = await Promise.allSettled(
     Array.from({ length: options.size }, (_, i) => startInstance(i, config, configFile)),
   );
