@@ -75,6 +75,89 @@ const DEGRADED_DETAIL =
 
 const refusal = (message: string) => new ConfigError([{ key: 'store', message }]);
 
+/** The connection, or a configuration error when Redis refuses the gateway (not when it is away). */
+async function connect(config: RedisStoreConfig, tuning: SharedStateTuning): Promise<RedisConnection> {
+  const connection = await createRedisConnection({
+    ...config,
+    ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
+  });
+  const parsed = parseRedisUrl(config.url);
+  const refused = explainStartupError(connection.startupError, connection.user, {
+    used: 'tls' in parsed && parsed.tls,
+    clientCertificate: config.tls?.cert !== undefined,
+  });
+  if (refused === undefined) return connection;
+  await connection.close();
+  throw refusal(refused);
+}
+
+/**
+ * The ACL user must be able to do all the gateway does: checked now when Redis answers (a
+ * refusal stops start-up), else on the first connection (an alert line).
+ */
+async function checkAccess(
+  connection: RedisConnection,
+  config: RedisStoreConfig,
+  needs: AccessNeeds,
+  logger: Logger,
+) {
+  const keys = redisKeys(config.namespace);
+  if (!connection.connected) {
+    let checked = false;
+    connection.onConnectionChange((up) => {
+      if (!up || checked) return;
+      checked = true;
+      void missingPermission(connection, keys, needs).then((missing) => {
+        if (missing) logger.error(missing, { event: 'shared_store.permission', alert: true });
+      });
+    });
+    return;
+  }
+  const missing = await missingPermission(connection, keys, needs);
+  if (missing === undefined) return;
+  await connection.close();
+  throw refusal(missing);
+}
+
+/** One alert-worthy line per transition and per change of primary, after which `writeBack` runs. */
+function reportTransitions(
+  connection: RedisConnection,
+  logger: Logger,
+  namespace: string,
+  writeBack: () => Promise<number>,
+): void {
+  const degraded = () =>
+    logger.error('shared store unreachable: degraded mode', {
+      event: 'shared_store.degraded',
+      alert: true,
+      namespace,
+    });
+  connection.onConnectionChange((up) => {
+    if (!up) return degraded();
+    logger.warn('shared store reachable again: shared mode resumed', {
+      event: 'shared_store.recovered',
+      namespace,
+    });
+  });
+  if (!connection.connected) degraded();
+  connection.onPrimaryChange((change) => {
+    logger.warn('shared store primary changed: writing back what this instance holds', {
+      event: 'shared_store.primary_changed',
+      alert: true,
+      topology: change.topology,
+      from: change.from.join(','),
+      to: change.to.join(','),
+      failovers: change.failovers,
+    });
+    void writeBack().then((written) =>
+      logger.info('idempotency answers written back after a change of primary', {
+        event: 'shared_store.idempotency_written_back',
+        written,
+      }),
+    );
+  });
+}
+
 export async function openSharedState(
   config: RedisStoreConfig,
   logger: Logger,
@@ -86,19 +169,7 @@ export async function openSharedState(
       { key: 'store.encryptionKeys', message: 'a Redis store needs at least one encryption key' },
     ]);
   }
-  const connection = await createRedisConnection({
-    ...config,
-    ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
-  });
-  const parsed = parseRedisUrl(config.url);
-  const refused = explainStartupError(connection.startupError, connection.user, {
-    used: 'tls' in parsed && parsed.tls,
-    clientCertificate: config.tls?.cert !== undefined,
-  });
-  if (refused !== undefined) {
-    await connection.close();
-    throw refusal(refused);
-  }
+  const connection = await connect(config, tuning);
   // A failover may promote a replica that missed the newest writes: labels wait for one.
   const replicaAcks = config.idempotencyReplicaAcks ?? (connection.topology === 'sentinel' ? 1 : 0);
   const store = await createRedisTokenStore({
@@ -125,64 +196,17 @@ export async function openSharedState(
     probeLockMs: tuning.probeLockMs ?? 15_000,
     logger,
   });
-
-  // The ACL user must be able to do all the gateway does; checked when Redis answers.
-  const needs: AccessNeeds = {
-    waitsForReplicas: replicaAcks > 0,
-    selectsDatabase: 'db' in parsed && parsed.db !== 0,
-  };
-  const keys = redisKeys(config.namespace);
-  if (connection.connected) {
-    const missing = await missingPermission(connection, keys, needs);
-    if (missing !== undefined) {
-      await connection.close();
-      throw refusal(missing);
-    }
-  } else {
-    // Not reachable at start: checked on the first connection, reported as an alert line.
-    let checked = false;
-    connection.onConnectionChange((up) => {
-      if (!up || checked) return;
-      checked = true;
-      void missingPermission(connection, keys, needs).then((missing) => {
-        if (missing) logger.error(missing, { event: 'shared_store.permission', alert: true });
-      });
-    });
-  }
-
-  // One alert-worthy line per transition (the connection reports transitions only).
-  const degraded = () =>
-    logger.error('shared store unreachable: degraded mode', {
-      event: 'shared_store.degraded',
-      alert: true,
-      namespace: config.namespace,
-    });
-  connection.onConnectionChange((up) => {
-    if (up) {
-      logger.warn('shared store reachable again: shared mode resumed', {
-        event: 'shared_store.recovered',
-        namespace: config.namespace,
-      });
-    } else degraded();
-  });
-  if (!connection.connected) degraded();
-
-  connection.onPrimaryChange((change) => {
-    logger.warn('shared store primary changed: writing back what this instance holds', {
-      event: 'shared_store.primary_changed',
-      alert: true,
-      topology: change.topology,
-      from: change.from.join(','),
-      to: change.to.join(','),
-      failovers: change.failovers,
-    });
-    void idempotency.writeBack().then((written) =>
-      logger.info('idempotency answers written back after a change of primary', {
-        event: 'shared_store.idempotency_written_back',
-        written,
-      }),
-    );
-  });
+  const parsed = parseRedisUrl(config.url);
+  await checkAccess(
+    connection,
+    config,
+    {
+      waitsForReplicas: replicaAcks > 0,
+      selectsDatabase: 'db' in parsed && parsed.db !== 0,
+    },
+    logger,
+  );
+  reportTransitions(connection, logger, config.namespace, () => idempotency.writeBack());
   const stopObserving = observeTopology(connection);
   const topology = () => describeTopology(connection, config.sentinel?.masterName);
 
@@ -195,20 +219,14 @@ export async function openSharedState(
     onPrimaryChange: (listener) => connection.onPrimaryChange(listener),
     async readiness() {
       const up = await connection.ping();
-      return up
-        ? {
-            ready: true,
-            status: 'ready',
-            checks: { config: { ok: true }, sharedStore: { ok: true, detail: topology() } },
-          }
-        : {
-            ready: true,
-            status: 'degraded',
-            checks: {
-              config: { ok: true },
-              sharedStore: { ok: false, detail: `${DEGRADED_DETAIL} (${topology()})` },
-            },
-          };
+      const sharedStore = up
+        ? { ok: true, detail: topology() }
+        : { ok: false, detail: `${DEGRADED_DETAIL} (${topology()})` };
+      return {
+        ready: true,
+        status: up ? 'ready' : 'degraded',
+        checks: { config: { ok: true }, sharedStore },
+      };
     },
     async close() {
       stopObserving();
