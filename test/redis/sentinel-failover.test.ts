@@ -14,14 +14,13 @@ import { createSimulator as upsSimulator } from '../../carriers/ups/simulator/in
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
 import type { Label, RateResponse } from '../../src/domain/shipment.ts';
-import type { ReadinessReport } from '../../src/gateway/service.ts';
 import { createRedisConnection } from '../../src/store/redis-connection.ts';
 import { observeTopology } from '../../src/store/redis-status.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 import { installTestTelemetry } from '../telemetry/support/otel.ts';
 import { connectedAccount, tokenStats } from './support/accounts.ts';
-import { type Fleet, type Instance, startFleet } from './support/fleet.ts';
+import { type Fleet, type Instance, sharedStoreWhenReady, startFleet } from './support/fleet.ts';
 import { type RedisProcess, redisCli } from './support/servers.ts';
 import { startTopology, type Topology } from './support/topologies.ts';
 
@@ -76,8 +75,6 @@ const label = (instance: Instance, reference: string, key: string) =>
   );
 
 const telemetry = installTestTelemetry();
-
-const readiness = (instance: Instance) => instance.request<ReadinessReport>('GET', '/readyz');
 
 describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', () => {
   beforeAll(async () => {
@@ -162,31 +159,33 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
     const { from, to } = await topology.sentinels!.killPrimary();
     run.to = to;
     const refreshesAtKill = (await tokenStats(sandbox, 'ups', ACCOUNT)).refreshes;
-    // Recovered: both instances on the new primary, then a refresh and a label through it.
-    let onNewPrimaryAt = 0;
-    let lastReadiness = '';
-    for (let i = 0; i < 300 && run.recoveredAt === 0; i++) {
-      if (onNewPrimaryAt === 0) {
-        const ready = await Promise.all(fleet.instances.map(readiness));
-        lastReadiness = JSON.stringify(ready.map((r) => r.body));
-        const moved = ready.every(
-          (r) => r.body.status === 'ready' && r.body.checks.sharedStore?.detail?.includes(`primary ${to};`),
-        );
-        if (moved) onNewPrimaryAt = Date.now();
-      }
-      const refreshed = (await tokenStats(sandbox, 'ups', ACCOUNT)).refreshes > refreshesAtKill;
-      const labelled = pairs.some((p) => p.at > onNewPrimaryAt && p.statuses.every((s) => s === 201));
-      if (onNewPrimaryAt > 0 && refreshed && labelled) run.recoveredAt = Date.now();
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    // A few more seconds of traffic on the new primary: more refreshes, more labels.
-    await new Promise((resolve) => setTimeout(resolve, 2 * TOKEN_LIFETIME_S * 1_000));
+    // Recovered: the first label pair sent after both instances were back on the store (their
+    // `shared_store.recovered` lines) and bought through it; read from the events' own times.
+    const backAt = (instance: Instance) => {
+      const back = instance.logs.find(
+        (l) => l.event === 'shared_store.recovered' && Date.parse(String(l.time)) > run.killedAt,
+      );
+      return back ? Date.parse(String(back.time)) : Number.POSITIVE_INFINITY;
+    };
+    const firstLabelAfter = (at: number) =>
+      pairs.find((p) => p.at >= at && p.statuses.every((status) => status === 201))?.doneAt ?? 0;
+    for (let i = 0; i < 300 && firstLabelAfter(Math.max(...fleet.instances.map(backAt))) === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    run.storeBackAt = Math.max(...fleet.instances.map(backAt));
+    run.recoveredAt = firstLabelAfter(run.storeBackAt);
+    // More traffic on the new primary: refreshes through it (tokens live 4 s), more labels.
+    for (
+      let i = 0;
+      i < 300 && (await tokenStats(sandbox, 'ups', ACCOUNT)).refreshes < refreshesAtKill + 2;
+      i++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 100));
     running = false;
     await Promise.all([...rateLoops, labelLoop]);
 
     expect(
       run.recoveredAt,
-      `never recovered: ${lastReadiness}; refreshes ${refreshesAtKill} -> ${(await tokenStats(sandbox, 'ups', ACCOUNT)).refreshes}; last labels ${JSON.stringify(pairs.slice(-3))}`,
+      `never recovered: back at ${run.storeBackAt - run.killedAt} ms; last labels ${JSON.stringify(pairs.slice(-3))}`,
     ).toBeGreaterThan(0);
     expect(run.recoveredAt - run.killedAt).toBeLessThan(RECOVERY_LIMIT_MS);
     const stats = await tokenStats(sandbox, 'ups', ACCOUNT);
@@ -198,8 +197,7 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
     for (const instance of fleet.instances) {
       const forced = await instance.request('POST', '/_test/refresh', { carrier: 'ups', account: ACCOUNT });
       expect(forced.status).toBe(200);
-      const ready = await readiness(instance);
-      expect(ready.body.checks.sharedStore?.detail).toBe(
+      expect((await sharedStoreWhenReady(instance)).detail).toBe(
         `redis sentinel (master gw): primary ${to}; failovers seen: 1`,
       );
       expect(instance.logs.filter((l) => l.event === 'shared_store.primary_changed')).toHaveLength(1);
@@ -227,14 +225,6 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
 
     // Labels through the new primary are bought once; any label bought twice was bought while
     // the store was unreachable (each instance in its logged degraded mode), none after.
-    run.storeBackAt = Math.max(
-      ...fleet.instances.map((instance) => {
-        const back = instance.logs.find(
-          (l) => l.event === 'shared_store.recovered' && Date.parse(String(l.time)) > run.killedAt,
-        );
-        return back ? Date.parse(String(back.time)) : Number.POSITIVE_INFINITY;
-      }),
-    );
     expect(run.storeBackAt).toBeLessThan(run.recoveredAt);
     const doubles = await twice();
     expect(doubles.filter((p) => p.doneAt < run.killedAt || p.at > run.storeBackAt)).toEqual([]);
@@ -308,12 +298,15 @@ describe.runIf(hasRedis)('Sentinel: failover to a replica that missed the newest
     const to = await lagTopology.sentinels!.primary();
     expect(to).not.toBe(from);
     for (const instance of [a, b]) {
-      let detail = '';
-      for (let i = 0; i < 300 && !detail.includes(`primary ${to};`); i++) {
-        detail = (await readiness(instance)).body.checks.sharedStore?.detail ?? '';
-        if (!detail.includes(`primary ${to};`)) await new Promise((resolve) => setTimeout(resolve, 100));
+      let check = await sharedStoreWhenReady(instance);
+      for (let i = 0; i < 300 && !check.detail?.includes(`primary ${to};`); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        check = await sharedStoreWhenReady(instance);
       }
-      expect(detail).toBe(`redis sentinel (master gw): primary ${to}; failovers seen: 1`);
+      expect(check).toEqual({
+        ok: true,
+        detail: `redis sentinel (master gw): primary ${to}; failovers seen: 1`,
+      });
       expect(instance.logs.filter((l) => l.event === 'shared_store.primary_changed')).toHaveLength(1);
     }
     // Every token has expired: B refreshes with whatever the store holds now.

@@ -21,7 +21,7 @@ import { aclSetUser, neededCommands } from '../../src/store/redis-access.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis, TEST_KEY } from '../support/redis.ts';
 import { clientAccount, tokenStats } from './support/accounts.ts';
-import { type Fleet, startFleet } from './support/fleet.ts';
+import { type Fleet, sharedStoreWhenReady, startFleet } from './support/fleet.ts';
 import { startTlsRedis, type TlsRedis } from './support/tls.ts';
 
 const NAMESPACE = `cgtls-${crypto.randomUUID().slice(0, 8)}`;
@@ -150,11 +150,7 @@ describe.runIf(hasRedis)('TLS with a client certificate, an ACL user restricted 
     expect((await sandbox.control.stats('ups')).labelsByReference['TLS-1']).toBe(1);
 
     for (const instance of fleet.instances) {
-      const ready = await instance.request<{ checks: Record<string, { ok: boolean; detail?: string }> }>(
-        'GET',
-        '/readyz',
-      );
-      expect(ready.body.checks.sharedStore).toEqual({
+      expect(await sharedStoreWhenReady(instance)).toEqual({
         ok: true,
         detail: `redis single: primary 127.0.0.1:${redis.port}; failovers seen: 0`,
       });

@@ -43,6 +43,24 @@ export interface Instance {
   ): Promise<Answer<T>>;
 }
 
+/**
+ * The instance's shared-store readiness line once it is ready (bounded: on a busy machine one
+ * ping may time out and read `degraded` for a moment); the last line read otherwise.
+ */
+export async function sharedStoreWhenReady(instance: Instance): Promise<{ ok: boolean; detail?: string }> {
+  let check: { ok: boolean; detail?: string } = { ok: false };
+  for (let i = 0; i < 50; i++) {
+    const { body } = await instance.request<{ checks: Record<string, { ok: boolean; detail?: string }> }>(
+      'GET',
+      '/readyz',
+    );
+    check = body.checks.sharedStore ?? { ok: false };
+    if (check.ok) return check;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return check;
+}
+
 export interface FleetOptions {
   size: number;
   sandbox: Sandbox;
