@@ -1,9 +1,9 @@
 /** Environment variables that override the file (12-factor deployment). */
 import { z } from '@hono/zod-openapi';
 import { LOG_LEVELS, type LogLevel } from '../api/logger.ts';
-import { parseRedisUrl } from '../store/redis-url.ts';
 import type { ConfigIssue } from './config-error.ts';
 import type { Env } from './env-refs.ts';
+import { parseRedisUrl } from './redis-url.ts';
 
 export const OVERRIDE_VARS = [
   'PORT',

@@ -3,9 +3,10 @@
  * REDIS_URL over the file's url, and the combinations that cannot work refused with one
  * issue naming the key (never quoting the URL: it may hold a password).
  */
-import { parseRedisUrl } from '../store/redis-url.ts';
+
 import type { RefResolver } from './env-refs.ts';
 import type { Overrides } from './overrides.ts';
+import { parseRedisUrl } from './redis-url.ts';
 import type { ConfigFile, GatewayConfig, RedisStoreSettings } from './schema.ts';
 
 type RedisFile = Extract<ConfigFile['store'], { kind: 'redis' }>;

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { parseAddress, parseRedisUrl, type RedisAddress } from './redis-url.ts';
+import { parseAddress, parseRedisUrl, type RedisAddress } from '../config/redis-url.ts';
 
 export type RedisTopology = 'single' | 'cluster' | 'sentinel';
 

@@ -12,11 +12,8 @@
  * - Records are sealed (AES-256-GCM, bound to their key name); key names are hashes.
  * - Redis unreachable: the answer is kept on this instance only (a logged, degraded mode).
  *   Repeats on this instance still replay; one on another instance could run again.
- * - Replicated topologies (Sentinel, a cluster with replicas): a failover may promote a
- *   replica that missed the newest writes. So a label is bought only once its claim reached
- *   `replicaAcks` replicas, or all connected ones if fewer are (ROLE, WAIT); a claim that
- *   cannot be confirmed is released and nothing is bought (409, retry later): an absent
- *   record after a failover is then truly absent.
+ * - Replicated topologies (Sentinel, a cluster with replicas): a label is bought only once
+ *   its claim reached the replicas (redis-idempotency-claim.ts); otherwise 409, retry later.
  *   An answer written after the claim may still be lost: on a change of primary,
  *   `writeBack()` writes the answers this instance holds again (over its own pending claim,
  *   or where nothing is), and wakes the repeats waiting for them.
@@ -29,6 +26,7 @@ import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resi
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { away, createClaims, IN_PROGRESS_RETRY_MS, StoreAway } from './redis-idempotency-claim.ts';
 import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 /** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
@@ -38,12 +36,6 @@ if current ~= false and current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('PUBLISH', ARGV[5], ARGV[4])
 return 1
-`;
-
-/** Deletes a claim if it is still ours. */
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
 `;
 
 export interface RedisIdempotencyOptions<T> {
@@ -74,9 +66,6 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
   writeBack(): Promise<number>;
 }
 
-/** A Redis command failed: the store is away (as opposed to an answer this module throws). */
-class StoreAway extends Error {}
-
 /** An answer this instance shared (or tried to): enough to write it again. */
 interface SharedAnswer {
   id: string;
@@ -94,14 +83,65 @@ interface LocalEntry<T> {
 }
 
 const LOCAL_MAX = 10_000;
-/** What a repeat that found the key still running is told to wait before asking again. */
-const IN_PROGRESS_RETRY_MS = 1_000;
-const UNREPLICATED =
-  'the idempotency claim could not be confirmed on a replica of the shared store; nothing was bought: retry later with the same key';
 
 async function hashOf(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Runs `write` over `items`, 100 at a time; resolves to how many wrote (true). */
+async function inBatches<I>(items: readonly I[], write: (item: I) => Promise<boolean>): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < items.length; i += 100) {
+    const batch = await Promise.allSettled(items.slice(i, i + 100).map(write));
+    written += batch.filter((r) => r.status === 'fulfilled' && r.value).length;
+  }
+  return written;
+}
+
+/** Answers this instance produced or is producing, by caller key (bounded, oldest out first). */
+function createLocalAnswers<T>(ttlMs: number, now: () => number) {
+  const local = new Map<string, LocalEntry<T>>();
+  return {
+    get: (key: string) => local.get(key),
+    entries: () => local.values(),
+    remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): LocalEntry<T> {
+      if (local.size >= LOCAL_MAX) {
+        const at = now();
+        for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
+        const oldest = local.keys().next();
+        if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
+      }
+      const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs };
+      local.set(key, entry);
+      return entry;
+    },
+  };
+}
+
+/** Sleeps of repeats waiting for a record, cut short by its completion message. */
+function createWakeups() {
+  const waiters = new Map<string, Set<() => void>>();
+  return {
+    wake(id: string) {
+      for (const wake of waiters.get(id) ?? []) wake();
+    },
+    /** Resolves after `ms`, or as soon as record `id` is announced done. */
+    sleep(id: string, ms: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set();
+        waiters.set(id, set);
+        const wake = () => {
+          clearTimeout(timer);
+          set.delete(wake);
+          if (set.size === 0) waiters.delete(id);
+          resolve();
+        };
+        set.add(wake);
+        const timer = setTimeout(wake, ms);
+      });
+    },
+  };
 }
 
 export function createRedisIdempotencyStore<T>(
@@ -110,8 +150,6 @@ export function createRedisIdempotencyStore<T>(
   const { connection, sealer } = options;
   const { client } = connection;
   const keys = redisKeys(options.namespace);
-  const replicaAcks = options.replicaAcks ?? 0;
-  const replicaAckTimeoutMs = options.replicaAckTimeoutMs ?? 1_000;
   const pendingTtlMs = options.pendingTtlMs ?? 120_000;
   const waitMs = options.waitMs ?? 20_000;
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
@@ -119,21 +157,19 @@ export function createRedisIdempotencyStore<T>(
   const now = options.now ?? Date.now;
   // Answers this instance produced or is producing: same-instance repeats never wait on Redis,
   // and they survive a Redis outage.
-  const local = new Map<string, LocalEntry<T>>();
-  const waiters = new Map<string, Set<() => void>>();
-
+  const local = createLocalAnswers<T>(ttlMs, now);
+  const wakeups = createWakeups();
   void connection.psubscribe(keys.patterns.channels, (channel, id) => {
-    if (!channel.endsWith(CHANNEL.idempotencyDone)) return;
-    for (const wake of waiters.get(id) ?? []) wake();
+    if (channel.endsWith(CHANNEL.idempotencyDone)) wakeups.wake(id);
   });
 
-  const away = async <R>(command: () => Promise<R>): Promise<R> => {
-    try {
-      return await command();
-    } catch {
-      throw new StoreAway();
-    }
-  };
+  const { claim } = createClaims({
+    client,
+    pendingTtlMs,
+    replicaAcks: options.replicaAcks ?? 0,
+    replicaAckTimeoutMs: options.replicaAckTimeoutMs ?? 1_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 
   async function read(redisKey: string): Promise<IdempotencyRecord | undefined> {
     const sealed = await away(() => client.get(redisKey));
@@ -144,61 +180,6 @@ export function createRedisIdempotencyStore<T>(
   function replay(record: IdempotencyRecord & { state: 'done' }): T {
     if (record.outcome.ok) return options.decodeValue(record.outcome.value);
     throw errorFromWire(record.outcome.error, Math.max(0, now() - record.at));
-  }
-
-  function remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): LocalEntry<T> {
-    if (local.size >= LOCAL_MAX) {
-      const at = now();
-      for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
-      const oldest = local.keys().next();
-      if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
-    }
-    const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs };
-    local.set(key, entry);
-    return entry;
-  }
-
-  // Replicas the primary had at the last claim (ROLE). A primary without replicas (as a
-  // failover leaves one until the old primary returns) cannot lose a claim to a promotion:
-  // its claims count at once instead of waiting for a replica that is not there.
-  let knownReplicas = replicaAcks;
-
-  /** WAIT on the node that holds `redisKey` (a pipeline goes where its key lives, in a cluster too). */
-  async function replicated(redisKey: string, replicas: number): Promise<number> {
-    const [, [error, acked] = []] =
-      (await client.pipeline().get(redisKey).wait(replicas, replicaAckTimeoutMs).exec()) ?? [];
-    return !error && typeof acked === 'number' ? acked : 0;
-  }
-
-  /**
-   * Claims the key for this instance: 'taken' when another request holds it. With replicas
-   * required, the claim counts only once the connected ones (up to `replicaAcks`) hold it;
-   * otherwise it is released and nothing may be bought.
-   */
-  async function claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
-    if (replicaAcks === 0) {
-      const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
-      return set === 'OK' ? 'claimed' : 'taken';
-    }
-    const wanted = Math.min(replicaAcks, knownReplicas);
-    const pipeline = client.pipeline().set(redisKey, pending, 'PX', pendingTtlMs, 'NX').role();
-    if (wanted > 0) pipeline.wait(wanted, replicaAckTimeoutMs);
-    const results = await away(() => pipeline.exec());
-    const [[setError, set] = [], [roleError, role] = [], [waitError, acked] = []] = results ?? [];
-    if (setError) throw new StoreAway();
-    if (set !== 'OK') return 'taken';
-    if (!roleError && Array.isArray(role) && role[0] === 'master' && Array.isArray(role[2]))
-      knownReplicas = role[2].length;
-    const needed = Math.min(replicaAcks, knownReplicas);
-    let confirmed = wanted > 0 && !waitError && typeof acked === 'number' ? acked : 0;
-    // A replica appeared since the last claim: wait for it too.
-    if (confirmed < needed && wanted < needed) confirmed = await replicated(redisKey, needed).catch(() => 0);
-    if (confirmed >= needed) return 'claimed';
-    await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
-    options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
-      replicas: needed,
-    });
-    throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
   }
 
   /** Shares the answer: over our own claim, or where nothing is (a lease run out, a lost write). */
@@ -217,18 +198,7 @@ export function createRedisIdempotencyStore<T>(
     for (;;) {
       const record = await read(redisKey);
       if (record === undefined || record.state === 'done' || now() >= deadline) return record;
-      await new Promise<void>((resolve) => {
-        const set = waiters.get(id) ?? new Set();
-        waiters.set(id, set);
-        const wake = () => {
-          clearTimeout(timer);
-          set.delete(wake);
-          if (set.size === 0) waiters.delete(id);
-          resolve();
-        };
-        set.add(wake);
-        const timer = setTimeout(wake, Math.min(pollMs, Math.max(0, deadline - now())));
-      });
+      await wakeups.sleep(id, Math.min(pollMs, Math.max(0, deadline - now())));
     }
   }
 
@@ -245,7 +215,7 @@ export function createRedisIdempotencyStore<T>(
       (value): Settled<T> => ({ ok: true, value }),
       (error: unknown): Settled<T> => ({ ok: false, error }),
     );
-    const entry = remember(key, fingerprint, settled);
+    const entry = local.remember(key, fingerprint, settled);
     entry.shared = { id, redisKey, pending };
     const outcome = await settled;
     const record: IdempotencyRecord = {
@@ -320,7 +290,7 @@ export function createRedisIdempotencyStore<T>(
           (value): Settled<T> => ({ ok: true, value }),
           (e: unknown): Settled<T> => ({ ok: false, error: e }),
         );
-        remember(key, fingerprint, settled);
+        local.remember(key, fingerprint, settled);
         outcome = await settled;
       }
       if (outcome.ok) return outcome.value;
@@ -329,22 +299,17 @@ export function createRedisIdempotencyStore<T>(
 
     async writeBack() {
       const at = now();
-      const answers = [...local.values()].flatMap((e) =>
+      const answers = [...local.entries()].flatMap((e) =>
         e.shared && e.expiresAt > at ? [{ ...e.shared, remainingMs: e.expiresAt - at }] : [],
       );
-      let written = 0;
-      for (let i = 0; i < answers.length; i += 100) {
-        const batch = await Promise.allSettled(
-          answers.slice(i, i + 100).map(({ remainingMs, ...answer }) =>
-            answer.sealed === undefined
-              ? // Still running: put the claim back, so a repeat waits instead of buying again.
-                client.set(answer.redisKey, answer.pending, 'PX', pendingTtlMs, 'NX').then((r) => r === 'OK')
-              : share({ ...answer, sealed: answer.sealed }, remainingMs),
-          ),
-        );
-        written += batch.filter((r) => r.status === 'fulfilled' && r.value).length;
-      }
-      return written;
+      // Still running: the claim goes back, so a repeat waits instead of buying again.
+      const reclaim = (answer: SharedAnswer) =>
+        client.set(answer.redisKey, answer.pending, 'PX', pendingTtlMs, 'NX').then((r) => r === 'OK');
+      return inBatches(answers, ({ remainingMs, ...answer }) =>
+        answer.sealed === undefined
+          ? reclaim(answer)
+          : share({ ...answer, sealed: answer.sealed }, remainingMs),
+      );
     },
   };
 }

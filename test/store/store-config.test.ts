@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { parseRedisUrl } from '../../src/store/redis-url.ts';
+import { parseRedisUrl } from '../../src/config/redis-url.ts';
 import { fakeRegistry } from '../support/fake-registry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-store-config-'));

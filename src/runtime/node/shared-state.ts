@@ -14,6 +14,7 @@
 import type { Logger } from '../../api/logger.ts';
 import type { RefreshCoordinator } from '../../auth/coordination.ts';
 import { ConfigError } from '../../config/config-error.ts';
+import { parseRedisUrl } from '../../config/redis-url.ts';
 import type { RedisStoreSettings } from '../../config/schema.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
@@ -31,7 +32,6 @@ import {
 import { createRedisIdempotencyStore, type RedisIdempotencyStore } from '../../store/redis-idempotency.ts';
 import { redisKeys } from '../../store/redis-keys.ts';
 import { describeTopology, observeTopology } from '../../store/redis-status.ts';
-import { parseRedisUrl } from '../../store/redis-url.ts';
 
 /** Timings of the shared mode; the defaults suit production, tests shorten them. */
 export interface SharedStateTuning {
