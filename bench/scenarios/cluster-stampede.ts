@@ -1,13 +1,15 @@
 /**
  * Scenario 4: a cluster stampede. 4 gateway instances (Node processes), 10,000 callers in
  * all at the moment the token expires, sharing Redis (token store + refresh coordination, as
- * the composition root wires it) against the same 4 instances each with its own memory store.
- * The token really expires (the simulator issues 2-second tokens); the instances fire at the
- * same wall-clock instant, just past expiry. The simulator counts the token calls.
+ * the composition root wires it): one Redis server, and a Redis Cluster of 3 primaries that
+ * the scenario starts on loopback; against the same 4 instances each with its own memory
+ * store. The token really expires (the simulator issues 2-second tokens); the instances fire
+ * at the same wall-clock instant, just past expiry. The simulator counts the token calls.
  */
 import { Redis } from 'ioredis';
 import { createControlClient } from '../../sandbox/control-client.ts';
 import type { SimAccount } from '../../sandbox/kit/types.ts';
+import { startCluster, type TestCluster } from '../../test/redis/support/cluster.ts';
 import { type Child, forkChild } from '../lib/child.ts';
 import { GENERIC_ID } from '../lib/generic-account.ts';
 import { goalStatus, type Scenario, type ScenarioResult } from '../lib/report.ts';
@@ -20,7 +22,7 @@ const INSTANCES = 4;
 const CALLERS = 10_000;
 const LIFETIME_S = 2;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const VARIANTS = ['shared Redis', 'no Redis (memory store each)'] as const;
+const VARIANTS = ['shared Redis', 'Redis Cluster (3 primaries)', 'no Redis (memory store each)'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Round {
@@ -78,21 +80,24 @@ export const clusterStampede: Scenario = {
     const control = createControlClient(`${simulator.ready.url}/_control`);
     const simAccount = simulator.ready.accounts[GENERIC_ID]?.find((a) => a.id === 'default');
     if (!simAccount) throw new Error('no default account');
+    let cluster: TestCluster | undefined;
     try {
+      cluster = await startCluster();
       ctx.log(`cluster stampede: ${rounds} round(s) x ${VARIANTS.length} variants`);
       const results = await alternate(VARIANTS, rounds, (v) => measure(v, simulator.ready.url, simAccount));
       return report(rounds, results);
     } finally {
+      await cluster?.dispose();
       await simulator.stop();
     }
 
     async function measure(variant: Variant, simulatorUrl: string, account: SimAccount): Promise<Round> {
       await control.reset(GENERIC_ID);
       await control.setMode({ carrier: GENERIC_ID, account: account.id, tokenLifetimeSeconds: LIFETIME_S });
-      const redis =
-        variant === 'shared Redis'
-          ? { url: REDIS_URL, namespace: `cgbench-${crypto.randomUUID().slice(0, 8)}`, key: randomKey() }
-          : undefined;
+      const url = variant === 'shared Redis' ? REDIS_URL : `redis://${cluster?.nodes.join(',')}`;
+      const redis = variant.startsWith('no Redis')
+        ? undefined
+        : { url, namespace: `cgbench-${crypto.randomUUID().slice(0, 8)}`, key: randomKey() };
       const workers: Child<{ pid: number }>[] = [];
       try {
         for (let i = 0; i < INSTANCES; i++) {
@@ -128,18 +133,25 @@ export const clusterStampede: Scenario = {
 
 function report(rounds: number, r: Record<Variant, Round[]>): ScenarioResult {
   const med = (v: Variant, pick: (x: Round) => number) => median(r[v].map(pick));
-  const shared = r['shared Redis'];
-  const exactlyOne = shared.every((x) => x.tokenCalls === 1 && x.failed === 0);
+  const row = (variant: Variant, scenario: string) => ({
+    scenario,
+    against: 'the same without Redis',
+    measured: `${r[variant].map((x) => x.tokenCalls).join(', ')} token call(s) cluster-wide per round, all served in ${fmt(med(variant, (x) => x.allServedMs))} ms; without Redis: ${fmtInt(med('no Redis (memory store each)', (x) => x.tokenCalls))} calls`,
+    goal: 'exactly 1 token call cluster-wide',
+    status: goalStatus(r[variant].every((x) => x.tokenCalls === 1 && x.failed === 0)),
+  });
+  const callers = CALLERS.toLocaleString('en-US');
   return {
     id: 'cluster-stampede',
     summary: [
-      {
-        scenario: `Cluster stampede: ${INSTANCES} Node processes sharing Redis, ${CALLERS.toLocaleString('en-US')} requests at expiry`,
-        against: 'the same without Redis',
-        measured: `${shared.map((x) => x.tokenCalls).join(', ')} token call(s) cluster-wide per round, all served in ${fmt(med('shared Redis', (x) => x.allServedMs))} ms; without Redis: ${fmtInt(med('no Redis (memory store each)', (x) => x.tokenCalls))} calls`,
-        goal: 'exactly 1 token call cluster-wide',
-        status: goalStatus(exactlyOne),
-      },
+      row(
+        'shared Redis',
+        `Cluster stampede: ${INSTANCES} Node processes sharing Redis, ${callers} requests at expiry`,
+      ),
+      row(
+        'Redis Cluster (3 primaries)',
+        `Cluster stampede on a Redis Cluster (3 primaries): ${INSTANCES} Node processes, ${callers} requests at expiry`,
+      ),
     ],
     details: [
       {
@@ -163,7 +175,7 @@ function report(rounds: number, r: Record<Variant, Round[]>): ScenarioResult {
       },
     ],
     notes: [
-      `Cluster stampede: each instance is a Node process with a broker wired like the composition root (openSharedState: Redis token store with AES-GCM sealing, refresh lock and pub/sub wake-up), firing ${fmtInt(CALLERS / INSTANCES)} concurrent credential() calls at the same wall-clock instant, 50 ms after the ${LIFETIME_S}-second token expired.`,
+      `Cluster stampede: each instance is a Node process with a broker wired like the composition root (openSharedState: Redis token store with AES-GCM sealing, refresh lock and pub/sub wake-up), firing ${fmtInt(CALLERS / INSTANCES)} concurrent credential() calls at the same wall-clock instant, 50 ms after the ${LIFETIME_S}-second token expired. The Redis Cluster variant runs on 3 primaries (no replicas) started on loopback for the run; the instances reach it through its seed list (a URL with three hosts).`,
     ],
     data: { rounds, results: r },
   };

@@ -8,9 +8,10 @@ import type { ResolvedAccount } from './account.ts';
 import { resolveCarriers } from './accounts.ts';
 import { ConfigError, type ConfigIssue, keyPath } from './config-error.ts';
 import { type Env, RefResolver, splitList } from './env-refs.ts';
-import { type Overrides, readOverrides } from './overrides.ts';
+import { readOverrides } from './overrides.ts';
 import { FileNotFound, hostReadFile, type ReadFile } from './read-file.ts';
 import { ConfigFile, type GatewayConfig } from './schema.ts';
+import { resolveStore } from './store.ts';
 
 export interface LoadConfigOptions {
   env: Env;
@@ -66,24 +67,6 @@ function parseFile(raw: unknown, source: string | undefined): ConfigFile {
       : [{ key: keyPath(issue.path), message: issue.message }],
   );
   throw new ConfigError(issues, source);
-}
-
-function resolveStore(file: ConfigFile, overrides: Overrides, refs: RefResolver): GatewayConfig['store'] {
-  const store = file.store;
-  if (store.kind === 'memory' && overrides.redisUrl === undefined) return { kind: 'memory' };
-  const fromFile = store.kind === 'redis' ? store : undefined;
-  const url = overrides.redisUrl ?? (fromFile ? refs.resolve(fromFile.url, 'store.url') : undefined) ?? '';
-  if (fromFile && overrides.redisUrl === undefined && url !== '' && !/^rediss?:\/\//.test(url)) {
-    refs.issues.push({
-      key: 'store.url',
-      message: `environment variable ${fromFile.url.env} must hold a redis:// or rediss:// URL`,
-    });
-  }
-  const encryptionKeys = (fromFile?.encryptionKeys ?? []).map((k, i) => ({
-    id: k.id,
-    key: refs.resolve(k.key, `store.encryptionKeys[${i}].key`) ?? '',
-  }));
-  return { kind: 'redis', url, encryptionKeys, namespace: fromFile?.namespace ?? 'gateway' };
 }
 
 /** The alerts section with its webhook secret resolved. */

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { LOG_LEVELS, type LogLevel } from '../log/logger.ts';
 import type { ConfigIssue } from './config-error.ts';
 import type { Env } from './env-refs.ts';
+import { parseRedisUrl } from './redis-url.ts';
 
 export const OVERRIDE_VARS = [
   'PORT',
@@ -16,7 +17,6 @@ export const OVERRIDE_VARS = [
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 const HttpUrl = z.url({ protocol: /^https?$/ });
-const RedisUrl = z.url({ protocol: /^rediss?$/ });
 
 export interface Overrides {
   port?: number;
@@ -56,8 +56,9 @@ export function readOverrides(env: Env): { overrides: Overrides; issues: ConfigI
   const redisUrl = value('REDIS_URL');
   if (redisUrl !== undefined) {
     // The URL may hold a password: never echo it.
-    if (RedisUrl.safeParse(redisUrl).success) overrides.redisUrl = redisUrl;
-    else issues.push({ key: 'REDIS_URL', message: 'must be a redis:// or rediss:// URL' });
+    const parsed = parseRedisUrl(redisUrl);
+    if ('error' in parsed) issues.push({ key: 'REDIS_URL', message: parsed.error });
+    else overrides.redisUrl = redisUrl;
   }
   return { overrides, issues };
 }

@@ -149,12 +149,48 @@ const CarrierConfig = z
   .strict();
 export type CarrierConfig = z.infer<typeof CarrierConfig>;
 
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'must be host:port');
+
+/**
+ * The shared store. Redis: `url` says how to reach it (user, password, TLS with rediss://,
+ * database) and where to start: one host is a single server, several are cluster seeds;
+ * with `sentinel`, its hosts are the sentinels. See README "Running several instances".
+ */
 const StoreConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('memory') }).strict(),
   z
     .object({
       kind: z.literal('redis'),
       url: SecretRef,
+      /** Redis Cluster (a managed cluster's configuration endpoint is one host): more seeds. */
+      cluster: z
+        .object({ nodes: z.array(hostPort).default([]) })
+        .strict()
+        .optional(),
+      /** A primary watched by Redis Sentinel: the url's hosts (and these) are the sentinels. */
+      sentinel: z
+        .object({
+          masterName: z.string().min(1).max(200),
+          nodes: z.array(hostPort).default([]),
+          username: z.string().min(1).optional(),
+          password: SecretRef.optional(),
+          /** Whether the sentinels speak TLS (default: as the url's scheme). */
+          tls: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
+      /** TLS of a rediss:// url: CA and client certificate, as PEM text or a PEM file path. */
+      tls: z
+        .object({
+          ca: SecretRef.optional(),
+          cert: SecretRef.optional(),
+          key: SecretRef.optional(),
+          serverName: z.string().min(1).optional(),
+        })
+        .strict()
+        .optional(),
+      /** Replicas that must hold a label's idempotency claim before it is bought (default: 1 with sentinel, else 0). */
+      idempotencyReplicaAcks: z.number().int().min(0).max(10).optional(),
       encryptionKeys: z.array(z.object({ id: z.string().min(1), key: SecretRef }).strict()).default([]),
       namespace: z
         .string()
@@ -163,6 +199,19 @@ const StoreConfig = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
+export type StoreConfig = z.infer<typeof StoreConfig>;
+
+/** The Redis store with its secrets resolved. */
+export interface RedisStoreSettings {
+  kind: 'redis';
+  url: string;
+  encryptionKeys: { id: string; key: string }[];
+  namespace: string;
+  cluster?: { nodes: string[] };
+  sentinel?: { masterName: string; nodes: string[]; username?: string; password?: string; tls?: boolean };
+  tls?: { ca?: string; cert?: string; key?: string; serverName?: string };
+  idempotencyReplicaAcks?: number;
+}
 
 export const ConfigFile = z
   .object({
@@ -200,9 +249,7 @@ export interface GatewayConfig {
   logLevel: ConfigFile['logLevel'];
   apiKeys: string[];
   adminKeys: string[];
-  store:
-    | { kind: 'memory' }
-    | { kind: 'redis'; url: string; encryptionKeys: { id: string; key: string }[]; namespace: string };
+  store: { kind: 'memory' } | RedisStoreSettings;
   /** Per carrier: everything but the accounts' secrets (those are in ResolvedAccount). */
   carriers: Record<
     string,

@@ -12,6 +12,12 @@
  * - Records are sealed (AES-256-GCM, bound to their key name); key names are hashes.
  * - Redis unreachable: the answer is kept on this instance only (a logged, degraded mode).
  *   Repeats on this instance still replay; one on another instance could run again.
+ * - Replicated topologies (Sentinel, a cluster with replicas): a label is bought only once
+ *   its claim reached the replicas (redis-idempotency-claim.ts); otherwise 409, retry later.
+ *   An answer written after the claim may still be lost: on a change of primary,
+ *   `writeBack()` writes the answers this instance holds again (over its own pending claim,
+ *   or where nothing is), and wakes the repeats waiting for them.
+ * - Key names come from redis-keys.ts (record and channel share the record's hash tag).
  */
 
 import { errorFromWire, errorToWire } from '../domain/error-wire.ts';
@@ -20,11 +26,15 @@ import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resi
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { away, createClaims, IN_PROGRESS_RETRY_MS, StoreAway } from './redis-idempotency-claim.ts';
+import { CHANNEL, redisKeys } from './redis-keys.ts';
 
+/** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
 const COMPLETE_SCRIPT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local current = redis.call('GET', KEYS[1])
+if current ~= false and current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-redis.call('PUBLISH', KEYS[2], ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[4])
 return 1
 `;
 
@@ -40,53 +50,126 @@ export interface RedisIdempotencyOptions<T> {
   waitMs?: number;
   ttlMs?: number;
   pollMs?: number;
+  /** Replicas that must hold a claim before its label is bought (0: no WAIT). */
+  replicaAcks?: number;
+  /** How long a claim waits for those replicas. */
+  replicaAckTimeoutMs?: number;
   now?: () => number;
   logger?: { warn(msg: string, fields?: Readonly<Record<string, unknown>>): void };
 }
 
-/** A Redis command failed: the store is away (as opposed to an answer this module throws). */
-class StoreAway extends Error {}
+export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
+  /**
+   * Writes the answers this instance produced again (after a change of primary or a store
+   * loss they may be gone); resolves to how many were written.
+   */
+  writeBack(): Promise<number>;
+}
+
+/** An answer this instance shared (or tried to): enough to write it again. */
+interface SharedAnswer {
+  id: string;
+  redisKey: string;
+  pending: string;
+  /** The sealed answer, once known (until then the claim alone). */
+  sealed?: string;
+}
 
 interface LocalEntry<T> {
   fingerprint: string;
   settled: Promise<Settled<T>>;
   expiresAt: number;
+  shared?: SharedAnswer;
 }
 
 const LOCAL_MAX = 10_000;
-/** What a repeat that found the key still running is told to wait before asking again. */
-const IN_PROGRESS_RETRY_MS = 1_000;
 
 async function hashOf(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<T>): IdempotencyStore<T> {
-  const { connection, sealer, namespace } = options;
+/** Runs `write` over `items`, 100 at a time; resolves to how many wrote (true). */
+async function inBatches<I>(items: readonly I[], write: (item: I) => Promise<boolean>): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < items.length; i += 100) {
+    const batch = await Promise.allSettled(items.slice(i, i + 100).map(write));
+    written += batch.filter((r) => r.status === 'fulfilled' && r.value).length;
+  }
+  return written;
+}
+
+/** Answers this instance produced or is producing, by caller key (bounded, oldest out first). */
+function createLocalAnswers<T>(ttlMs: number, now: () => number) {
+  const local = new Map<string, LocalEntry<T>>();
+  return {
+    get: (key: string) => local.get(key),
+    entries: () => local.values(),
+    remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): LocalEntry<T> {
+      if (local.size >= LOCAL_MAX) {
+        const at = now();
+        for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
+        const oldest = local.keys().next();
+        if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
+      }
+      const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs };
+      local.set(key, entry);
+      return entry;
+    },
+  };
+}
+
+/** Sleeps of repeats waiting for a record, cut short by its completion message. */
+function createWakeups() {
+  const waiters = new Map<string, Set<() => void>>();
+  return {
+    wake(id: string) {
+      for (const wake of waiters.get(id) ?? []) wake();
+    },
+    /** Resolves after `ms`, or as soon as record `id` is announced done. */
+    sleep(id: string, ms: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set();
+        waiters.set(id, set);
+        const wake = () => {
+          clearTimeout(timer);
+          set.delete(wake);
+          if (set.size === 0) waiters.delete(id);
+          resolve();
+        };
+        set.add(wake);
+        const timer = setTimeout(wake, ms);
+      });
+    },
+  };
+}
+
+export function createRedisIdempotencyStore<T>(
+  options: RedisIdempotencyOptions<T>,
+): RedisIdempotencyStore<T> {
+  const { connection, sealer } = options;
   const { client } = connection;
+  const keys = redisKeys(options.namespace);
   const pendingTtlMs = options.pendingTtlMs ?? 120_000;
   const waitMs = options.waitMs ?? 20_000;
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
-  const channel = `${namespace}:idem-done`;
   // Answers this instance produced or is producing: same-instance repeats never wait on Redis,
   // and they survive a Redis outage.
-  const local = new Map<string, LocalEntry<T>>();
-  const waiters = new Map<string, Set<() => void>>();
-
-  connection.subscribe(channel, (id) => {
-    for (const wake of waiters.get(id) ?? []) wake();
+  const local = createLocalAnswers<T>(ttlMs, now);
+  const wakeups = createWakeups();
+  void connection.psubscribe(keys.patterns.channels, (channel, id) => {
+    if (channel.endsWith(CHANNEL.idempotencyDone)) wakeups.wake(id);
   });
 
-  const away = async <R>(command: () => Promise<R>): Promise<R> => {
-    try {
-      return await command();
-    } catch {
-      throw new StoreAway();
-    }
-  };
+  const { claim } = createClaims({
+    client,
+    pendingTtlMs,
+    replicaAcks: options.replicaAcks ?? 0,
+    replicaAckTimeoutMs: options.replicaAckTimeoutMs ?? 1_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 
   async function read(redisKey: string): Promise<IdempotencyRecord | undefined> {
     const sealed = await away(() => client.get(redisKey));
@@ -99,14 +182,11 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
     throw errorFromWire(record.outcome.error, Math.max(0, now() - record.at));
   }
 
-  function remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): void {
-    if (local.size >= LOCAL_MAX) {
-      const at = now();
-      for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
-      const oldest = local.keys().next();
-      if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
-    }
-    local.set(key, { fingerprint, settled, expiresAt: now() + ttlMs });
+  /** Shares the answer: over our own claim, or where nothing is (a lease run out, a lost write). */
+  async function share(answer: SharedAnswer & { sealed: string }, remainingMs: number): Promise<boolean> {
+    const { id, redisKey, pending, sealed } = answer;
+    const done = keys.idempotency(id).done;
+    return (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, id, done)) === 1;
   }
 
   /** Waits until the record is no longer pending (or gone), or the deadline passes. */
@@ -118,18 +198,7 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
     for (;;) {
       const record = await read(redisKey);
       if (record === undefined || record.state === 'done' || now() >= deadline) return record;
-      await new Promise<void>((resolve) => {
-        const set = waiters.get(id) ?? new Set();
-        waiters.set(id, set);
-        const wake = () => {
-          clearTimeout(timer);
-          set.delete(wake);
-          if (set.size === 0) waiters.delete(id);
-          resolve();
-        };
-        set.add(wake);
-        const timer = setTimeout(wake, Math.min(pollMs, Math.max(0, deadline - now())));
-      });
+      await wakeups.sleep(id, Math.min(pollMs, Math.max(0, deadline - now())));
     }
   }
 
@@ -146,7 +215,8 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
       (value): Settled<T> => ({ ok: true, value }),
       (error: unknown): Settled<T> => ({ ok: false, error }),
     );
-    remember(key, fingerprint, settled);
+    const entry = local.remember(key, fingerprint, settled);
+    entry.shared = { id, redisKey, pending };
     const outcome = await settled;
     const record: IdempotencyRecord = {
       state: 'done',
@@ -156,10 +226,11 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
         ? { ok: true, value: outcome.value }
         : { ok: false, error: errorToWire(outcome.error) },
     };
+    const sealed = await sealer.seal(JSON.stringify(record), redisKey);
+    entry.shared = { id, redisKey, pending, sealed };
     try {
-      const sealed = await sealer.seal(JSON.stringify(record), redisKey);
-      const written = await client.eval(COMPLETE_SCRIPT, 2, redisKey, channel, pending, sealed, ttlMs, id);
-      if (written !== 1) options.logger?.warn('idempotency record lease ran out before the answer', { id });
+      if (!(await share({ id, redisKey, pending, sealed }, ttlMs)))
+        options.logger?.warn('idempotency record taken by another request before the answer', { id });
     } catch {
       options.logger?.warn('idempotency answer kept on this instance only: shared store unreachable', { id });
     }
@@ -168,7 +239,7 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
 
   async function settle(key: string, fingerprint: string, work: () => Promise<T>): Promise<Settled<T>> {
     const id = await hashOf(key);
-    const redisKey = `${namespace}:idem:${id}`;
+    const redisKey = keys.idempotency(id).record;
     const deadline = now() + waitMs;
     // A few rounds: a pending record can vanish (its owner died) between reads.
     for (let round = 0; round < 5; round += 1) {
@@ -176,8 +247,8 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
         JSON.stringify({ state: 'pending', fingerprint, owner: crypto.randomUUID(), startedAt: now() }),
         redisKey,
       );
-      const claimed = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
-      if (claimed === 'OK') return runOwned(key, id, redisKey, fingerprint, pending, work);
+      if ((await claim(redisKey, pending)) === 'claimed')
+        return runOwned(key, id, redisKey, fingerprint, pending, work);
       let record: IdempotencyRecord | undefined;
       try {
         record = await waitForAnswer(id, redisKey, deadline);
@@ -219,11 +290,26 @@ export function createRedisIdempotencyStore<T>(options: RedisIdempotencyOptions<
           (value): Settled<T> => ({ ok: true, value }),
           (e: unknown): Settled<T> => ({ ok: false, error: e }),
         );
-        remember(key, fingerprint, settled);
+        local.remember(key, fingerprint, settled);
         outcome = await settled;
       }
       if (outcome.ok) return outcome.value;
       throw outcome.error;
+    },
+
+    async writeBack() {
+      const at = now();
+      const answers = [...local.entries()].flatMap((e) =>
+        e.shared && e.expiresAt > at ? [{ ...e.shared, remainingMs: e.expiresAt - at }] : [],
+      );
+      // Still running: the claim goes back, so a repeat waits instead of buying again.
+      const reclaim = (answer: SharedAnswer) =>
+        client.set(answer.redisKey, answer.pending, 'PX', pendingTtlMs, 'NX').then((r) => r === 'OK');
+      return inBatches(answers, ({ remainingMs, ...answer }) =>
+        answer.sealed === undefined
+          ? reclaim(answer)
+          : share({ ...answer, sealed: answer.sealed }, remainingMs),
+      );
     },
   };
 }

@@ -6,10 +6,14 @@
  * - Instances waiting for a refresh are woken by pub/sub when the new token lands, with
  *   polling as a fallback, never past their deadline.
  * - Values are sealed with AES-256-GCM; key names are hashes, namespaced per environment.
+ * - Key names come from redis-keys.ts: a token, its lock and its channel share one hash tag,
+ *   so every script runs in one Redis Cluster slot; the channel is a script argument.
  */
 import type { CompareAndSetResult, StoredToken, TokenStore, Versioned } from '../auth/types.ts';
 import { createSealer, type EncryptionKeyConfig, type Sealer } from './encryption.ts';
+import type { RedisTarget } from './redis-clients.ts';
 import { createRedisConnection, type RedisConnection } from './redis-connection.ts';
+import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 const CAS_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -19,7 +23,7 @@ end
 local next = current + 1
 redis.call('HSET', KEYS[1], 'v', next, 'd', ARGV[2])
 if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-redis.call('PUBLISH', KEYS[2], ARGV[4] .. ' ' .. next)
+redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. next)
 return {1, next}
 `;
 
@@ -34,8 +38,8 @@ return 0
 `;
 
 export interface RedisStoreOptions {
-  /** Where Redis is; ignored when `connection` is given. */
-  url?: string;
+  /** Where Redis is (a URL, or a cluster or sentinel target); ignored when `connection` is given. */
+  url?: string | RedisTarget;
   /** A connection shared with the instance's other Redis users (closed by its owner, not here). */
   connection?: RedisConnection;
   /** Prefix of every key, e.g. 'cg:production'. */
@@ -80,20 +84,20 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
   const connection =
     options.connection ??
     (await createRedisConnection({
-      url: options.url ?? '',
+      ...(typeof options.url === 'string' ? { url: options.url } : (options.url ?? { url: '' })),
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
     }));
   const ownsConnection = options.connection === undefined;
   const { client } = connection;
-  const ns = options.namespace;
-  const tokenKey = (key: string) => `${ns}:tok:${key}`;
-  const lockKey = (key: string) => `${ns}:lock:${key}`;
-  const channel = `${ns}:tok-updated`;
+  const keys = redisKeys(options.namespace);
+  const tokenKey = (key: string) => keys.token(key).value;
+  const lockKey = (key: string) => keys.token(key).lock;
   const pollMs = options.pollMs ?? 250;
   const waiters = new Map<string, Set<() => void>>();
 
-  connection.subscribe(channel, (message) => {
+  void connection.psubscribe(keys.patterns.channels, (channel, message) => {
+    if (!channel.endsWith(CHANNEL.tokenUpdates)) return;
     const key = message.slice(0, message.lastIndexOf(' '));
     for (const wake of waiters.get(key) ?? []) wake();
   });
@@ -121,15 +125,16 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
     async compareAndSet(key, expectedVersion, value): Promise<CompareAndSetResult<StoredToken>> {
       const sealed = await sealer.seal(JSON.stringify(value), tokenKey(key));
       const ttl = Math.max(0, value.expiresAt - Date.now()) + (options.retentionMs ?? DEFAULT_RETENTION_MS);
+      const names = keys.token(key);
       const result = (await client.eval(
         CAS_SCRIPT,
-        2,
-        tokenKey(key),
-        channel,
+        1,
+        names.value,
         expectedVersion,
         sealed,
         ttl,
         key,
+        names.updates,
       )) as [number, number, (string | null)?];
       if (result[0] === 1) return { ok: true, version: result[1] };
       return { ok: false, current: await decode(key, result[1], result[2] ?? null) };
@@ -140,12 +145,11 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
     },
 
     async clear() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${ns}:tok:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await client.del(...keys);
-      } while (cursor !== '0');
+      // One DEL per key (in a cluster, keys of different accounts live in different slots),
+      // sent in batches rather than one round trip at a time.
+      const names = await connection.scan(keys.patterns.tokens);
+      for (let i = 0; i < names.length; i += 500)
+        await Promise.all(names.slice(i, i + 500).map((name) => client.del(name)));
     },
 
     async tryLock(key, ttlMs) {

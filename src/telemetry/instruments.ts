@@ -124,5 +124,15 @@ export const instruments = {
       }),
     ),
   ),
+  storePrimary: lazy(() =>
+    meter().createObservableGauge(METRIC.storePrimary, {
+      description: 'The shared store primaries this instance writes to (1 each), by topology and address.',
+    }),
+  ),
+  storeFailovers: lazy(() =>
+    meter().createObservableGauge(METRIC.storeFailovers, {
+      description: 'Changes of shared store primary this instance has seen since it started.',
+    }),
+  ),
   meter,
 };

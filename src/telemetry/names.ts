@@ -24,6 +24,7 @@ export const ATTR = {
   signalOrigin: 'gateway.signal.origin',
   labelOutcome: 'gateway.label.outcome',
   labelConvertedFrom: 'gateway.label.converted_from',
+  storeTopology: 'gateway.store.topology',
   // Stable HTTP semantic conventions.
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',
@@ -74,6 +75,9 @@ export const METRIC = {
   labelConversions: 'gateway.label.conversions',
   idempotencyReplays: 'gateway.idempotency.replays',
   sharedStoreReachable: 'gateway.shared_store.reachable',
+  // The shared store's topology (redis-status.ts).
+  storePrimary: 'gateway.store.primary',
+  storeFailovers: 'gateway.store.failovers',
 } as const;
 
 /** Seconds buckets of the stable HTTP duration histograms. */

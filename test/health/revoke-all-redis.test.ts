@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../src/store/redis-keys.ts';
 import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
 import { type HealthHarness, RATE_BODY, startHealthHarness } from './support/harness.ts';
 
@@ -12,7 +13,7 @@ describe.runIf(hasRedis)('revoke-all drill on Redis', () => {
   const namespace = testNamespace('revoke-all');
   let h: HealthHarness;
   let redis: Redis;
-  const tokenKeys = () => redis.keys(`${namespace}:tok:*`);
+  const tokenKeys = () => redis.keys(redisKeys(namespace).patterns.tokens);
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
@@ -51,7 +52,9 @@ describe.runIf(hasRedis)('revoke-all drill on Redis', () => {
     const keys = await tokenKeys();
     expect(keys.length).toBeGreaterThanOrEqual(2);
     for (const raw of keys) {
-      const left = (await h.composed.store.get(raw.slice(`${namespace}:tok:`.length)))?.value;
+      // `<namespace>:{<store key>}:token`: the store key is the hash tag.
+      const storeKey = /\{([^{}]+)\}:token$/.exec(raw)?.[1] ?? '';
+      const left = (await h.composed.store.get(storeKey))?.value;
       expect(left).toMatchObject({ accessToken: '', expiresAt: 0, revokedAt: expect.any(Number) });
       expect(left?.refreshToken).toBeUndefined();
     }

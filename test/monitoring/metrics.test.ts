@@ -37,6 +37,9 @@ const ALLOWED_LABELS = new Set([
   'gateway_signal_origin',
   'gateway_label_outcome',
   'gateway_label_converted_from',
+  // The shared store's topology gauges: one series per Redis node (its address and port).
+  'gateway_store_topology',
+  'server_port',
   'http_request_method',
   'http_response_status_code',
   'http_route',

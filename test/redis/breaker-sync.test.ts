@@ -13,6 +13,7 @@ import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 import { clientAccount, tokenStats } from './support/accounts.ts';
 import { type Fleet, type Instance, startFleet } from './support/fleet.ts';
+import { startTopology, type Topology, topologies } from './support/topologies.ts';
 
 const ACCOUNT = 'fedex-sandbox';
 const RESET_MS = 1_500;
@@ -20,6 +21,7 @@ const PROBE_LEASE_MS = 4_000;
 
 let sandbox: Sandbox;
 let fleet: Fleet;
+let topology: Topology;
 
 const rates = (instance: Instance) =>
   instance.request<RateResponse>('POST', '/v1/rates', {
@@ -47,10 +49,12 @@ async function eventually(check: () => Promise<boolean>, deadlineMs = 10_000): P
 
 const calls = async () => (await tokenStats(sandbox, 'fedex', ACCOUNT)).calls;
 
-describe.runIf(hasRedis)('auth breakers shared across instances', () => {
+describe.runIf(hasRedis).each(topologies())('%s: auth breakers shared across instances', (kind) => {
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { fedex: fedexSimulator } });
     fleet = await startFleet({
+      target: topology.target,
       size: 3,
       sandbox,
       carriers: ['fedex'],
@@ -63,10 +67,11 @@ describe.runIf(hasRedis)('auth breakers shared across instances', () => {
       },
       tuning: { probeLockMs: PROBE_LEASE_MS, pollMs: 50 },
     });
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await fleet?.close();
     await sandbox?.close();
+    await topology?.dispose();
   });
 
   it('a refused credential is discovered once: the other instances open their breaker without a token call', async () => {

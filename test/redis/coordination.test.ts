@@ -1,7 +1,7 @@
 /**
  * The broker's cross-instance coordination in one process: two brokers ("instances"), each
  * on its own Redis connection, in front of the generic OAuth server.
- * - One refresh for both instances, whatever the concurrency.
+ * - One refresh for both instances, whatever the concurrency (on each topology).
  * - Redis away (a private Redis server, stopped and started again): tokens held in memory
  *   keep being served; client-credential tokens fall back to per-instance single-flight; an
  *   expired rotating token is a prompt `unavailable` (store_unreachable), never a hang; and
@@ -17,8 +17,9 @@ import { CarrierError } from '../../src/domain/failure.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../src/store/redis.ts';
 import { genericProfile } from '../auth/support/generic-profile.ts';
 import { accountOf, CARRIER, startGenericSandbox } from '../auth/support/harness.ts';
-import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
+import { hasRedis, TEST_KEY, testNamespace } from '../support/redis.ts';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.ts';
+import { type StoreTarget, startTopology, type Topology, topologies } from './support/topologies.ts';
 
 let sandbox: Sandbox;
 const stores: RedisTokenStore[] = [];
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 /** One gateway instance's broker: its own Redis connection, a shared clock offset. */
-async function instance(url: string, namespace: string, clock: { offset: number }) {
+async function instance(url: StoreTarget, namespace: string, clock: { offset: number }) {
   const store = await createRedisTokenStore({ url, namespace, encryptionKeys: [TEST_KEY], pollMs: 50 });
   stores.push(store);
   const broker = createCredentialBroker({
@@ -75,11 +76,17 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
   expect(check()).toBe(true);
 }
 
-describe.runIf(hasRedis)('two instances, one refresh', () => {
+describe.runIf(hasRedis).each(topologies())('%s: two instances, one refresh', (kind) => {
+  let topology: Topology;
+  beforeAll(async () => {
+    topology = await startTopology(kind);
+  }, 60_000);
+  afterAll(() => topology?.dispose());
+
   it('40 concurrent callers on two instances share one token call', async () => {
     const ns = testNamespace('coord');
     const clock = { offset: 0 };
-    const [a, b] = [await instance(REDIS_URL, ns, clock), await instance(REDIS_URL, ns, clock)];
+    const [a, b] = [await instance(topology.target, ns, clock), await instance(topology.target, ns, clock)];
     const account = accountOf(sandbox);
     const credentials = await Promise.all(
       Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).broker.credential(account, 'primary')),
@@ -92,7 +99,7 @@ describe.runIf(hasRedis)('two instances, one refresh', () => {
     await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
     const ns = testNamespace('coord-rot');
     const clock = { offset: 0 };
-    const [a, b] = [await instance(REDIS_URL, ns, clock), await instance(REDIS_URL, ns, clock)];
+    const [a, b] = [await instance(topology.target, ns, clock), await instance(topology.target, ns, clock)];
     const account = rotatingAccount();
     const first = await a.broker.credential(account, 'primary');
     await b.broker.credential(account, 'primary');
@@ -119,7 +126,10 @@ describe.runIf(hasRedis)('Redis away and back', () => {
     await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
     const ns = testNamespace('coord-outage');
     const clock = { offset: 0 };
-    const [a, b] = [await instance(redis.url, ns, clock), await instance(redis.url, ns, clock)];
+    const [a, b] = [
+      await instance({ url: redis.url }, ns, clock),
+      await instance({ url: redis.url }, ns, clock),
+    ];
     const client = accountOf(sandbox, { id: 'client' });
     const rotating = rotatingAccount();
     const held = await a.broker.credential(rotating, 'primary');

@@ -2,43 +2,46 @@
  * The Redis idempotency store against the real Redis, two "instances" being two stores on
  * their own connections: the first answer (value or problem-ready error) is replayed by the
  * other, a key in flight elsewhere is waited for until a deadline, a dead owner's key frees
- * up after its lease, and with Redis unreachable the answer is kept on the instance.
+ * up after its lease, and with Redis unreachable the answer is kept on the instance. On each
+ * topology; on Sentinel, a claim counts only once the replica holds it, and on every
+ * topology an answer lost by the store is written back by the instance that holds it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AllCarriersUnavailableError,
   IdempotencyConflictError,
   IdempotencyInProgressError,
 } from '../../src/domain/errors.ts';
 import { CarrierError } from '../../src/domain/failure.ts';
-import type { IdempotencyStore } from '../../src/resilience/idempotency.ts';
+
 import { createSealer } from '../../src/store/encryption.ts';
 import { createRedisConnection, type RedisConnection } from '../../src/store/redis-connection.ts';
-import { createRedisIdempotencyStore } from '../../src/store/redis-idempotency.ts';
-import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
+import {
+  createRedisIdempotencyStore,
+  type RedisIdempotencyStore,
+} from '../../src/store/redis-idempotency.ts';
+import { redisKeys } from '../../src/store/redis-keys.ts';
+import { hasRedis, TEST_KEY, testNamespace } from '../support/redis.ts';
+import { type StoreTarget, scanAll, startTopology, type Topology, topologies } from './support/topologies.ts';
 
 interface Answer {
   id: string;
 }
 
 const connections: RedisConnection[] = [];
+let topology: Topology;
 afterEach(async () => {
-  for (const c of connections.splice(0)) {
-    try {
-      const keys = await c.client.keys('cgtest:idem*');
-      if (keys.length) await c.client.del(...keys);
-    } catch {
-      // the unreachable-Redis case has nothing to clean
-    }
-    await c.close();
-  }
+  for (const c of connections.splice(0)) await c.close();
+  const keys = await scanAll(topology.admin, 'cgtest:idem*');
+  await Promise.all(keys.map((key) => topology.admin.del(key)));
 });
 
 async function instance(
   namespace: string,
-  options: { waitMs?: number; pendingTtlMs?: number; url?: string } = {},
-): Promise<IdempotencyStore<Answer>> {
-  const connection = await createRedisConnection({ url: options.url ?? REDIS_URL });
+  options: { waitMs?: number; pendingTtlMs?: number; target?: StoreTarget } = {},
+): Promise<RedisIdempotencyStore<Answer>> {
+  const { target, ...tuning } = options;
+  const connection = await createRedisConnection(target ?? topology.target);
   connections.push(connection);
   return createRedisIdempotencyStore<Answer>({
     connection,
@@ -46,8 +49,19 @@ async function instance(
     sealer: await createSealer([TEST_KEY]),
     decodeValue: (raw) => raw as Answer,
     pollMs: 50,
-    ...options,
+    // As the composition does on Sentinel: a claim waits for the replica.
+    replicaAcks: topology.kind === 'sentinel' && target === undefined ? 1 : 0,
+    ...tuning,
   });
+}
+
+/** Waits until the first request's claim is in Redis (a state, not a sleep). */
+async function claimed(namespace: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await scanAll(topology.admin, `${namespace}:*`)).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the first request never claimed its key');
 }
 
 const deferred = <T>() => {
@@ -58,7 +72,12 @@ const deferred = <T>() => {
   return { promise, resolve };
 };
 
-describe.runIf(hasRedis)('redis idempotency store', () => {
+describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind) => {
+  beforeAll(async () => {
+    topology = await startTopology(kind);
+  }, 60_000);
+  afterAll(() => topology?.dispose());
+
   it('replays the first answer on another instance without running the work again', async () => {
     const ns = testNamespace('idem-replay');
     const [a, b] = [await instance(ns), await instance(ns)];
@@ -113,7 +132,7 @@ describe.runIf(hasRedis)('redis idempotency store', () => {
     const [a, b] = [await instance(ns), await instance(ns, { waitMs: 10_000 })];
     const first = deferred<Answer>();
     const running = a.run('key-w', 'fp', () => first.promise);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await claimed(ns);
     let secondRan = false;
     const repeat = b.run('key-w', 'fp', async () => {
       secondRan = true;
@@ -131,7 +150,7 @@ describe.runIf(hasRedis)('redis idempotency store', () => {
     const [a, b] = [await instance(ns), await instance(ns, { waitMs: 150 })];
     const first = deferred<Answer>();
     const running = a.run('key-d', 'fp', () => first.promise);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await claimed(ns);
     let secondRan = false;
     const error = await b
       .run('key-d', 'fp', async () => {
@@ -151,12 +170,12 @@ describe.runIf(hasRedis)('redis idempotency store', () => {
     const a = await instance(ns, { pendingTtlMs: 200 });
     const b = await instance(ns, { waitMs: 2_000 });
     void a.run('key-l', 'fp', () => new Promise<Answer>(() => undefined)); // never answers: a dead owner
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await claimed(ns);
     expect(await b.run('key-l', 'fp', async () => ({ id: 'after-lease' }))).toEqual({ id: 'after-lease' });
   });
 
   it('with Redis unreachable the answer is kept on this instance (degraded, still replayed here)', async () => {
-    const store = await instance(testNamespace('idem-down'), { url: 'redis://127.0.0.1:1' });
+    const store = await instance(testNamespace('idem-down'), { target: { url: 'redis://127.0.0.1:1' } });
     let runs = 0;
     const work = async () => ({ id: `local-${++runs}` });
     expect(await store.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
@@ -164,4 +183,50 @@ describe.runIf(hasRedis)('redis idempotency store', () => {
     await expect(store.run('key-x', 'other', work)).rejects.toBeInstanceOf(IdempotencyConflictError);
     expect(runs).toBe(1);
   });
+
+  it('an answer the store lost is written back by the instance that holds it, and replayed elsewhere', async () => {
+    const ns = testNamespace('idem-writeback');
+    const [a, b] = [await instance(ns), await instance(ns)];
+    let runs = 0;
+    const work = async () => ({ id: `label-${++runs}` });
+    expect(await a.run('key-wb', 'fp', work)).toEqual({ id: 'label-1' });
+    // The record vanishes, as an unreplicated write does in a failover.
+    const record = redisKeys(ns).idempotency(
+      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('key-wb')))]
+        .map((x) => x.toString(16).padStart(2, '0'))
+        .join(''),
+    ).record;
+    expect(await topology.admin.del(record)).toBe(1);
+    expect(await a.writeBack()).toBe(1);
+    expect(await b.run('key-wb', 'fp', work)).toEqual({ id: 'label-1' });
+    expect(runs).toBe(1);
+    // Written back only where nothing (or our own claim) is: never over another answer.
+    expect(await a.writeBack()).toBe(0);
+  });
+
+  it.runIf(kind === 'sentinel')(
+    'a claim the replica never confirms is released: nothing bought, in progress (retry later)',
+    async () => {
+      const ns = testNamespace('idem-unreplicated');
+      const replica = topology.sentinels!.data[1]!;
+      const store = await instance(ns, {});
+      let runs = 0;
+      await replica.signal('SIGSTOP');
+      let error: unknown;
+      try {
+        error = await store
+          .run('key-u', 'fp', async () => ({ id: `label-${++runs}` }))
+          .catch((e: unknown) => e);
+      } finally {
+        await replica.signal('SIGCONT');
+      }
+      expect(error).toBeInstanceOf(IdempotencyInProgressError);
+      expect(runs).toBe(0);
+      expect(await scanAll(topology.admin, `${ns}:*`)).toEqual([]);
+      // With the replica back, the same key is bought once.
+      expect(await store.run('key-u', 'fp', async () => ({ id: `label-${++runs}` }))).toEqual({
+        id: 'label-1',
+      });
+    },
+  );
 });

@@ -12,9 +12,11 @@ import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 import { clientAccount } from './support/accounts.ts';
 import { type Fleet, startFleet } from './support/fleet.ts';
+import { startTopology, type Topology, topologies } from './support/topologies.ts';
 
 let sandbox: Sandbox;
 let fleet: Fleet;
+let topology: Topology;
 
 const labelRequest = (reference: string) => ({
   carrier: 'ups',
@@ -29,20 +31,23 @@ const labelRequest = (reference: string) => ({
 const labelsFor = async (reference: string) =>
   (await sandbox.control.stats('ups')).labelsByReference[reference] ?? 0;
 
-describe.runIf(hasRedis)('label idempotency across instances', () => {
+describe.runIf(hasRedis).each(topologies())('%s: label idempotency across instances', (kind) => {
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     fleet = await startFleet({
+      target: topology.target,
       size: 2,
       sandbox,
       carriers: ['ups'],
       accounts: [clientAccount(sandbox, 'ups', 'ups-sandbox')],
       tuning: { pollMs: 50 },
     });
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await fleet?.close();
     await sandbox?.close();
+    await topology?.dispose();
   });
 
   it('a label request retried on another instance with the same key returns the first label', async () => {

@@ -1,8 +1,13 @@
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * The Redis token store on each topology: compare-and-set, owner-only locks, wake-up by
+ * pub/sub across connections, sealed values under hashed, namespaced key names.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredToken } from '../../src/auth/types.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../src/store/redis.ts';
-import { hasRedis, REDIS_URL, TEST_KEY, testNamespace } from '../support/redis.ts';
+import { redisKeys } from '../../src/store/redis-keys.ts';
+import { scanAll, startTopology, type Topology, topologies } from '../redis/support/topologies.ts';
+import { hasRedis, TEST_KEY, testNamespace } from '../support/redis.ts';
 
 const token = (accessToken: string, refreshToken?: string): StoredToken => ({
   accessToken,
@@ -13,8 +18,14 @@ const token = (accessToken: string, refreshToken?: string): StoredToken => ({
 });
 
 const stores: RedisTokenStore[] = [];
+let topology: Topology;
 async function open(namespace: string, keys = [TEST_KEY]) {
-  const store = await createRedisTokenStore({ url: REDIS_URL, namespace, encryptionKeys: keys, pollMs: 50 });
+  const store = await createRedisTokenStore({
+    url: topology.target,
+    namespace,
+    encryptionKeys: keys,
+    pollMs: 50,
+  });
   stores.push(store);
   return store;
 }
@@ -26,7 +37,12 @@ afterEach(async () => {
   }
 });
 
-describe.runIf(hasRedis)('redis token store', () => {
+describe.runIf(hasRedis).each(topologies())('%s: redis token store', (kind) => {
+  beforeAll(async () => {
+    topology = await startTopology(kind);
+  }, 60_000);
+  afterAll(() => topology?.dispose());
+
   it('writes only on the expected version: a late writer never overwrites a newer token', async () => {
     const store = await open(testNamespace('cas'));
     const first = await store.compareAndSet('k', 0, token('at-1', 'rt-1'));
@@ -73,16 +89,11 @@ describe.runIf(hasRedis)('redis token store', () => {
     const namespace = testNamespace('plain');
     const store = await open(namespace);
     await store.compareAndSet('a1b2c3', 0, token('secret-access-token-value', 'secret-refresh-token-value'));
-    const raw = new Redis(REDIS_URL);
-    try {
-      const keys = await raw.keys(`${namespace}:*`);
-      expect(keys).toEqual([`${namespace}:tok:a1b2c3`]);
-      const dump = JSON.stringify(await raw.hgetall(keys[0]!));
-      expect(dump).not.toContain('secret-access-token-value');
-      expect(dump).not.toContain('secret-refresh-token-value');
-    } finally {
-      raw.disconnect();
-    }
+    const keys = await scanAll(topology.admin, `${namespace}:*`);
+    expect(keys).toEqual([redisKeys(namespace).token('a1b2c3').value]);
+    const dump = JSON.stringify(await topology.admin.hgetall(keys[0]!));
+    expect(dump).not.toContain('secret-access-token-value');
+    expect(dump).not.toContain('secret-refresh-token-value');
   });
 
   it('reads values sealed with an older key after the key rotates', async () => {

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     : undefined;
   const apiKeys = config.apiKeys.length > 0 ? config.apiKeys : sandbox ? [sandbox.apiKey] : [];
 
+  // The shared store can refuse the gateway at start-up (credentials, TLS, ACL): one line.
   const composed = await composeGateway({
     config,
     accounts: sandbox?.accounts ?? loaded.accounts,
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
             return { accounts: again.accounts, accountConfig: accountHealthConfigFrom(again.config) };
           },
         },
+  }).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
   });
 
   const server = await startServer({

@@ -1,27 +1,40 @@
 /**
  * What several gateway instances share through Redis, built once per instance on one
  * connection pair: the token store and its refresh locks, label idempotency records, auth
- * breaker decisions, and the readiness and alert events of the shared mode.
+ * breaker decisions, and the readiness, alert and failover events of the shared mode.
+ * The topology (single server, Redis Cluster, Sentinel), TLS and credentials come from the
+ * store configuration; everything Redis-specific lives in src/store/redis*.
  *
- * When Redis goes away the instance keeps serving (tokens it holds, single-flight in this
- * process), `/readyz` says `degraded`, and one alert-worthy log line marks each transition;
- * when Redis returns, shared mode resumes by itself (ioredis reconnects and resubscribes).
+ * Start-up stops with one configuration line when Redis refuses the gateway (credentials,
+ * TLS, a missing ACL permission). When Redis goes away the instance keeps serving (tokens it
+ * holds, single-flight in this process), `/readyz` says `degraded`, and one alert-worthy log
+ * line marks each transition; when Redis returns, shared mode resumes by itself. A change of
+ * primary (failover) is logged, counted, and written back over: see onPrimaryChange.
  */
 
 import type { RefreshCoordinator } from '../../auth/coordination.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import { parseRedisUrl } from '../../config/redis-url.ts';
+import type { RedisStoreSettings } from '../../config/schema.ts';
 import type { ControlPlane } from '../../control/types.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
 import type { ReadinessReport } from '../../gateway/service.ts';
 import type { Logger } from '../../log/logger.ts';
 import { type BreakerSync, createBreakerSync } from '../../resilience/breaker-sync.ts';
-import type { IdempotencyStore } from '../../resilience/idempotency.ts';
-import { createSealer, type EncryptionKeyConfig } from '../../store/encryption.ts';
+import { createSealer } from '../../store/encryption.ts';
 import { createRedisTokenStore, type RedisTokenStore } from '../../store/redis.ts';
+import { type AccessNeeds, explainStartupError, missingPermission } from '../../store/redis-access.ts';
 import { createRedisBreakerChannel } from '../../store/redis-breaker-channel.ts';
-import { createRedisConnection, type RedisConnection } from '../../store/redis-connection.ts';
+import {
+  createRedisConnection,
+  type PrimaryChange,
+  type RedisConnection,
+} from '../../store/redis-connection.ts';
 import { createRedisControlPlane } from '../../store/redis-control.ts';
-import { createRedisIdempotencyStore } from '../../store/redis-idempotency.ts';
+import { createRedisIdempotencyStore, type RedisIdempotencyStore } from '../../store/redis-idempotency.ts';
+import { redisKeys } from '../../store/redis-keys.ts';
+import { describeTopology, observeTopology } from '../../store/redis-status.ts';
 
 /** Timings of the shared mode; the defaults suit production, tests shorten them. */
 export interface SharedStateTuning {
@@ -37,28 +50,118 @@ export interface SharedStateTuning {
   probeLockMs?: number;
   /** A Redis command with no answer after this long fails (default 2 s). */
   commandTimeoutMs?: number;
+  /** How long a label claim waits for its replicas (default 1 s). */
+  replicaAckTimeoutMs?: number;
 }
 
-export interface RedisStoreConfig {
-  url: string;
-  namespace: string;
-  encryptionKeys: readonly EncryptionKeyConfig[];
-}
+/** The store configuration (src/config/schema.ts); `kind` is implied. */
+export type RedisStoreConfig = Omit<RedisStoreSettings, 'kind'>;
 
 export interface SharedState {
   store: RedisTokenStore;
   coordinator: RefreshCoordinator;
-  idempotency: IdempotencyStore<LabelType>;
+  idempotency: RedisIdempotencyStore<LabelType>;
   breakers: BreakerSync;
   /** Revocations, connect states, budgets, accounts, membership: the fleet's control state. */
   control: ControlPlane;
   connection: RedisConnection;
+  /**
+   * A change of primary (a failover): writes that had not reached a replica may be gone.
+   * The idempotency answers this instance holds are written back already; the store-loss
+   * protocol hooks here for tokens.
+   */
+  onPrimaryChange(listener: (change: PrimaryChange) => void): void;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
 
 const DEGRADED_DETAIL =
   'shared store (Redis) unreachable: serving the tokens this instance holds, refreshes coordinated in this instance only';
+
+const refusal = (message: string) => new ConfigError([{ key: 'store', message }]);
+
+/** The connection, or a configuration error when Redis refuses the gateway (not when it is away). */
+async function connect(config: RedisStoreConfig, tuning: SharedStateTuning): Promise<RedisConnection> {
+  const connection = await createRedisConnection({
+    ...config,
+    ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
+  });
+  const parsed = parseRedisUrl(config.url);
+  const refused = explainStartupError(connection.startupError, connection.user, {
+    used: 'tls' in parsed && parsed.tls,
+    clientCertificate: config.tls?.cert !== undefined,
+  });
+  if (refused === undefined) return connection;
+  await connection.close();
+  throw refusal(refused);
+}
+
+/**
+ * The ACL user must be able to do all the gateway does: checked now when Redis answers (a
+ * refusal stops start-up), else on the first connection (an alert line).
+ */
+async function checkAccess(
+  connection: RedisConnection,
+  config: RedisStoreConfig,
+  needs: AccessNeeds,
+  logger: Logger,
+) {
+  const keys = redisKeys(config.namespace);
+  if (!connection.connected) {
+    let checked = false;
+    connection.onConnectionChange((up) => {
+      if (!up || checked) return;
+      checked = true;
+      void missingPermission(connection, keys, needs).then((missing) => {
+        if (missing) logger.error(missing, { event: 'shared_store.permission', alert: true });
+      });
+    });
+    return;
+  }
+  const missing = await missingPermission(connection, keys, needs);
+  if (missing === undefined) return;
+  await connection.close();
+  throw refusal(missing);
+}
+
+/** One alert-worthy line per transition and per change of primary, after which `writeBack` runs. */
+function reportTransitions(
+  connection: RedisConnection,
+  logger: Logger,
+  namespace: string,
+  writeBack: () => Promise<number>,
+): void {
+  const degraded = () =>
+    logger.error('shared store unreachable: degraded mode', {
+      event: 'shared_store.degraded',
+      alert: true,
+      namespace,
+    });
+  connection.onConnectionChange((up) => {
+    if (!up) return degraded();
+    logger.warn('shared store reachable again: shared mode resumed', {
+      event: 'shared_store.recovered',
+      namespace,
+    });
+  });
+  if (!connection.connected) degraded();
+  connection.onPrimaryChange((change) => {
+    logger.warn('shared store primary changed: writing back what this instance holds', {
+      event: 'shared_store.primary_changed',
+      alert: true,
+      topology: change.topology,
+      from: change.from.join(','),
+      to: change.to.join(','),
+      failovers: change.failovers,
+    });
+    void writeBack().then((written) =>
+      logger.info('idempotency answers written back after a change of primary', {
+        event: 'shared_store.idempotency_written_back',
+        written,
+      }),
+    );
+  });
+}
 
 export async function openSharedState(
   config: RedisStoreConfig,
@@ -67,14 +170,13 @@ export async function openSharedState(
 ): Promise<SharedState> {
   if (config.encryptionKeys.length === 0) {
     // REDIS_URL alone selects Redis, but tokens are never stored in clear: a key is required.
-    throw new Error(
-      'a Redis store needs at least one encryption key: set store.encryptionKeys in the configuration file',
-    );
+    throw new ConfigError([
+      { key: 'store.encryptionKeys', message: 'a Redis store needs at least one encryption key' },
+    ]);
   }
-  const connection = await createRedisConnection({
-    url: config.url,
-    ...(tuning.commandTimeoutMs !== undefined ? { commandTimeoutMs: tuning.commandTimeoutMs } : {}),
-  });
+  const connection = await connect(config, tuning);
+  // A failover may promote a replica that missed the newest writes: labels wait for one.
+  const replicaAcks = config.idempotencyReplicaAcks ?? (connection.topology === 'sentinel' ? 1 : 0);
   const store = await createRedisTokenStore({
     connection,
     namespace: config.namespace,
@@ -90,6 +192,8 @@ export async function openSharedState(
     sealer,
     decodeValue: (raw) => Label.parse(raw),
     logger,
+    replicaAcks,
+    ...(tuning.replicaAckTimeoutMs !== undefined ? { replicaAckTimeoutMs: tuning.replicaAckTimeoutMs } : {}),
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
     ...(tuning.idempotencyWaitMs !== undefined ? { waitMs: tuning.idempotencyWaitMs } : {}),
     ...(tuning.idempotencyPendingTtlMs !== undefined ? { pendingTtlMs: tuning.idempotencyPendingTtlMs } : {}),
@@ -100,23 +204,19 @@ export async function openSharedState(
     probeLockMs: tuning.probeLockMs ?? 15_000,
     logger,
   });
-
-  // One alert-worthy line per transition (the connection reports transitions only).
-  const degraded = () =>
-    logger.error('shared store unreachable: degraded mode', {
-      event: 'shared_store.degraded',
-      alert: true,
-      namespace: config.namespace,
-    });
-  connection.onConnectionChange((up) => {
-    if (up) {
-      logger.warn('shared store reachable again: shared mode resumed', {
-        event: 'shared_store.recovered',
-        namespace: config.namespace,
-      });
-    } else degraded();
-  });
-  if (!connection.connected) degraded();
+  const parsed = parseRedisUrl(config.url);
+  await checkAccess(
+    connection,
+    config,
+    {
+      waitsForReplicas: replicaAcks > 0,
+      selectsDatabase: 'db' in parsed && parsed.db !== 0,
+    },
+    logger,
+  );
+  reportTransitions(connection, logger, config.namespace, () => idempotency.writeBack());
+  const stopObserving = observeTopology(connection);
+  const topology = () => describeTopology(connection, config.sentinel?.masterName);
 
   return {
     store,
@@ -125,16 +225,21 @@ export async function openSharedState(
     breakers,
     control,
     connection,
+    onPrimaryChange: (listener) => connection.onPrimaryChange(listener),
     async readiness() {
       const up = await connection.ping();
-      return up
-        ? { ready: true, status: 'ready', checks: { config: { ok: true }, sharedStore: { ok: true } } }
-        : {
-            ready: true,
-            status: 'degraded',
-            checks: { config: { ok: true }, sharedStore: { ok: false, detail: DEGRADED_DETAIL } },
-          };
+      const sharedStore = up
+        ? { ok: true, detail: topology() }
+        : { ok: false, detail: `${DEGRADED_DETAIL} (${topology()})` };
+      return {
+        ready: true,
+        status: up ? 'ready' : 'degraded',
+        checks: { config: { ok: true }, sharedStore },
+      };
     },
-    close: () => connection.close(),
+    async close() {
+      stopObserving();
+      await connection.close();
+    },
   };
 }

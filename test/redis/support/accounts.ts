@@ -11,6 +11,7 @@ import { resolveMethod, scopeOf } from '../../../src/auth/method.ts';
 import type { StoredToken, Versioned } from '../../../src/auth/types.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
 import { createRedisTokenStore } from '../../../src/store/redis.ts';
+import type { StoreTarget } from './topologies.ts';
 
 /** Far above any test's token calls: the hourly quota is not what these tests are about. */
 const NO_QUOTA = 1_000_000;
@@ -27,6 +28,20 @@ export function clientAccount(sandbox: Sandbox, carrier: string, id: string): Re
   if (!sim) throw new Error(`no sandbox account ${carrier}/${id}`);
   return {
     ...sandboxAccount(carrierOf(carrier), sim, sandbox.baseUrl(carrier)),
+    tokenCallsPerHour: NO_QUOTA,
+  };
+}
+
+/** A new client-credentials account of `carrier`, registered in its simulator. */
+export function registeredClientAccount(sandbox: Sandbox, carrier: string, id: string): ResolvedAccount {
+  const account = {
+    id,
+    secrets: { clientId: `${id}-client`, clientSecret: `${id}-secret-${crypto.randomUUID()}` },
+    settings: { accountNumber: 'C1U5T3' },
+  };
+  sandbox.context(carrier).accounts.register(account);
+  return {
+    ...sandboxAccount(carrierOf(carrier), account, sandbox.baseUrl(carrier)),
     tokenCallsPerHour: NO_QUOTA,
   };
 }
@@ -54,14 +69,14 @@ export function connectedAccount(sandbox: Sandbox, carrier: string, id: string):
 
 /** What the fleet's shared store holds for the account's primary token (decrypted with its key). */
 export async function storedToken(
-  fleet: { redisUrl: string; namespace: string; encryptionKey: { id: string; key: string } },
+  fleet: { target: StoreTarget; namespace: string; encryptionKey: { id: string; key: string } },
   account: ResolvedAccount,
 ): Promise<Versioned<StoredToken> | undefined> {
   const resolved = resolveMethod(carrierOf(account.carrier).auth, account);
   if (resolved.type !== 'token') throw new Error('not a token account');
   const key = await cacheKey(keyPartsOf(account, 'primary', scopeOf(resolved.method, account)));
   const store = await createRedisTokenStore({
-    url: fleet.redisUrl,
+    url: fleet.target,
     namespace: fleet.namespace,
     encryptionKeys: [fleet.encryptionKey],
   });

@@ -1,12 +1,14 @@
 /**
- * N gateway processes sharing one Redis namespace, in front of simulators that run in the
- * test process (so the test can read their stats and token authority directly). Each
- * instance is a real child process (instance.ts); the fleet collects their JSON log lines,
- * sends them HTTP requests and can kill any of them.
+ * N gateway processes sharing one Redis namespace (on any topology), in front of simulators
+ * that run in the test process (so the test can read their stats and token authority
+ * directly). Each instance is a real child process (instance.ts); the fleet collects their
+ * JSON log lines, sends them HTTP requests and can kill any of them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Sandbox } from '../../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
@@ -14,6 +16,7 @@ import type { BreakerSettings } from '../../../src/resilience/settings.ts';
 import type { SharedStateTuning } from '../../../src/runtime/node/shared-state.ts';
 import { REDIS_URL, testNamespace } from '../../support/redis.ts';
 import type { InstanceConfig } from './instance.ts';
+import { type AdminClient, adminFor, type StoreTarget, scanAll } from './topologies.ts';
 
 const ENTRY = new URL('./instance.ts', import.meta.url).pathname;
 const READY_DEADLINE_MS = 30_000;
@@ -42,11 +45,31 @@ export interface Instance {
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<Answer<T>>;
 }
 
+/**
+ * The instance's shared-store readiness line once it is ready (bounded: on a busy machine one
+ * ping may time out and read `degraded` for a moment); the last line read otherwise.
+ */
+export async function sharedStoreWhenReady(instance: Instance): Promise<{ ok: boolean; detail?: string }> {
+  let check: { ok: boolean; detail?: string } = { ok: false };
+  for (let i = 0; i < 50; i++) {
+    const { body } = await instance.request<{ checks: Record<string, { ok: boolean; detail?: string }> }>(
+      'GET',
+      '/readyz',
+    );
+    check = body.checks.sharedStore ?? { ok: false };
+    if (check.ok) return check;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return check;
+}
+
 export interface FleetOptions {
   size: number;
   sandbox: Sandbox;
   carriers: readonly string[];
   accounts: readonly ResolvedAccount[];
+  /** Where Redis is (default: the machine's Redis); `redisUrl` is the short form. */
+  target?: StoreTarget;
   redisUrl?: string;
   namespace?: string;
   tuning?: SharedStateTuning;
@@ -58,7 +81,9 @@ export interface FleetOptions {
 export interface Fleet {
   instances: Instance[];
   namespace: string;
-  redisUrl: string;
+  target: StoreTarget;
+  /** An admin connection to the fleet's Redis (commands go to the node holding the key). */
+  admin: AdminClient;
   encryptionKey: { id: string; key: string };
   apiKey: string;
   adminKey: string;
@@ -73,14 +98,21 @@ export interface Fleet {
  * The test's own client: bounded sockets per instance and a connect timeout sized for a busy
  * machine, so a burst of thousands queues on the client instead of overflowing the accept
  * backlog (the gateway's promises are about answers and token calls, not socket counts).
+ * Idle sockets are dropped after 1 s, well before the instances' servers drop theirs (Node's
+ * 5 s): a test that waits for a token to expire must not send its burst on a closing socket.
  */
-const client = new Agent({ connections: 100, connect: { timeout: 60_000 }, keepAliveTimeout: 30_000 });
+const client = new Agent({
+  connections: 100,
+  connect: { timeout: 60_000 },
+  keepAliveTimeout: 1_000,
+  keepAliveMaxTimeout: 1_000,
+});
 
 const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 
-function startInstance(index: number, config: InstanceConfig): Promise<Instance> {
+function startInstance(index: number, config: InstanceConfig, configFile: string): Promise<Instance> {
   const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, INSTANCE_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, INSTANCE_CONFIG_FILE: configFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -150,13 +182,13 @@ function startInstance(index: number, config: InstanceConfig): Promise<Instance>
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const namespace = options.namespace ?? testNamespace('fleet').replaceAll(':', '-');
-  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const target = options.target ?? { url: options.redisUrl ?? REDIS_URL };
   const encryptionKey = { id: 'k1', key: randomKey() };
   const apiKey = `sk_test_${crypto.randomUUID().replaceAll('-', '')}`;
   const adminKey = `sk_admin_${crypto.randomUUID().replaceAll('-', '')}`;
   const config: InstanceConfig = {
     adminKey,
-    redisUrl,
+    store: target,
     namespace,
     encryptionKey,
     apiKey,
@@ -167,8 +199,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...(options.authBreaker !== undefined ? { authBreaker: options.authBreaker } : {}),
     ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
   };
+  const configFile = join(tmpdir(), `cg-fleet-${namespace}.json`);
+  await writeFile(configFile, JSON.stringify(config));
+  const admin = adminFor(target);
   const started = await Promise.allSettled(
-    Array.from({ length: options.size }, (_, i) => startInstance(i, config)),
+    Array.from({ length: options.size }, (_, i) => startInstance(i, config, configFile)),
   );
   const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
@@ -184,7 +219,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const fleet: Fleet = {
     instances,
     namespace,
-    redisUrl,
+    target,
+    admin,
     encryptionKey,
     apiKey,
     adminKey,
@@ -194,37 +230,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       instance.child.kill('SIGKILL');
       await instance.exited;
     },
-    async keys() {
-      const raw = new Redis(redisUrl);
-      try {
-        const found: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await raw.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
-          cursor = next;
-          found.push(...batch);
-        } while (cursor !== '0');
-        return found;
-      } finally {
-        raw.disconnect();
-      }
-    },
+    keys: () => scanAll(admin, `${namespace}:*`),
     async close() {
       await Promise.all(instances.map(stop));
-      const raw = new Redis(redisUrl, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      raw.on('error', () => undefined);
+      await rm(configFile, { force: true });
       try {
-        await raw.connect();
-        const keys = await fleet.keys();
-        if (keys.length) await raw.del(...keys);
+        // One DEL per key: in a cluster they live in different slots.
+        await Promise.all((await fleet.keys()).map((key) => admin.del(key)));
       } catch {
         // the test's own Redis may already be gone
       } finally {
-        raw.disconnect();
+        admin.disconnect();
       }
     },
   };

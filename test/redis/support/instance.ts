@@ -1,10 +1,13 @@
 /**
  * One gateway instance as its own process, for the multi-instance tests: the real
- * composition root with the Redis store, against simulators whose accounts arrive in
- * INSTANCE_CONFIG (JSON). Prints `{"event":"instance.ready","url":...}` once it listens;
+ * composition root with the Redis store (any topology), against simulators whose accounts
+ * arrive in INSTANCE_CONFIG (JSON), or in the file INSTANCE_CONFIG_FILE names (a thousand
+ * accounts exceed what one environment variable may hold). Prints `{"event":"instance.ready","url":...}` once it listens;
  * every log line goes to stdout as JSON. Two test-only routes drive the broker directly:
- * POST /_test/credential and POST /_test/refresh (a forced refresh, as a use-time 401 does).
+ * POST /_test/credential (the account's token, as a carrier call would get it: its
+ * fingerprint and expiry) and POST /_test/refresh (a forced refresh, as a use-time 401 does).
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { carriers as registry } from '../../../carriers/index.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
@@ -22,7 +25,16 @@ const BreakerSettings = z.object({
 });
 
 export const InstanceConfig = z.object({
-  redisUrl: z.string(),
+  /** The store block: url, and cluster, sentinel or tls settings. */
+  store: z.object({
+    url: z.string(),
+    cluster: z.object({ nodes: z.array(z.string()) }).optional(),
+    sentinel: z.object({ masterName: z.string(), nodes: z.array(z.string()) }).optional(),
+    tls: z
+      .object({ ca: z.string(), cert: z.string(), key: z.string(), serverName: z.string() })
+      .partial()
+      .optional(),
+  }),
   namespace: z.string(),
   encryptionKey: z.object({ id: z.string(), key: z.string() }),
   apiKey: z.string(),
@@ -38,6 +50,7 @@ export const InstanceConfig = z.object({
       idempotencyPendingTtlMs: z.number().optional(),
       probeLockMs: z.number().optional(),
       commandTimeoutMs: z.number().optional(),
+      replicaAckTimeoutMs: z.number().optional(),
     })
     .default({}),
   authBreaker: BreakerSettings.optional(),
@@ -49,13 +62,16 @@ export const InstanceConfig = z.object({
 });
 export type InstanceConfig = z.infer<typeof InstanceConfig>;
 
-const input = InstanceConfig.parse(JSON.parse(process.env.INSTANCE_CONFIG ?? '{}'));
+const file = process.env.INSTANCE_CONFIG_FILE;
+const input = InstanceConfig.parse(
+  JSON.parse(file ? readFileSync(file, 'utf8') : (process.env.INSTANCE_CONFIG ?? '{}')),
+);
 const carriers = registry.filter((c) => input.carriers.includes(c.id));
 const { config } = await loadConfig({ env: {}, registry: carriers });
 config.adminKeys = [input.adminKey];
 config.store = {
   kind: 'redis',
-  url: input.redisUrl,
+  ...input.store,
   namespace: input.namespace,
   encryptionKeys: [input.encryptionKey],
 };
@@ -89,7 +105,7 @@ composed = await composeGateway({
       const account = accountOf(ref.carrier, ref.account);
       if (!account || !composed) return c.json({ error: 'unknown account' }, 404);
       const credential = await composed.broker.credential(account, 'primary');
-      return c.json({ fingerprint: credential.fingerprint });
+      return c.json({ fingerprint: credential.fingerprint, expiresAt: credential.expiresAt });
     });
     app.post('/_test/refresh', async (c) => {
       const ref = AccountRef.parse(await c.req.json());

@@ -3,12 +3,7 @@
  * (the machine's Redis on 6379 is shared and must never be stopped). Its data survives a
  * stop (`SHUTDOWN SAVE` into its own directory), as a durable production Redis would.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { freePort, pings, redisCli, startRedisProcess, tempDir, until } from './servers.ts';
 
 export interface PrivateRedis {
   url: string;
@@ -21,75 +16,24 @@ export interface PrivateRedis {
   dispose(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'cg-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-
-  async function start(): Promise<void> {
-    const started = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: 'ignore' },
-    );
-    child = started;
-    for (let i = 0; i < 100; i++) {
-      if (await answers(url)) return;
-      if (started.exitCode !== null) throw new Error(`redis-server on ${port} exited (${started.exitCode})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`redis-server on ${port} did not answer`);
-  }
-
-  async function stop(): Promise<void> {
-    const running = child;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    await new Promise<void>((resolve) =>
-      execFile('redis-cli', ['-p', String(port), 'shutdown', 'save'], () => resolve()),
-    );
-    await exited;
-  }
-
-  await start();
-  return {
-    url,
+  const dir = await tempDir('cg-redis-');
+  const server = await startRedisProcess({
     port,
-    stop,
-    start,
-    async dispose() {
-      if (child && child.exitCode === null) {
-        const running = child;
-        const exited = new Promise((resolve) => running.once('exit', resolve));
-        running.kill('SIGKILL');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
+    dir,
+    args: ['--port', String(port), '--save', '', '--appendonly', 'no'],
+    ready: () => pings({ port, host: '127.0.0.1' }),
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (!server.running) return;
+      await redisCli(['-p', String(port), 'shutdown', 'save']).catch(() => undefined);
+      await until(`redis-server on ${port} to stop`, async () => !server.running);
     },
+    start: () => server.start(),
+    dispose: () => server.dispose(),
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * Claiming a label's Idempotency-Key in Redis (Node only): `SET NX` of a pending record with
+ * a lease. On a replicated topology a failover may promote a replica that missed the newest
+ * writes, so there a claim counts only once `replicaAcks` replicas hold it, or every
+ * connected one if the primary has fewer (ROLE, WAIT, in one pipeline so they run on the
+ * node that holds the key, in a cluster too). A claim that cannot be confirmed is released
+ * and nothing may be bought: an absent record after a failover is then truly absent.
+ */
+import { IdempotencyInProgressError } from '../domain/errors.ts';
+import type { RedisClient } from './redis-clients.ts';
+
+/** A Redis command failed: the store is away (as opposed to an answer the store gives). */
+export class StoreAway extends Error {}
+
+/** Runs a command; any failure of it means the store is away. */
+export async function away<R>(command: () => Promise<R>): Promise<R> {
+  try {
+    return await command();
+  } catch {
+    throw new StoreAway();
+  }
+}
+
+/** Deletes a claim if it is still ours. */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** What a request that could not be served yet is told to wait before asking again. */
+export const IN_PROGRESS_RETRY_MS = 1_000;
+
+const UNREPLICATED =
+  'the idempotency claim could not be confirmed on a replica of the shared store; nothing was bought: retry later with the same key';
+
+export interface ClaimOptions {
+  client: RedisClient;
+  /** Lease of a pending record. */
+  pendingTtlMs: number;
+  /** Replicas that must hold a claim (0: no WAIT). */
+  replicaAcks: number;
+  replicaAckTimeoutMs: number;
+  logger?: { warn(msg: string, fields?: Readonly<Record<string, unknown>>): void };
+}
+
+export function createClaims(options: ClaimOptions) {
+  const { client, pendingTtlMs, replicaAcks, replicaAckTimeoutMs } = options;
+  // Replicas the primary had at the last claim. A primary without replicas (as a failover
+  // leaves one until the old primary returns) cannot lose a claim to a promotion: its claims
+  // count at once instead of waiting for a replica that is not there.
+  let knownReplicas = replicaAcks;
+
+  /** WAIT on the node that holds `redisKey`. */
+  async function replicated(redisKey: string, replicas: number): Promise<number> {
+    const [, [error, acked] = []] =
+      (await client.pipeline().get(redisKey).wait(replicas, replicaAckTimeoutMs).exec()) ?? [];
+    return !error && typeof acked === 'number' ? acked : 0;
+  }
+
+  return {
+    /** 'taken' when another request holds the key; throws StoreAway, or in progress when unconfirmed. */
+    async claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
+      if (replicaAcks === 0) {
+        const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
+        return set === 'OK' ? 'claimed' : 'taken';
+      }
+      const wanted = Math.min(replicaAcks, knownReplicas);
+      const pipeline = client.pipeline().set(redisKey, pending, 'PX', pendingTtlMs, 'NX').role();
+      if (wanted > 0) pipeline.wait(wanted, replicaAckTimeoutMs);
+      const results = await away(() => pipeline.exec());
+      const [[setError, set] = [], [roleError, role] = [], [waitError, acked] = []] = results ?? [];
+      if (setError) throw new StoreAway();
+      if (set !== 'OK') return 'taken';
+      if (!roleError && Array.isArray(role) && role[0] === 'master' && Array.isArray(role[2]))
+        knownReplicas = role[2].length;
+      const needed = Math.min(replicaAcks, knownReplicas);
+      let confirmed = wanted > 0 && !waitError && typeof acked === 'number' ? acked : 0;
+      // A replica appeared since the last claim: wait for it too.
+      if (confirmed < needed && wanted < needed)
+        confirmed = await replicated(redisKey, needed).catch(() => 0);
+      if (confirmed >= needed) return 'claimed';
+      await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
+      options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
+        replicas: needed,
+      });
+      throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
+    },
+  };
+}
