@@ -37,6 +37,11 @@ export interface AccountRegistry {
   bootstrap(records: readonly AccountRecord[]): Promise<void>;
   /** Re-reads the store and applies what changed. */
   load(): Promise<void>;
+  /**
+   * The store-loss protocol: writes back the records this instance knows that the store lost
+   * (never one deleted meanwhile); how many.
+   */
+  restore(): Promise<number>;
   /** Creates or replaces a record for the fleet; true when it was created. */
   put(record: AccountRecord): Promise<boolean>;
   /** Deletes a record for the fleet (a restart does not bring it back); false when absent. */
@@ -98,9 +103,27 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     return next;
   }
 
+  async function restore(): Promise<number> {
+    const [stored, deleted] = await Promise.all([read(), control.store.mapGet(DELETED)]);
+    let written = 0;
+    for (const [key, record] of mirror) {
+      if (stored.has(key) || key in deleted) continue;
+      await control.store.mapSet(RECORDS, key, record);
+      written += 1;
+    }
+    return written;
+  }
+
   async function load(): Promise<void> {
     try {
-      apply(await read());
+      const next = await read();
+      // An empty store while this instance knows accounts: the store was lost, not emptied.
+      if (next.size === 0 && mirror.size > 0) {
+        await restore();
+        apply(await read());
+        return;
+      }
+      apply(next);
     } catch (error) {
       options.onError?.('accounts could not be read from the shared store', error);
     }
@@ -138,6 +161,14 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       }
     },
     load,
+    restore: async () => {
+      try {
+        return await restore();
+      } catch (error) {
+        options.onError?.('accounts could not be written back to the shared store', error);
+        return 0;
+      }
+    },
     async put(record) {
       const key = recordKey(record.carrier, record.id);
       const created = !(await read()).has(key);

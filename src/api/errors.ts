@@ -9,6 +9,7 @@ import {
   AllCarriersUnavailableError,
   IdempotencyConflictError,
   IdempotencyInProgressError,
+  IdempotencyUnavailableError,
   LabelOutcomeUnknownError,
   NotFoundError,
   UnprocessableError,
@@ -70,6 +71,11 @@ export function toApiProblem(err: unknown): ApiProblem | undefined {
     });
   }
   if (err instanceof IdempotencyConflictError) return new ApiProblem('idempotency-conflict', err.message);
+  if (err instanceof IdempotencyUnavailableError) {
+    return new ApiProblem('idempotency-unavailable', err.message, {
+      headers: retryAfterHeader(err.retryAfterMs),
+    });
+  }
   if (err instanceof IdempotencyInProgressError) {
     return new ApiProblem('idempotency-in-progress', err.message, {
       headers: retryAfterHeader(err.retryAfterMs),

@@ -90,6 +90,13 @@ export const PROBLEM_TABLE = [
     members: [],
   },
   {
+    name: 'idempotency-unavailable',
+    title: 'Idempotency unavailable',
+    status: 503,
+    when: 'The shared store that keeps Idempotency-Keys across gateway instances is unreachable, so the label was not bought (it could otherwise be bought twice). Retry after `Retry-After` with the same key and body.',
+    members: [],
+  },
+  {
     name: 'unprocessable',
     title: 'Request cannot be served',
     status: 422,

@@ -32,6 +32,11 @@ export type { Logger } from './log.ts';
 
 /** Default timeout of one token-endpoint call. */
 export const DEFAULT_TOKEN_CALL_TIMEOUT_MS = 10_000;
+/**
+ * After a store loss, how long rotating refresh tokens wait for the other instances to write
+ * back what they hold (each reconnects within its 2 s retry interval) before anyone refreshes.
+ */
+export const RESTORE_GRACE_MS = 3_000;
 /** Refresh tokens are kept alive when this close to their own expiry (at most 20% of their life). */
 export const REFRESH_TOKEN_KEEPALIVE_MARGIN_MS = 2 * 24 * 3600 * 1000;
 
@@ -85,6 +90,11 @@ export interface Broker extends CredentialBroker {
   revoke(account: ResolvedAccount, options: { keepAuthorization: boolean }): Promise<void>;
   /** Stores a token set obtained by the connect flow (authorization code), through CAS. */
   storeAuthorization(account: ResolvedAccount, token: StoredToken): Promise<void>;
+  /**
+   * Writes back the tokens this instance holds where the shared store lost them (the store-loss
+   * protocol; it also runs by itself on a reconnection or a change of primary); how many.
+   */
+  restore(): Promise<number>;
   /** Refreshes idle refresh tokens close to their own expiry; returns how many were refreshed. */
   keepAlive(): Promise<number>;
   /** The cached credential's metadata, without fetching. */
@@ -101,6 +111,7 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     now,
   };
   const lockTtlMs = options.lockTtlMs ?? timeoutMs + 5_000;
+  const events = options.events ?? silentEvents;
   // Long enough for a holder to finish a call, or for a dead holder's lease to run out.
   const waitBudgetMs = options.coordinator === undefined ? 0 : lockTtlMs + timeoutMs;
   const cache = createTokenCache({
@@ -117,12 +128,34 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     coordination:
       options.coordinator === undefined
         ? undefined
-        : { coordinator: options.coordinator, lockTtlMs, waitBudgetMs },
+        : {
+            coordinator: options.coordinator,
+            lockTtlMs,
+            waitBudgetMs,
+            restoring: () => now() < restoringUntil,
+          },
   });
-  // Back in shared mode: tokens obtained while the store was away are written at once.
-  options.coordinator?.onConnectionChange?.((up) => {
-    if (up) void cache.flushUnsaved();
-  });
+  let restoringUntil = 0;
+
+  /**
+   * The store-loss protocol: the shared store came back (maybe empty) or failed over (maybe to
+   * a replica that missed writes). Every instance writes back the newest tokens it holds, and
+   * none refreshes a rotating token meanwhile: a spent refresh token is never replayed.
+   */
+  async function restore(): Promise<number> {
+    restoringUntil = now() + RESTORE_GRACE_MS;
+    const restored = await cache.restoreAll();
+    // Tokens obtained while the store was away are written too.
+    await cache.flushUnsaved();
+    events.emit({ type: 'store.restored', part: 'tokens', restored });
+    return restored;
+  }
+  if (options.coordinator) {
+    options.coordinator.onConnectionChange?.((up) => {
+      if (up) void restore();
+    });
+    options.coordinator.onPrimaryChange?.(() => void restore());
+  }
 
   function profileFor(account: ResolvedAccount): CarrierAuthProfile {
     try {
@@ -236,6 +269,8 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
   }
 
   return {
+    restore,
+
     async credential(account, name, opts) {
       return name === 'primary' ? primary(account, opts) : derived(account, name, opts);
     },

@@ -45,6 +45,8 @@ export interface RefreshCoordinator {
     deadline: number,
   ): Promise<Versioned<StoredToken> | undefined>;
   onConnectionChange?(listener: (connected: boolean) => void): void;
+  /** A failover to a primary that may miss the newest writes. */
+  onPrimaryChange?(listener: () => void): void;
 }
 
 export interface CoordinationSettings {
@@ -53,6 +55,11 @@ export interface CoordinationSettings {
   lockTtlMs: number;
   /** How long a flight may wait for another instance's refresh before it gives up. */
   waitBudgetMs: number;
+  /**
+   * True while the store is being restored after a loss: every instance writes back what it
+   * holds first, so nobody refreshes a rotating token with an older refresh token meanwhile.
+   */
+  restoring?: () => boolean;
 }
 
 /** What a flight does after coordinating. */
@@ -167,7 +174,7 @@ export function createRefreshCoordination(deps: CoordinationDeps) {
     const deadline = now() + waitBudgetMs;
     let baseline = seen?.version ?? 0;
     for (;;) {
-      if (!coordinator.connected) return degraded(slot, reason);
+      if (!coordinator.connected || deps.settings.restoring?.()) return degraded(slot, reason);
       let lock: SharedLock | undefined;
       try {
         lock = await coordinator.tryLock(key, lockTtlMs);

@@ -236,6 +236,17 @@ export function createTokenCache(deps: TokenCacheDeps) {
 
     flightsInProgress: () => flights.size(),
 
+    /** Writes back every stored token this instance holds, unless the store has it or newer. */
+    async restoreAll(): Promise<number> {
+      if (store.restore === undefined) return 0;
+      let restored = 0;
+      for (const [key, slot] of slots) {
+        if (slot.token === undefined || slot.version === 0 || slot.unsaved) continue;
+        if (await store.restore(key, slot.version, slot.token).catch(() => false)) restored += 1;
+      }
+      return restored;
+    },
+
     /** Writes every token kept only in memory while the store was failing (it is back). */
     flushUnsaved: () => fetcher.flushAll(),
   };

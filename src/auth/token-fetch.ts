@@ -245,9 +245,13 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     probe: boolean,
   ): Promise<CachedToken> {
     const flushed = await flush(slot);
-    const stored = flushed
+    const read = flushed
       ? await readStore(slot)
       : { value: slot.token as StoredToken, version: slot.version };
+    // The store lost the key but this instance holds a refresh token: never fall back to an
+    // older one (the configured seed may have been spent long ago).
+    const stored =
+      read === undefined && slot.token?.refreshToken !== undefined ? { value: slot.token, version: 0 } : read;
     if (stored !== undefined && (await adoptable(slot, stored.value, reason, refused, now())))
       return remember(slot, stored.value, stored.version, false, random);
     if (coordination === undefined) return callAndPersist(slot, reason, stored, probe);

@@ -85,4 +85,10 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
   /** Drops every key (revoke-all drill). */
   clear(): Promise<void>;
+  /**
+   * After a store loss (an empty restart, a failover to a replica that missed writes): writes
+   * `value` at `version` unless the store holds that version or a newer one. Stores that
+   * cannot lose what they acknowledged (memory) need not have it.
+   */
+  restore?(key: string, version: number, value: StoredToken): Promise<boolean>;
 }

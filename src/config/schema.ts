@@ -191,6 +191,12 @@ const StoreConfig = z.discriminatedUnion('kind', [
         .optional(),
       /** Replicas that must hold a label's idempotency claim before it is bought (default: 1 with sentinel, else 0). */
       idempotencyReplicaAcks: z.number().int().min(0).max(10).optional(),
+      /**
+       * With Redis unreachable a label is refused (503 idempotency-unavailable: nothing is bought
+       * twice across instances). 'local' keeps each answer on its instance instead: for a single
+       * instance only.
+       */
+      idempotencyWhenUnreachable: z.enum(['refuse', 'local']).default('refuse'),
       encryptionKeys: z.array(z.object({ id: z.string().min(1), key: SecretRef }).strict()).default([]),
       namespace: z
         .string()
@@ -211,6 +217,8 @@ export interface RedisStoreSettings {
   sentinel?: { masterName: string; nodes: string[]; username?: string; password?: string; tls?: boolean };
   tls?: { ca?: string; cert?: string; key?: string; serverName?: string };
   idempotencyReplicaAcks?: number;
+  /** What a label does while Redis is unreachable: refused (default) or answered by this instance only. */
+  idempotencyWhenUnreachable?: 'refuse' | 'local';
 }
 
 export const ConfigFile = z

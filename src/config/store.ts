@@ -34,6 +34,7 @@ function topologyOf(file: RedisFile, refs: RefResolver): Partial<RedisStoreSetti
     out.tls = tls;
   }
   if (file.idempotencyReplicaAcks !== undefined) out.idempotencyReplicaAcks = file.idempotencyReplicaAcks;
+  if (file.idempotencyWhenUnreachable === 'local') out.idempotencyWhenUnreachable = 'local';
   return out;
 }
 

@@ -31,6 +31,7 @@ import type { GatewayService } from '../gateway/service.ts';
 import { accountHealthConfigFrom, healthSettingsFromConfig } from '../health/from-config.ts';
 import { createHealth, type Health } from '../health/index.ts';
 import { type HealthSettingsInput, healthSettings } from '../health/settings.ts';
+import { STORE_LOSS_HOLD_MS } from '../health/store-loss.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import type { BudgetSettings } from '../resilience/budget.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
@@ -167,6 +168,12 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     events.emit({ type: 'credentials.dropped', carrier, account: id, reason: 'reloaded' });
   });
   if (ports.timers) accounts.start(ports.timers);
+  ports.onStoreRecovered?.(() => {
+    void accounts.restore().then((restored) => {
+      events.emit({ type: 'store.restored', part: 'accounts', restored });
+      return accounts.load();
+    });
+  });
   const gateway = createGateway({
     registry: carriers,
     accounts: () => accounts.accounts(),
@@ -239,7 +246,27 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
   });
 
   // What the API serves: the gateway, with /v1/carriers showing health's scores and triage.
-  const service: GatewayService = { ...gateway, carriers: async () => gateway.describe(health.view) };
+  // /readyz says when the shared store lost data and what was written back.
+  const service: GatewayService = {
+    ...gateway,
+    carriers: async () => gateway.describe(health.view),
+    async readiness() {
+      const report = await gateway.readiness();
+      const loss = health.storeLoss();
+      if (loss === undefined || Date.now() - loss.at > STORE_LOSS_HOLD_MS) return report;
+      const { tokens, accounts: restoredAccounts, idempotency } = loss.restored;
+      return {
+        ...report,
+        checks: {
+          ...report.checks,
+          storeLoss: {
+            ok: true,
+            detail: `the shared store lost data at ${new Date(loss.at).toISOString()}; written back: ${tokens} token(s), ${restoredAccounts} account(s), ${idempotency} label answer(s)`,
+          },
+        },
+      };
+    },
+  };
   const app = createApp({
     gateway: service,
     afterAuth: [

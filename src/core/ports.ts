@@ -47,6 +47,12 @@ export interface CorePorts {
   /** The Prometheus exposition, when the runtime serves /metrics. */
   metrics?: (() => Promise<string>) | undefined;
   readiness?: (() => Promise<ReadinessReport>) | undefined;
+  /**
+   * The shared store answers again after an outage, or changed primary: it may have lost what
+   * it acknowledged, so the store-loss protocol runs (accounts written back; the broker writes
+   * back tokens by itself through the coordinator).
+   */
+  onStoreRecovered?(listener: () => void): void;
   /** Releases what the ports hold (connections), after the core stopped. */
   close?(): Promise<void>;
 }

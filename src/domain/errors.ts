@@ -64,6 +64,22 @@ export class IdempotencyInProgressError extends Error {
   }
 }
 
+/**
+ * The shared idempotency store cannot be reached (or could not confirm a claim): the label is
+ * refused, not bought, so it is never bought twice by two instances. Retry with the same key.
+ */
+export class IdempotencyUnavailableError extends Error {
+  readonly retryAfterMs: number;
+  constructor(
+    retryAfterMs: number,
+    detail = 'label idempotency cannot be shared with the other gateway instances right now; nothing was bought: retry later with the same key',
+  ) {
+    super(detail);
+    this.name = 'IdempotencyUnavailableError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** The request names something the gateway does not have (carrier, account, service). */
 export class NotFoundError extends Error {
   readonly field: string | undefined;

@@ -101,6 +101,16 @@ export interface ProbeResultEvent extends AccountRef {
   latencyMs: number;
 }
 
+/**
+ * The shared store came back (or failed over) without what it had acknowledged: this instance
+ * wrote back what it holds (`restored` items of `part`; 0 means nothing was missing).
+ */
+export interface StoreRestoredEvent {
+  type: 'store.restored';
+  part: 'tokens' | 'accounts' | 'idempotency';
+  restored: number;
+}
+
 /** Operator actions that drop credentials (so health does not read them as early deaths). */
 export interface CredentialsDroppedEvent {
   type: 'credentials.dropped';
@@ -120,6 +130,7 @@ export type GatewayEvent =
   | LabelOutcomeEvent
   | IdempotencyReplayedEvent
   | ProbeResultEvent
+  | StoreRestoredEvent
   | CredentialsDroppedEvent;
 
 export type GatewayEventType = GatewayEvent['type'];

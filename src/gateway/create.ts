@@ -5,6 +5,7 @@ import type { CarriersResponse } from '../domain/carriers-view.ts';
 import {
   IdempotencyConflictError,
   IdempotencyInProgressError,
+  IdempotencyUnavailableError,
   LabelOutcomeUnknownError,
 } from '../domain/errors.ts';
 import type { Label, LabelRequest } from '../domain/shipment.ts';
@@ -20,7 +21,7 @@ import type { CarrierPolicy } from '../resilience/settings.ts';
 import { createUpstreamClient } from '../upstream/client.ts';
 import type { GatewayCore } from './core.ts';
 import { type AccountSource, createDirectory } from './directory.ts';
-import { buyLabel } from './labels.ts';
+import { buyLabel, checkLabelRequest } from './labels.ts';
 import { quoteRates } from './rates.ts';
 import type { GatewayService, ReadinessReport } from './service.ts';
 import { track } from './tracking.ts';
@@ -50,6 +51,19 @@ export interface Gateway extends GatewayService {
   readonly board: BreakerBoard;
   /** GET /v1/carriers with health from `provider` (scores and triage), or off the breakers alone. */
   describe(provider?: HealthProvider): CarriersResponse;
+}
+
+/** The first request with this key stopped (its instance died) before answering: it may have bought. */
+function abandonedPurchase(request: LabelRequest): LabelOutcomeUnknownError {
+  return new LabelOutcomeUnknownError(
+    'the first request with this Idempotency-Key stopped before it answered: the label may have been bought. Check with the carrier before buying it with a new key.',
+    {
+      carrier: request.carrier,
+      account: request.account ?? '',
+      reference: request.reference,
+      routing: { requested: request.carrier, servedBy: null, failedOver: false, attempts: [] },
+    },
+  );
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -123,6 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return answer;
     },
     async label(request, ctx) {
+      checkLabelRequest(core, request);
       const fingerprint = await fingerprintOf(request);
       let bought = false;
       const replayed = () => {
@@ -131,13 +146,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       };
       // The first answer is replayed, a success or an error alike; `bought` tells which request ran.
       const label = await idempotency
-        .run(ctx.idempotencyKey, fingerprint, () => {
-          bought = true;
-          return labelOnce(request);
-        })
+        .run(
+          ctx.idempotencyKey,
+          fingerprint,
+          () => {
+            bought = true;
+            return labelOnce(request);
+          },
+          { abandoned: () => abandonedPurchase(request) },
+        )
         .catch((error: unknown) => {
           const storeAnswer =
-            error instanceof IdempotencyConflictError || error instanceof IdempotencyInProgressError;
+            error instanceof IdempotencyConflictError ||
+            error instanceof IdempotencyInProgressError ||
+            error instanceof IdempotencyUnavailableError;
           if (!storeAnswer) replayed();
           throw error;
         });

@@ -28,6 +28,15 @@ interface Candidate {
   plan: LabelPlan;
 }
 
+/**
+ * Throws the caller's error (unknown carrier or account, no such service, a format nobody
+ * prints) before anything else: such a request is answered the same whatever the shared
+ * idempotency store is doing.
+ */
+export function checkLabelRequest(core: GatewayCore, request: LabelRequest): void {
+  primaryCandidate(core, request, { from: request.shipper.countryCode, to: request.recipient.countryCode });
+}
+
 export async function buyLabel(core: GatewayCore, request: LabelRequest): Promise<Label> {
   core.budget.request();
   const route: Route = { from: request.shipper.countryCode, to: request.recipient.countryCode };

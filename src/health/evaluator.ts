@@ -21,6 +21,7 @@ import type { InventoryBook } from './inventory-book.ts';
 import { accountKey } from './ledger.ts';
 import type { ProbeBook } from './probe/book.ts';
 import { scoreCarrier } from './score.ts';
+import type { StoreLossWatch } from './store-loss.ts';
 
 export interface EvaluatorDeps {
   ctx: HealthContext;
@@ -28,6 +29,7 @@ export interface EvaluatorDeps {
   probes: ProbeBook;
   inventory: InventoryBook;
   callerWatch: CallerWatch;
+  storeLoss: StoreLossWatch;
   notifier: Notifier;
   logger: Logger;
   /** False once health stops: late events no longer trigger evaluations. */
@@ -121,7 +123,11 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
         ),
       );
     }
-    conditions.push(...breakerConditions.values(), ...deps.callerWatch.conditions());
+    conditions.push(
+      ...breakerConditions.values(),
+      ...deps.callerWatch.conditions(),
+      ...deps.storeLoss.conditions(at),
+    );
     incidents.update(conditions, (c) => {
       const account =
         c.carrier === undefined || c.account === undefined

@@ -41,6 +41,7 @@ import { createProbeScheduler } from './probe/scheduler.ts';
 import type { ProbeResult } from './probe/types.ts';
 import { createMemorySeries, feedSeries, type HealthSeries } from './series.ts';
 import type { HealthSettings } from './settings.ts';
+import { type StoreLoss, watchStoreLoss } from './store-loss.ts';
 
 export { UnknownAccountError } from './actions.ts';
 export type { AccountConfigLookup, AccountHealthConfig, HealthDirectory } from './context.ts';
@@ -74,6 +75,8 @@ export interface HealthDeps {
 }
 
 export interface Health {
+  /** The last time the shared store lost data, and what this instance wrote back. */
+  storeLoss(): StoreLoss | undefined;
   readonly view: HealthProvider;
   readonly callerWatch: CallerWatch;
   readonly actions: OperatorActions;
@@ -146,9 +149,12 @@ export function createHealth(deps: HealthDeps): Health {
     webhookFetch: deps.webhookFetch,
     sinks: deps.sinks,
   });
+  const storeLoss = watchStoreLoss(bus, now);
+  unsubscribe.push(storeLoss.stop);
   const evaluator = createEvaluator({
     ctx,
     bus,
+    storeLoss,
     probes: book,
     inventory,
     callerWatch,
@@ -233,6 +239,7 @@ export function createHealth(deps: HealthDeps): Health {
   }
 
   return {
+    storeLoss: storeLoss.last,
     view: evaluator.view,
     callerWatch,
     actions,

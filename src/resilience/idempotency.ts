@@ -16,12 +16,20 @@ interface Entry<T> {
   settled: Promise<Settled<T>>;
 }
 
+export interface RunOptions {
+  /**
+   * What a repeat answers when the first request's instance stopped before answering (its
+   * claim outlived its lease): the outcome is unknown, so the work is never run again.
+   */
+  abandoned?: () => Error;
+}
+
 export interface IdempotencyStore<T> {
   /**
    * Runs `work` once per key: later calls with the same key and fingerprint get the first
    * call's outcome (value or thrown error); a different fingerprint throws a conflict.
    */
-  run(key: string, fingerprint: string, work: () => Promise<T>): Promise<T>;
+  run(key: string, fingerprint: string, work: () => Promise<T>, options?: RunOptions): Promise<T>;
 }
 
 export function createMemoryIdempotencyStore<T>(

@@ -6,7 +6,7 @@
  * node that holds the key, in a cluster too). A claim that cannot be confirmed is released
  * and nothing may be bought: an absent record after a failover is then truly absent.
  */
-import { IdempotencyInProgressError } from '../domain/errors.ts';
+import { IdempotencyUnavailableError } from '../domain/errors.ts';
 import type { RedisClient } from './redis-clients.ts';
 
 /** A Redis command failed: the store is away (as opposed to an answer the store gives). */
@@ -26,6 +26,9 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** How often the release of an unanswered claim is tried again while Redis does not answer. */
+const UNCERTAIN_RETRY_MS = 1_000;
 
 /** What a request that could not be served yet is told to wait before asking again. */
 export const IN_PROGRESS_RETRY_MS = 1_000;
@@ -57,11 +60,45 @@ export function createClaims(options: ClaimOptions) {
     return !error && typeof acked === 'number' ? acked : 0;
   }
 
+  const uncertain = new Map<string, string>();
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  /** Releases the claims whose answer never came (they are ours if they landed); how many. */
+  async function releaseUncertain(): Promise<number> {
+    let released = 0;
+    await Promise.all(
+      [...uncertain].map(async ([redisKey, pending]) => {
+        const deleted = await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
+        if (deleted === undefined) return;
+        uncertain.delete(redisKey);
+        if (deleted === 1) released += 1;
+      }),
+    );
+    if (uncertain.size > 0 && retry === undefined) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        void releaseUncertain();
+      }, UNCERTAIN_RETRY_MS);
+      (retry as { unref?: () => void }).unref?.();
+    }
+    return released;
+  }
+
   return {
+    releaseUncertain,
     /** 'taken' when another request holds the key; throws StoreAway, or in progress when unconfirmed. */
     async claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
       if (replicaAcks === 0) {
-        const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX'));
+        const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX')).catch(
+          (error: unknown) => {
+            // Unanswered, the claim may still land (a frozen Redis runs it when it resumes): its
+            // release is sent at once (on the same connection it runs right after the claim) and
+            // again until Redis answers, so no repeat waits on a claim nobody holds.
+            uncertain.set(redisKey, pending);
+            void releaseUncertain();
+            throw error;
+          },
+        );
         return set === 'OK' ? 'claimed' : 'taken';
       }
       const wanted = Math.min(replicaAcks, knownReplicas);
@@ -83,7 +120,7 @@ export function createClaims(options: ClaimOptions) {
       options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
         replicas: needed,
       });
-      throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
+      throw new IdempotencyUnavailableError(IN_PROGRESS_RETRY_MS, UNREPLICATED);
     },
   };
 }

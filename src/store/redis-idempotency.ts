@@ -8,21 +8,40 @@
  * - A repeat with the same key and body replays the answer; with another body it is a
  *   conflict. A repeat that finds the key pending (on any instance) waits for the answer,
  *   woken by pub/sub (polling as a fallback), until a deadline: then 409 in progress.
- * - A pending record whose owner died expires after its lease; the next repeat runs anew.
+ * - A pending record whose owner stopped before answering (its lease ran out) is never run
+ *   again: the purchase may have happened, so a repeat is answered `abandoned` (for a label:
+ *   label-outcome-unknown). The claim itself lives as long as the answers do.
  * - Records are sealed (AES-256-GCM, bound to their key name); key names are hashes.
- * - Redis unreachable: the answer is kept on this instance only (a logged, degraded mode).
- *   Repeats on this instance still replay; one on another instance could run again.
+ * - Redis unreachable: the label is refused (503 idempotency-unavailable, nothing bought), so
+ *   two instances can never both buy it. A claim sent but not answered is released once Redis
+ *   answers again. Opt-in for a single instance (`whenUnreachable: 'local'`): the answer is
+ *   kept on this instance only, and repeats on this instance replay.
  * - Replicated topologies (Sentinel, a cluster with replicas): a label is bought only once
  *   its claim reached the replicas (redis-idempotency-claim.ts); otherwise 409, retry later.
  *   An answer written after the claim may still be lost: on a change of primary,
  *   `writeBack()` writes the answers this instance holds again (over its own pending claim,
  *   or where nothing is), and wakes the repeats waiting for them.
+ * - Every instance keeps a compact copy of every answer the fleet produced (its done message
+ *   carries it, sealed: a label without its document), for the records' lifetime, bounded.
+ *   When the store comes back without a record (an empty restart), `writeBack()` restores it
+ *   from any live instance, so a repeat never buys again even if the instance that bought it
+ *   is gone too; such a replay answers the label with its document marked missing.
  * - Key names come from redis-keys.ts (record and channel share the record's hash tag).
  */
 
+import { LRUCache } from 'lru-cache';
 import { errorFromWire, errorToWire } from '../domain/error-wire.ts';
-import { IdempotencyConflictError, IdempotencyInProgressError } from '../domain/errors.ts';
-import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, type Settled } from '../resilience/idempotency.ts';
+import {
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  IdempotencyUnavailableError,
+} from '../domain/errors.ts';
+import {
+  IDEMPOTENCY_TTL_MS,
+  type IdempotencyStore,
+  type RunOptions,
+  type Settled,
+} from '../resilience/idempotency.ts';
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
@@ -44,7 +63,7 @@ export interface RedisIdempotencyOptions<T> {
   sealer: Sealer;
   /** Checks a replayed value (zod at the boundary). */
   decodeValue(raw: unknown): T;
-  /** Lease of a pending record: how long a first request may run before its key is free again. */
+  /** Lease of a pending record: how long a first request may run before it counts as abandoned. */
   pendingTtlMs?: number;
   /** How long a repeat waits for the first request's answer before 409 in progress. */
   waitMs?: number;
@@ -56,6 +75,12 @@ export interface RedisIdempotencyOptions<T> {
   replicaAckTimeoutMs?: number;
   now?: () => number;
   logger?: { warn(msg: string, fields?: Readonly<Record<string, unknown>>): void };
+  /** With Redis unreachable: 'refuse' (default, fleet-safe) or 'local' (one instance only). */
+  whenUnreachable?: 'refuse' | 'local';
+  /** The compact form of a value kept by every instance (a label without its document). */
+  compact?: (value: T) => unknown;
+  /** Compact answers kept per instance at most (default 50,000). */
+  maxCopies?: number;
 }
 
 export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
@@ -64,6 +89,8 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
    * loss they may be gone); resolves to how many were written.
    */
   writeBack(): Promise<number>;
+  /** Releases claims sent while Redis did not answer (call when it answers again). */
+  releaseUncertainClaims(): Promise<number>;
 }
 
 /** An answer this instance shared (or tried to): enough to write it again. */
@@ -73,6 +100,8 @@ interface SharedAnswer {
   pending: string;
   /** The sealed answer, once known (until then the claim alone). */
   sealed?: string;
+  /** Its compact form, which every instance keeps. */
+  copy?: string;
 }
 
 interface LocalEntry<T> {
@@ -159,13 +188,26 @@ export function createRedisIdempotencyStore<T>(
   // and they survive a Redis outage.
   const local = createLocalAnswers<T>(ttlMs, now);
   const wakeups = createWakeups();
-  void connection.psubscribe(keys.patterns.channels, (channel, id) => {
-    if (channel.endsWith(CHANNEL.idempotencyDone)) wakeups.wake(id);
+  /** The write-back under way after the store returned (claims wait for it). */
+  let restoring: Promise<unknown> = Promise.resolve();
+  // Compact copies of the fleet's answers: `id` -> the sealed done record (compact value).
+  const copies = new LRUCache<string, { redisKey: string; sealed: string }>({
+    max: options.maxCopies ?? 50_000,
+    ttl: ttlMs,
+  });
+  void connection.psubscribe(keys.patterns.channels, (channel, message) => {
+    if (!channel.endsWith(CHANNEL.idempotencyDone)) return;
+    const space = message.indexOf(' ');
+    const id = space < 0 ? message : message.slice(0, space);
+    if (space > 0)
+      copies.set(id, { redisKey: keys.idempotency(id).record, sealed: message.slice(space + 1) });
+    wakeups.wake(id);
   });
 
-  const { claim } = createClaims({
+  const { claim, releaseUncertain } = createClaims({
     client,
-    pendingTtlMs,
+    // A claim outlives its lease: an abandoned purchase must never look like an unused key.
+    pendingTtlMs: ttlMs,
     replicaAcks: options.replicaAcks ?? 0,
     replicaAckTimeoutMs: options.replicaAckTimeoutMs ?? 1_000,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -184,9 +226,12 @@ export function createRedisIdempotencyStore<T>(
 
   /** Shares the answer: over our own claim, or where nothing is (a lease run out, a lost write). */
   async function share(answer: SharedAnswer & { sealed: string }, remainingMs: number): Promise<boolean> {
-    const { id, redisKey, pending, sealed } = answer;
+    const { id, redisKey, pending, sealed, copy } = answer;
     const done = keys.idempotency(id).done;
-    return (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, id, done)) === 1;
+    const message = copy === undefined ? id : `${id} ${copy}`;
+    return (
+      (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, message, done)) === 1
+    );
   }
 
   /** Waits until the record is no longer pending (or gone), or the deadline passes. */
@@ -198,6 +243,7 @@ export function createRedisIdempotencyStore<T>(
     for (;;) {
       const record = await read(redisKey);
       if (record === undefined || record.state === 'done' || now() >= deadline) return record;
+      if (abandoned(record)) return record;
       await wakeups.sleep(id, Math.min(pollMs, Math.max(0, deadline - now())));
     }
   }
@@ -227,9 +273,14 @@ export function createRedisIdempotencyStore<T>(
         : { ok: false, error: errorToWire(outcome.error) },
     };
     const sealed = await sealer.seal(JSON.stringify(record), redisKey);
-    entry.shared = { id, redisKey, pending, sealed };
+    const compactRecord: IdempotencyRecord =
+      outcome.ok && options.compact
+        ? { ...record, outcome: { ok: true, value: options.compact(outcome.value) } }
+        : record;
+    const copy = await sealer.seal(JSON.stringify(compactRecord), redisKey);
+    entry.shared = { id, redisKey, pending, sealed, copy };
     try {
-      if (!(await share({ id, redisKey, pending, sealed }, ttlMs)))
+      if (!(await share({ id, redisKey, pending, sealed, copy }, ttlMs)))
         options.logger?.warn('idempotency record taken by another request before the answer', { id });
     } catch {
       options.logger?.warn('idempotency answer kept on this instance only: shared store unreachable', { id });
@@ -237,7 +288,17 @@ export function createRedisIdempotencyStore<T>(
     return outcome;
   }
 
-  async function settle(key: string, fingerprint: string, work: () => Promise<T>): Promise<Settled<T>> {
+  /** A pending claim whose lease ran out: its instance stopped before answering. */
+  const abandoned = (record: IdempotencyRecord) =>
+    record.state === 'pending' && now() - record.startedAt > pendingTtlMs;
+
+  async function settle(
+    key: string,
+    fingerprint: string,
+    work: () => Promise<T>,
+    runOptions: RunOptions,
+  ): Promise<Settled<T>> {
+    await restoring;
     const id = await hashOf(key);
     const redisKey = keys.idempotency(id).record;
     const deadline = now() + waitMs;
@@ -254,7 +315,7 @@ export function createRedisIdempotencyStore<T>(
         record = await waitForAnswer(id, redisKey, deadline);
       } catch (error) {
         // Another instance may be buying this label right now: never run it a second time here.
-        if (error instanceof StoreAway) throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
+        if (error instanceof StoreAway) throw new IdempotencyUnavailableError(IN_PROGRESS_RETRY_MS);
         throw error;
       }
       if (record === undefined) continue;
@@ -266,13 +327,38 @@ export function createRedisIdempotencyStore<T>(
           return { ok: false, error };
         }
       }
+      if (abandoned(record) && runOptions.abandoned) return { ok: false, error: runOptions.abandoned() };
       break;
     }
     throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
   }
 
+  async function writeBackAll(): Promise<number> {
+    const at = now();
+    const answers = [...local.entries()].flatMap((e) =>
+      e.shared && e.expiresAt > at ? [{ ...e.shared, remainingMs: e.expiresAt - at }] : [],
+    );
+    // Still running: the claim goes back, so a repeat waits instead of buying again.
+    const reclaim = (answer: SharedAnswer) =>
+      client.set(answer.redisKey, answer.pending, 'PX', ttlMs, 'NX').then((r) => r === 'OK');
+    const written = await inBatches(answers, ({ remainingMs, ...answer }) =>
+      answer.sealed === undefined
+        ? reclaim(answer)
+        : share({ ...answer, sealed: answer.sealed }, remainingMs),
+    );
+    // The fleet's other answers, from their compact copies, only where the record is gone.
+    const mine = new Set(answers.map((a) => a.id));
+    const others = [...copies.entries()].filter(([id]) => !mine.has(id));
+    const restored = await inBatches(others, async ([id, { redisKey, sealed }]) => {
+      // lru-cache measures with performance.now(): a fraction of a millisecond Redis refuses.
+      const remainingMs = Math.max(1, Math.min(ttlMs, Math.ceil(copies.getRemainingTTL(id))));
+      return (await client.set(redisKey, sealed, 'PX', remainingMs, 'NX')) === 'OK';
+    });
+    return written + restored;
+  }
+
   return {
-    async run(key, fingerprint, work) {
+    async run(key, fingerprint, work, runOptions = {}) {
       const mine = local.get(key);
       if (mine !== undefined && mine.expiresAt > now()) {
         if (mine.fingerprint !== fingerprint) throw new IdempotencyConflictError();
@@ -282,9 +368,13 @@ export function createRedisIdempotencyStore<T>(
       }
       let outcome: Settled<T>;
       try {
-        outcome = await settle(key, fingerprint, work);
+        outcome = await settle(key, fingerprint, work, runOptions);
       } catch (error) {
         if (!(error instanceof StoreAway)) throw error;
+        if (options.whenUnreachable !== 'local') {
+          options.logger?.warn('label refused: the shared idempotency store is unreachable');
+          throw new IdempotencyUnavailableError(IN_PROGRESS_RETRY_MS);
+        }
         options.logger?.warn('idempotency degraded: shared store unreachable, answer kept on this instance');
         const settled = work().then(
           (value): Settled<T> => ({ ok: true, value }),
@@ -297,19 +387,13 @@ export function createRedisIdempotencyStore<T>(
       throw outcome.error;
     },
 
-    async writeBack() {
-      const at = now();
-      const answers = [...local.entries()].flatMap((e) =>
-        e.shared && e.expiresAt > at ? [{ ...e.shared, remainingMs: e.expiresAt - at }] : [],
-      );
-      // Still running: the claim goes back, so a repeat waits instead of buying again.
-      const reclaim = (answer: SharedAnswer) =>
-        client.set(answer.redisKey, answer.pending, 'PX', pendingTtlMs, 'NX').then((r) => r === 'OK');
-      return inBatches(answers, ({ remainingMs, ...answer }) =>
-        answer.sealed === undefined
-          ? reclaim(answer)
-          : share({ ...answer, sealed: answer.sealed }, remainingMs),
-      );
+    releaseUncertainClaims: releaseUncertain,
+
+    writeBack() {
+      // Claims wait for the write-back: a repeat must find its restored record, not a gap.
+      const done = writeBackAll();
+      restoring = done.catch(() => 0);
+      return done;
     },
   };
 }

@@ -27,6 +27,16 @@ redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. next)
 return {1, next}
 `;
 
+/** A version this instance holds, written back unless the store has it or a newer one. */
+const RESTORE_SCRIPT = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. ARGV[1])
+return 1
+`;
+
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -72,6 +82,8 @@ export interface RedisTokenStore extends TokenStore {
   readonly connected: boolean;
   ping(): Promise<boolean>;
   onConnectionChange(listener: (connected: boolean) => void): void;
+  /** A failover: the new primary may miss the newest writes (the store-loss protocol runs). */
+  onPrimaryChange(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -144,6 +156,15 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
       await client.del(tokenKey(key));
     },
 
+    async restore(key, version, value) {
+      const sealed = await sealer.seal(JSON.stringify(value), tokenKey(key));
+      const ttl = Math.max(0, value.expiresAt - Date.now()) + (options.retentionMs ?? DEFAULT_RETENTION_MS);
+      const names = keys.token(key);
+      return (
+        (await client.eval(RESTORE_SCRIPT, 1, names.value, version, sealed, ttl, key, names.updates)) === 1
+      );
+    },
+
     async clear() {
       // One DEL per key (in a cluster, keys of different accounts live in different slots),
       // sent in batches rather than one round trip at a time.
@@ -190,6 +211,10 @@ export async function createRedisTokenStore(options: RedisStoreOptions): Promise
 
     onConnectionChange(listener) {
       connection.onConnectionChange(listener);
+    },
+
+    onPrimaryChange(listener) {
+      connection.onPrimaryChange(() => listener());
     },
 
     async close() {

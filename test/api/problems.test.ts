@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TABLE } from '../../src/api/problems.ts';
 import { ProblemSchema } from '../../src/api/schemas.ts';
-import { IdempotencyInProgressError } from '../../src/domain/errors.ts';
+import { IdempotencyInProgressError, IdempotencyUnavailableError } from '../../src/domain/errors.ts';
 import { FAILURE_CLASSES } from '../../src/domain/failure.ts';
 import { allCarriersUnavailable, carrierError, labelOutcomeUnknown } from '../support/fake-gateway.ts';
 import {
@@ -213,6 +213,13 @@ describe('carrier errors by failure class', () => {
     const res = await label();
     expect(res.headers.get('retry-after')).toBe('2');
     await expectProblem(res, 409, 'idempotency-in-progress');
+  });
+
+  it('idempotency-unavailable: 503 with Retry-After (the shared idempotency store is unreachable)', async () => {
+    h.gateway.failNext('label', new IdempotencyUnavailableError(1000));
+    const res = await label();
+    expect(res.headers.get('retry-after')).toBe('1');
+    await expectProblem(res, 503, 'idempotency-unavailable');
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The Redis idempotency store against the real Redis, two "instances" being two stores on
  * their own connections: the first answer (value or problem-ready error) is replayed by the
- * other, a key in flight elsewhere is waited for until a deadline, a dead owner's key frees
- * up after its lease, and with Redis unreachable the answer is kept on the instance. On each
+ * other, a key in flight elsewhere is waited for until a deadline, a dead owner's key is
+ * never run again after its lease (a repeat is answered abandoned), and with Redis unreachable a
+ * label is refused (or, opted in for one instance, kept on the instance). On each
  * topology; on Sentinel, a claim counts only once the replica holds it, and on every
  * topology an answer lost by the store is written back by the instance that holds it.
  */
@@ -11,6 +12,7 @@ import {
   AllCarriersUnavailableError,
   IdempotencyConflictError,
   IdempotencyInProgressError,
+  IdempotencyUnavailableError,
 } from '../../src/domain/errors.ts';
 import { CarrierError } from '../../src/domain/failure.ts';
 
@@ -38,7 +40,12 @@ afterEach(async () => {
 
 async function instance(
   namespace: string,
-  options: { waitMs?: number; pendingTtlMs?: number; target?: StoreTarget } = {},
+  options: {
+    waitMs?: number;
+    pendingTtlMs?: number;
+    target?: StoreTarget;
+    whenUnreachable?: 'refuse' | 'local';
+  } = {},
 ): Promise<RedisIdempotencyStore<Answer>> {
   const { target, ...tuning } = options;
   const connection = await createRedisConnection(target ?? topology.target);
@@ -165,22 +172,35 @@ describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind
     expect(await b.run('key-d', 'fp', async () => ({ id: 'third' }))).toEqual({ id: 'first' });
   });
 
-  it('a key whose owner died is free again once its lease runs out', async () => {
+  it('a key whose owner died is never run again: once its lease runs out a repeat is answered abandoned', async () => {
     const ns = testNamespace('idem-lease');
     const a = await instance(ns, { pendingTtlMs: 200 });
-    const b = await instance(ns, { waitMs: 2_000 });
+    const b = await instance(ns, { pendingTtlMs: 200, waitMs: 2_000 });
     void a.run('key-l', 'fp', () => new Promise<Answer>(() => undefined)); // never answers: a dead owner
     await claimed(ns);
-    expect(await b.run('key-l', 'fp', async () => ({ id: 'after-lease' }))).toEqual({ id: 'after-lease' });
+    let runs = 0;
+    const abandoned = new Error('abandoned: the outcome is unknown');
+    const repeat = await b
+      .run('key-l', 'fp', async () => ({ id: `run-${++runs}` }), { abandoned: () => abandoned })
+      .catch((e: unknown) => e);
+    expect(repeat).toBe(abandoned);
+    expect(runs).toBe(0);
   });
 
-  it('with Redis unreachable the answer is kept on this instance (degraded, still replayed here)', async () => {
-    const store = await instance(testNamespace('idem-down'), { target: { url: 'redis://127.0.0.1:1' } });
+  it('with Redis unreachable a label is refused (nothing run), unless this instance may keep answers alone', async () => {
+    const refusing = await instance(testNamespace('idem-down'), { target: { url: 'redis://127.0.0.1:1' } });
     let runs = 0;
     const work = async () => ({ id: `local-${++runs}` });
-    expect(await store.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
-    expect(await store.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
-    await expect(store.run('key-x', 'other', work)).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(refusing.run('key-x', 'fp', work)).rejects.toBeInstanceOf(IdempotencyUnavailableError);
+    expect(runs).toBe(0);
+    // The documented opt-in for one instance: the answer is kept here, and replayed here.
+    const alone = await instance(testNamespace('idem-down-local'), {
+      target: { url: 'redis://127.0.0.1:1' },
+      whenUnreachable: 'local',
+    });
+    expect(await alone.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
+    expect(await alone.run('key-x', 'fp', work)).toEqual({ id: 'local-1' });
+    await expect(alone.run('key-x', 'other', work)).rejects.toBeInstanceOf(IdempotencyConflictError);
     expect(runs).toBe(1);
   });
 
@@ -205,7 +225,7 @@ describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind
   });
 
   it.runIf(kind === 'sentinel')(
-    'a claim the replica never confirms is released: nothing bought, in progress (retry later)',
+    'a claim the replica never confirms is released: nothing bought, unavailable (retry later)',
     async () => {
       const ns = testNamespace('idem-unreplicated');
       const replica = topology.sentinels!.data[1]!;
@@ -220,7 +240,7 @@ describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind
       } finally {
         await replica.signal('SIGCONT');
       }
-      expect(error).toBeInstanceOf(IdempotencyInProgressError);
+      expect(error).toBeInstanceOf(IdempotencyUnavailableError);
       expect(runs).toBe(0);
       expect(await scanAll(topology.admin, `${ns}:*`)).toEqual([]);
       // With the replica back, the same key is bought once.

@@ -233,10 +233,9 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
     );
   }, 180_000);
 
-  // Waits for "One truth for the fleet, part 1": while the shared store is unreachable a
-  // label is answered 503 and nothing is bought. Until then each instance buys in its
-  // degraded mode (the test above pins that down); flip to `it` when part 1 lands.
-  it.fails('no label bought twice across the failover (needs part 1: labels fail closed while the store is away)', async () => {
+  // While the shared store is unreachable a label is answered 503 idempotency-unavailable and
+  // nothing is bought, so no label is bought twice at all (not even while the store was away).
+  it('no label bought twice across the failover (labels fail closed while the store is away)', async () => {
     expect(run.pairs.length).toBeGreaterThan(0);
     expect((await twice()).map((p) => p.reference)).toEqual([]);
   });
@@ -246,9 +245,9 @@ describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', ()
  * The case compare-and-set alone cannot save: the replica stops receiving writes (SIGSTOP,
  * and the primary drops its replication link), one instance refreshes the rotating token (the new refresh token reaches the primary
  * only), the primary dies, and the sentinels promote the replica, which holds the spent
- * refresh token. The instance that holds the newest token must write it back before anyone
- * refreshes (the store-loss protocol of "One truth for the fleet, part 1", hooked on the
- * change of primary this branch reports); until then the next refresh replays a spent token.
+ * refresh token. The instance that holds the newest token writes it back before anyone
+ * refreshes (the store-loss protocol, run on the change of primary), so the next refresh uses
+ * the newest refresh token, never the spent one.
  */
 describe.runIf(hasRedis)('Sentinel: failover to a replica that missed the newest refresh token', () => {
   const LAGGING = 'rot-lagging';
@@ -318,7 +317,7 @@ describe.runIf(hasRedis)('Sentinel: failover to a replica that missed the newest
     );
   }, 120_000);
 
-  it.fails('no refresh-token reuse after it (needs part 1: instances write back the newest token they hold)', () => {
+  it('no refresh-token reuse after it (instances write back the newest token they hold)', () => {
     expect(lag.reuse).toBe(0);
     expect(lag.status).toBe(200);
   });

@@ -26,27 +26,6 @@ export interface SoakOptions {
 
 const SHORT_SEED = 20;
 
-/**
- * Process actions the CI mode leaves out until issue 14 (one truth for the fleet) lands, each
- * because it breaks an invariant today for a reason that issue fixes:
- * - Redis frozen, or restarted (with or without data): while it is unreachable a label answer
- *   is kept on one instance only, so the same key on another instance buys a second label; a
- *   Redis restarted empty also loses every idempotency record, and the next refresh of a
- *   rotating account uses the configured seed refresh token (reuse: the carrier revokes it all).
- * - Admin revoke with dropAuthorization: the next refresh, on any instance, falls back to the
- *   configured seed refresh token (already spent): reuse again.
- * - Redis frozen also leaves a label's claim pending for its whole lease (the timed-out SET NX
- *   runs when Redis resumes): repeats get 409 in progress, then buy again (not issue 14 alone).
- * See bench/soak/README.md and the regression tests in test/soak/regressions/.
- * The long mode runs them all; `--exclude none` runs them in the short mode too.
- */
-export const PENDING_ISSUE_14: readonly ProcessAction[] = [
-  'redis-freeze',
-  'redis-restart-keep',
-  'redis-restart-empty',
-  'admin-revoke-reconnect',
-];
-
 export const USAGE = `npm run soak [-- options]
   --short              the CI mode: about 2 minutes, fixed seed, low rate
   --minutes <n>        long mode: n minutes of load (default 10)
@@ -54,8 +33,7 @@ export const USAGE = `npm run soak [-- options]
   --seed <n>           the seed of the fault timeline and the requests (short: 20; long: random)
   --instances <n>      gateway instances (default 2)
   --deadline-ms <n>    a request unanswered after this long breaks an invariant (default 30000)
-  --exclude a,b|none   leave out process actions (${PROCESS_ACTIONS.join(', ')});
-                       the short mode leaves out ${PENDING_ISSUE_14.join(', ')} unless told otherwise
+  --exclude a,b|none   leave out process actions (${PROCESS_ACTIONS.join(', ')})
   --out <dir>          write the report there instead of bench/results/
   --keep-logs          keep the logs and every answer of a passing run (a failing run keeps them)
   --help               this text`;
@@ -111,7 +89,7 @@ export function parseOptions(argv: readonly string[]): SoakOptions {
       deadlineMs,
       chaosGapMs: 2_000,
       faultMs: [2_000, 6_000],
-      exclude: exclude ?? [...PENDING_ISSUE_14],
+      exclude: exclude ?? [],
       outDir,
       keepLogs,
       help,

@@ -59,7 +59,8 @@ const NEVER_FOR_VALID = [
 /** Problems a kind of request must get (when listed, nothing else is right). */
 const ONLY: Partial<Record<RequestKind, readonly string[]>> = {
   'bad-input': ['validation', 'malformed-json', 'unprocessable', 'not-found'],
-  'label-conflict': ['idempotency-conflict', 'idempotency-in-progress'],
+  // While the shared store cannot say whether the key was used, nothing is bought: 503.
+  'label-conflict': ['idempotency-conflict', 'idempotency-in-progress', 'idempotency-unavailable'],
 };
 
 function answerViolation(r: AnswerRecord, deadlineMs: number, start: number): string | undefined {

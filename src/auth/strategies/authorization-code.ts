@@ -14,7 +14,9 @@ export function authorizationCodeStrategy(method: AuthorizationCodeAuth): TokenS
     grant: 'refresh_token',
     obtain(http, account, current): Promise<TokenOutcome> {
       // The store is the source of truth; a configured refresh token only seeds an empty store.
-      const refreshToken = current?.refreshToken ?? account.secrets.refreshToken;
+      // Once anything was stored (a tombstone that dropped the authorization included), the seed
+      // may have been spent: presenting it again would make the carrier revoke the whole family.
+      const refreshToken = current !== undefined ? current.refreshToken : account.secrets.refreshToken;
       if (refreshToken === undefined || refreshToken === '') {
         return Promise.resolve({
           ok: false,

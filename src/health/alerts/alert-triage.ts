@@ -23,6 +23,15 @@ export function alertTriage(
       },
     };
   }
+  if (c.rule === 'store_lost') {
+    return {
+      classification: 'healthy',
+      runbook: {
+        kind: 'none',
+        text: 'Check why the shared store lost data (a restart without persistence, a failover to a lagging replica). The instances wrote back what they held; accounts whose refresh token no instance held must be connected again (see /admin/credentials).',
+      },
+    };
+  }
   if (health === undefined || ctx === undefined) return undefined;
   const fields = ctx.credentialFields.map((f) => `credentials.${f}`);
   const current = { failureClass: health.triage.failureClass, classification: health.triage.classification };

@@ -11,6 +11,7 @@ export const ALERT_RULES = [
   'breaker_open',
   'credential_expiry',
   'credential_dormant',
+  'store_lost',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

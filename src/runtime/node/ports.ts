@@ -54,6 +54,14 @@ export async function nodePorts(options: NodePortOptions): Promise<CorePorts> {
       close: () => transport.close(),
     },
     timers: nodeTimers,
+    ...(shared
+      ? {
+          onStoreRecovered: (listener: () => void) => {
+            shared.onReconnect(listener);
+            shared.onPrimaryChange(() => listener());
+          },
+        }
+      : {}),
     metrics: options.metrics,
     close: async () => shared?.close(),
   };

@@ -65,6 +65,8 @@ export interface SharedState {
   /** Revocations, connect states, budgets, accounts, membership: the fleet's control state. */
   control: ControlPlane;
   connection: RedisConnection;
+  /** The store answers again after an outage (it may have restarted empty). */
+  onReconnect(listener: () => void): void;
   /**
    * A change of primary (a failover): writes that had not reached a replica may be gone.
    * The idempotency answers this instance holds are written back already; the store-loss
@@ -143,6 +145,13 @@ function reportTransitions(
       event: 'shared_store.recovered',
       namespace,
     });
+    // Redis may have restarted empty: the answers this instance holds go back.
+    void writeBack().then((written) =>
+      logger.info('idempotency answers written back after the store returned', {
+        event: 'shared_store.idempotency_written_back',
+        written,
+      }),
+    );
   });
   if (!connection.connected) degraded();
   connection.onPrimaryChange((change) => {
@@ -193,6 +202,18 @@ export async function openSharedState(
     decodeValue: (raw) => Label.parse(raw),
     logger,
     replicaAcks,
+    whenUnreachable: config.idempotencyWhenUnreachable ?? 'refuse',
+    // Every instance keeps each label without its document: enough to answer a repeat after a
+    // store loss with the label that was bought (its document to be reprinted).
+    compact: (label) => ({
+      ...label,
+      data: undefined,
+      missingDocument: {
+        reason: 'missing',
+        detail:
+          'the shared store lost this label record; its document was not kept: reprint it with the carrier',
+      },
+    }),
     ...(tuning.replicaAckTimeoutMs !== undefined ? { replicaAckTimeoutMs: tuning.replicaAckTimeoutMs } : {}),
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
     ...(tuning.idempotencyWaitMs !== undefined ? { waitMs: tuning.idempotencyWaitMs } : {}),
@@ -214,7 +235,11 @@ export async function openSharedState(
     },
     logger,
   );
-  reportTransitions(connection, logger, config.namespace, () => idempotency.writeBack());
+  // Claims sent while Redis did not answer are released, then what this instance holds goes back.
+  reportTransitions(connection, logger, config.namespace, async () => {
+    await idempotency.releaseUncertainClaims().catch(() => 0);
+    return idempotency.writeBack();
+  });
   const stopObserving = observeTopology(connection);
   const topology = () => describeTopology(connection, config.sentinel?.masterName);
 
@@ -226,6 +251,10 @@ export async function openSharedState(
     control,
     connection,
     onPrimaryChange: (listener) => connection.onPrimaryChange(listener),
+    onReconnect: (listener) =>
+      connection.onConnectionChange((up) => {
+        if (up) listener();
+      }),
     async readiness() {
       const up = await connection.ping();
       const sharedStore = up

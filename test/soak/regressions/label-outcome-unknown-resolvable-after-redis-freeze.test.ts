@@ -9,10 +9,10 @@
  * degraded local mode. But the claim is already in Redis's socket buffer: Redis executes it when
  * it resumes, so a pending record nobody will ever complete sits there for the whole lease. Every
  * repeat of the key on another instance then waits and gets `409 idempotency-in-progress`, and
- * once the lease runs out a repeat buys again, although the first request may have bought. Issue
- * 14 (labels fail closed when idempotency cannot be shared) stops the degraded purchase but not
- * the stale claim by itself. Until both are fixed this test is marked `it.fails`; the fix turns
- * it into `it`.
+ * once the lease runs out a repeat buys again, although the first request may have bought. The
+ * fix: labels fail closed when idempotency cannot be shared (nothing is bought while Redis does
+ * not answer), and an unanswered claim is released (sent at once, on the same connection, and
+ * again until Redis answers).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SoakRedis, startSoakRedis } from '../../../bench/soak/processes/redis.ts';
@@ -68,7 +68,7 @@ describe.runIf(hasRedis)('a label key first sent while Redis was frozen', () => 
     await redis?.dispose();
   });
 
-  it.fails('is answered on another instance once Redis is back, not left in progress', async () => {
+  it('is answered on another instance once Redis is back, not left in progress', async () => {
     const [a, b] = fleet.instances as [Instance, Instance];
     const key = `soak-${crypto.randomUUID()}`;
     redis.freeze();

@@ -8,9 +8,9 @@
  * body sent to instance B finds no record, runs again, and buys a second label: the carrier's
  * book holds two labels for one key. (A repeat on A is replayed from A's memory; one on a
  * restarted instance is bought again as well.) The same loss lets a different body under a used
- * key be bought instead of answered `422 idempotency-conflict`. Issue 14 (store loss, labels fail
- * closed when idempotency cannot be shared) fixes this; until then the test is marked
- * `it.fails`, and the fix turns it into `it`.
+ * key be bought instead of answered `422 idempotency-conflict`. The fix: when Redis answers
+ * again, every instance writes back the answers it holds (the store-loss protocol) before a
+ * repeat can find the key missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SoakRedis, startSoakRedis } from '../../../bench/soak/processes/redis.ts';
@@ -65,7 +65,7 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
     await redis?.dispose();
   });
 
-  it.fails('is not bought a second time on another instance', async () => {
+  it('is not bought a second time on another instance', async () => {
     const [a, b] = fleet.instances as [Instance, Instance];
     const key = `soak-${crypto.randomUUID()}`;
     const first = await a.request('POST', '/v1/labels', LABEL, { 'idempotency-key': key }, 20_000);
@@ -79,5 +79,36 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
 
     const { labelsByReference } = await sandbox.control.stats('fedex');
     expect(labelsByReference[REFERENCE] ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('is not bought again even when the instance that bought it is gone too: the other kept a copy', async () => {
+    const [a, b] = fleet.instances as [Instance, Instance];
+    const key = `soak-${crypto.randomUUID()}`;
+    const body = { ...LABEL, reference: `${REFERENCE}-gone` };
+    const first = await a.request<{ trackingNumber: string }>(
+      'POST',
+      '/v1/labels',
+      body,
+      { 'idempotency-key': key },
+      20_000,
+    );
+    expect(first.status).toBe(201);
+
+    await fleet.kill(0);
+    await redis.restartEmpty(200);
+    await ready(b);
+    const repeat = await b.request<{ trackingNumber?: string; missingDocument?: { reason: string } }>(
+      'POST',
+      '/v1/labels',
+      body,
+      { 'idempotency-key': key },
+      30_000,
+    );
+    // The label that was bought, its document to be reprinted with the carrier.
+    expect(repeat.status).toBe(201);
+    expect(repeat.body.trackingNumber).toBe(first.body.trackingNumber);
+    expect(repeat.body.missingDocument?.reason).toBe('missing');
+    const { labelsByReference } = await sandbox.control.stats('fedex');
+    expect(labelsByReference[body.reference]).toBe(1);
   });
 });

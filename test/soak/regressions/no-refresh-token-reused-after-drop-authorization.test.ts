@@ -7,8 +7,8 @@
  * request for the account refreshes anyway, with the refresh token of the configuration, which
  * the gateway itself rotated long ago; a carrier with single-use refresh tokens sees a spent
  * token presented again and revokes the whole token family (UPS-API/api-documentation#90).
- * Issue 14 ("the configured seed refresh token is used only when no newer one was ever seen")
- * fixes this; until then this test is marked `it.fails`, and the fix turns it into `it`.
+ * The fix: the configured seed refresh token is used only when nothing was ever stored for the
+ * account; once a tombstone dropped the authorization, the account must be connected again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HealthHarness, RATE_BODY, startHealthHarness } from '../../health/support/harness.ts';
@@ -30,7 +30,7 @@ describe('admin revoke with dropAuthorization on a rotating account', () => {
   });
   afterAll(() => h.close());
 
-  it.fails('never presents the spent configured refresh token again', async () => {
+  it('never presents the spent configured refresh token again', async () => {
     // The first request refreshes with the configured token: UPS spends it and issues a new one.
     const first = await h.request<{ rates: unknown[] }>('POST', '/v1/rates', RATE_BODY(['ups']));
     expect(first.status, first.text).toBe(200);

@@ -172,5 +172,7 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Broker {
 
     // Each account's authority keeps its own refresh token alive (a Durable Object alarm).
     keepAlive: async () => 0,
+    // Durable Object storage does not lose what it acknowledged: nothing to write back.
+    restore: async () => 0,
   };
 }
