@@ -104,6 +104,7 @@ async function call(carrier: CarrierDefinition, entry: LoadedEntry, server: Repl
         parcels: req.parcels,
         format: req.format ?? carrier.labelFormats[0] ?? 'PDF',
         reference: 'corpus',
+        ...(req.declaredValue ? { options: { insuredValue: req.declaredValue } } : {}),
       };
       return carrier.createLabel(ctx, labelRequest);
     }

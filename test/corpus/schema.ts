@@ -84,6 +84,8 @@ export const CallContext = z
     format: z.enum(LABEL_FORMATS).optional(),
     /** Track: the number asked about. */
     trackingNumber: z.string().optional(),
+    /** Declared (insured) value, for shipments that cross a customs border. */
+    declaredValue: z.object({ amount: z.string(), currency: z.string() }).strict().optional(),
     /** Account settings that differ from the harness defaults. */
     settings: z.record(z.string(), z.string()).optional(),
   })
