@@ -50,6 +50,8 @@ describe('corpus of recorded carrier responses', () => {
   it('answers each entry from its own recording (the harness serves what the adapter calls)', () => {
     for (const r of results) {
       expect(r.facts.length, r.id).toBeGreaterThan(0);
+      // An entry whose account settings lead the adapter elsewhere scores an answer it never read.
+      expect(r.servedOwn, `${r.id}: its recorded response was never asked for`).toBe(true);
     }
   });
 

@@ -15,6 +15,8 @@ export interface EntryResult {
   facts: FactResult[];
   /** Requests no recorded answer matched (the adapter called something the entry does not hold). */
   unanswered: string[];
+  /** Whether the adapter asked for the entry's own recorded response (its settings lead there). */
+  servedOwn: boolean;
 }
 
 export interface Score {
@@ -30,6 +32,8 @@ export interface CorpusSummary {
     { responses: number; score: Score; operations: Partial<Record<Operation, Score>> }
   >;
   misses: { id: string; fact: string; got: string; unanswered: string[] }[];
+  /** Entries whose own recorded response the adapter never asked for (their settings lead elsewhere). */
+  unserved: string[];
 }
 
 export async function replayCorpus(entries: LoadedEntry[] = loadCorpus()): Promise<EntryResult[]> {
@@ -44,6 +48,7 @@ export async function replayCorpus(entries: LoadedEntry[] = loadCorpus()): Promi
         operation: entry.entry.operation,
         facts: entry.entry.facts.map((fact) => checkFact(fact, outcome, seen)),
         unanswered: seen.filter((s) => s.answeredBy === undefined).map((s) => `${s.method} ${s.path}`),
+        servedOwn: seen.some((s) => s.answeredBy === entry.response.body),
       });
     }
   } finally {
@@ -63,6 +68,7 @@ export function summarize(results: EntryResult[]): CorpusSummary {
     overall: { right: 0, total: 0 },
     carriers: {},
     misses: [],
+    unserved: results.filter((r) => !r.servedOwn).map((r) => r.id),
   };
   for (const r of results) {
     const right = r.facts.filter((f) => f.ok).length;

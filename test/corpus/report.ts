@@ -18,5 +18,7 @@ const summary = summarize(await replayCorpus());
 console.log(formatTable(summary));
 if (summary.misses.length > 0)
   console.log(`\nmissed facts (${summary.misses.length}):\n${formatMisses(summary)}`);
+if (summary.unserved.length > 0)
+  console.log(`\nentries whose recording was never asked for:\n${summary.unserved.join('\n')}`);
 writeFileSync(out as string, `${JSON.stringify(summary, null, 2)}\n`);
 console.log(`\nsummary written to ${out}`);

@@ -24,6 +24,11 @@ export const Provenance = z
     what: z.string().min(8),
     /** Any change made to the bytes (none is the rule; a shortened label says so here). */
     changes: z.string().optional(),
+    /**
+     * How a fact was decided where the carrier's documentation settles it; a fact corrected
+     * after review says what it was, what it is, and which text of the carrier decided.
+     */
+    notes: z.string().min(8).optional(),
   })
   .strict();
 export type Provenance = z.infer<typeof Provenance>;
@@ -86,7 +91,12 @@ export const CallContext = z
     trackingNumber: z.string().optional(),
     /** Declared (insured) value, for shipments that cross a customs border. */
     declaredValue: z.object({ amount: z.string(), currency: z.string() }).strict().optional(),
-    /** Account settings that differ from the harness defaults. */
+    /**
+     * Account settings the recorded answer belongs to, over the harness defaults: the call an
+     * account with these settings makes is the one the recording answers (e.g. USPS
+     * `rateApi: "base-rates"` for a base-rates body, `labelResponse: "multipart"` for a
+     * multipart label). The replay fails an entry whose own recording was never asked for.
+     */
     settings: z.record(z.string(), z.string()).optional(),
   })
   .strict();
