@@ -17,6 +17,7 @@ import { buildRateQuery, parseBaseRates } from '../mapping/base-rates.ts';
 import { decodeUspsError, retryAfterMs } from '../mapping/errors.ts';
 import { labelFacts, labelPrice, readLabelAnswer } from '../mapping/label-answer.ts';
 import { buildLabelRequest } from '../mapping/labels.ts';
+import { entryFacilityFor, rateIndicatorFor } from '../mapping/mail-classes.ts';
 import { toUspsPackage } from '../mapping/package.ts';
 import type { ParcelPrice } from '../mapping/rate-choice.ts';
 import { candidateServices, combineParcels } from '../mapping/rates.ts';
@@ -188,6 +189,22 @@ describe('prices', () => {
     expect(candidateServices({ ...domestic, services: ['ground'] }).map((s) => s.code)).toEqual([
       'USPS_GROUND_ADVANTAGE',
     ]);
+  });
+
+  it('quotes USPS Connect Local only for an account enrolled in it, entered at the delivery unit', () => {
+    const domestic: RateRequest = {
+      shipper: washington,
+      recipient: stLouis,
+      parcels: [{ weight: { value: 1, unit: 'lb' } }],
+    };
+    const overnight = { ...domestic, services: ['overnight' as const] };
+    expect(candidateServices(overnight).map((s) => s.code)).toEqual(['PRIORITY_MAIL_EXPRESS']);
+    expect(candidateServices(overnight, { connectLocal: 'true' }).map((s) => s.code)).toEqual([
+      'PRIORITY_MAIL_EXPRESS',
+      'USPS_CONNECT_LOCAL',
+    ]);
+    expect(rateIndicatorFor('USPS_CONNECT_LOCAL')).toBe('LC');
+    expect(entryFacilityFor('USPS_CONNECT_LOCAL', {})).toBe('DESTINATION_DELIVERY_UNIT');
   });
 });
 
