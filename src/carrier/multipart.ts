@@ -6,6 +6,7 @@
  * order mark before the first delimiter or at the start of a part, and a body whose close
  * delimiter never came (the last part runs to the end).
  */
+import { parseCarrierJson } from './json.ts';
 
 export interface MultipartPart {
   /** Header names in lower case. */
@@ -156,7 +157,7 @@ export function partText(part: MultipartPart): string {
 export function partJson(part: MultipartPart | undefined): unknown {
   if (!part) return undefined;
   try {
-    return JSON.parse(partText(part));
+    return parseCarrierJson(partText(part));
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@
  */
 import { readBody, UnreadableBodyError } from '../../../src/carrier/body.ts';
 import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import { parseCarrierJson } from '../../../src/carrier/json.ts';
 import {
   boundaryOf,
   findPart,
@@ -32,7 +33,7 @@ const decoder = new TextDecoder();
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return parseCarrierJson(text);
   } catch {
     throw new UnreadableBodyError('the label answer is not JSON');
   }
