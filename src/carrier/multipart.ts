@@ -153,6 +153,15 @@ export function partText(part: MultipartPart): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * A part's base64 text as MIME reads it (RFC 2045 section 6.8): whitespace inside it is not
+ * data and is dropped (USPS's own published label answers carry a stray space in the image
+ * part). Anything else outside the alphabet is left for the decoder to refuse.
+ */
+export function partBase64(part: MultipartPart): string {
+  return partText(part).replace(/[\t\n\r ]+/g, '');
+}
+
 /** A part parsed as JSON, or undefined when it is not JSON. */
 export function partJson(part: MultipartPart | undefined): unknown {
   if (!part) return undefined;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UnreadableBodyError } from '../../../src/carrier/body.ts';
 import type { CarrierContext, UpstreamResponse } from '../../../src/carrier/definition.ts';
 import { boughtLabel } from '../../../src/carrier/outcomes.ts';
-import { fromBase64 } from '../../../src/domain/base64.ts';
+import { fromBase64, toBase64 } from '../../../src/domain/base64.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Address, RateRequest } from '../../../src/domain/shipment.ts';
 import { paymentRoles, paymentToken } from '../auth/payment-token.ts';
@@ -333,6 +333,34 @@ describe('labels', () => {
       expect(label.document).toEqual(fromBase64(vendor.labelImage));
     },
   );
+
+  it('USPS-published multipart answers: unnamed parts (the image after the metadata), a stray space in the base64', () => {
+    const pdf = toBase64(new TextEncoder().encode('%PDF-1.4 published label %%EOF'));
+    const body = new TextEncoder().encode(
+      [
+        '--726UYUDSQB6JWJXFDY',
+        'Content-type: application/json',
+        '',
+        '{"trackingNumber":"9205590109769900012613","postage":7.64,"extraServices":[{"name":"USPS Tracking","price":0}],"fees":[]}',
+        '--726UYUDSQB6JWJXFDY',
+        'File Name: label.pdf',
+        'Content-Type: application/pdf',
+        'Content-Encoding: gzip',
+        'Content-Transfer-Encoding: encode',
+        '',
+        `${pdf.slice(0, 8)} ${pdf.slice(8)}`,
+        '--726UYUDSQB6JWJXFDY--',
+      ].join('\n'),
+    );
+    const parsed = readLabelAnswer('multipart/form-data; boundary=726UYUDSQB6JWJXFDY', body);
+    const label = boughtLabel(WHO, labelFacts(parsed, 'PDF', 200, 'PDF'));
+    expect(label).toMatchObject({
+      trackingNumber: '9205590109769900012613',
+      price: { amount: '7.64', currency: 'USD' },
+      format: 'PDF',
+    });
+    expect(new TextDecoder().decode(label.document)).toBe('%PDF-1.4 published label %%EOF');
+  });
 
   it('an answer with a tracking number and no image is a bought label without its document', () => {
     const noImage = new TextEncoder().encode('{"trackingNumber":"9205590164917312751089","postage":7.5}');
