@@ -450,6 +450,23 @@ describe('errors', () => {
     });
   });
 
+  it("the API gateway's own fault keeps its text and code (USPS/api-examples#22, #18)", () => {
+    const access =
+      '{"fault":{"faultstring":"Raising fault. Fault name : Raise-Fault-Access-Control","detail":{"errorcode":"steps.raisefault.RaiseFault"}}}';
+    expect(decodeUspsError(upstream(403, access))).toMatchObject({
+      failureClass: 'misconfigured',
+      code: 'steps.raisefault.RaiseFault',
+      message: 'Raising fault. Fault name : Raise-Fault-Access-Control',
+      auth: true,
+    });
+    const validation =
+      '{"fault":{"faultstring":"OASValidation OpenAPI-Spec-Validation-International-Prices failed","detail":{"errorcode":"steps.oasvalidation.Failed"}}}';
+    expect(decodeUspsError(upstream(400, validation))).toMatchObject({
+      failureClass: 'rejected',
+      code: 'steps.oasvalidation.Failed',
+    });
+  });
+
   it('5xx, HTML pages and unreadable bodies are unavailable', () => {
     expect(
       decodeUspsError(
