@@ -3,6 +3,7 @@
  * the path the adapter calls and read through the gateway's real upstream path, must yield the
  * facts a correct client extracts. Acceptance: at least 60 responses, at least 97 % of facts.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carriers } from '../../carriers/index.ts';
 import { type LoadedEntry, loadCorpus } from './load.ts';
@@ -41,6 +42,26 @@ describe('corpus of recorded carrier responses', () => {
       expect(e.entry.source.origin, e.id).toMatch(/^(https:\/\/|[\w.-]+\/[\w.-]+@[0-9a-f]{40}:)/);
       expect(e.response.bytes.byteLength, e.id).toBeGreaterThan(0);
     }
+  });
+
+  it("the README's carrier table gives each carrier's corpus size", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const lines = readme.slice(readme.indexOf('## Carriers')).split('\n');
+    const first = lines.findIndex((line) => line.startsWith('| id'));
+    const table = lines.slice(first, lines.indexOf('', first));
+    const rows = table.filter((line) => /^\| `[a-z-]+`/.test(line));
+    const header = table[0];
+    const column = header?.split('|').findIndex((cell) => cell.trim() === 'corpus') ?? -1;
+    expect(column, 'a corpus column').toBeGreaterThan(0);
+    const documented = Object.fromEntries(
+      rows.map((row) => {
+        const cells = row.split('|');
+        return [cells[1]?.trim().replace(/`/g, ''), Number(cells[column]?.trim())];
+      }),
+    );
+    const counted: Record<string, number> = {};
+    for (const e of entries) counted[e.carrier.id] = (counted[e.carrier.id] ?? 0) + 1;
+    expect(documented).toEqual(counted);
   });
 
   it(`has at least ${MIN_RESPONSES} recorded responses`, () => {
