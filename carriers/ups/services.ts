@@ -8,7 +8,11 @@
  * (`originShipment`) and friendlycart/friendly_shipping@16d716ca:
  * lib/friendly_shipping/services/ups_json/shipping_methods.rb. Code 13 is "Next Day Air
  * Saver" from the US and "Express Saver" within Canada; 65 is "Worldwide Saver" from the US
- * and "Express Saver" from Canada or the EU; 01 and 02 do not exist from the EU.
+ * and "Express Saver" from Canada or the EU; 01 and 02 do not exist from the EU. From Canada,
+ * 12 (3 Day Select) and 14 (Express Early) serve Canada and the 48 contiguous US states (the
+ * Shipping API appendix's Canada rows "Shipments originating in Canada to CA and US 48"; its Express Early
+ * row prints 54, the Worldwide Express Plus code, where UPS answers a Canada-to-US shop with
+ * 14: karrioapi/karrio@deea10f8:modules/connectors/ups/tests/ups/test_rate.py).
  */
 import type { Route, ServiceDefinition } from '../../src/carrier/definition.ts';
 import { tablesByOrigin } from '../../src/carrier/services.ts';
@@ -63,7 +67,7 @@ export const UPS_TABLES: Readonly<Record<UpsRegion, readonly ServiceDefinition[]
     ['11', 'UPS Standard', 'economy', 'international', 7],
   ]),
   CA: table([
-    ['14', 'UPS Express Early', 'overnight', 'domestic', 1],
+    ['14', 'UPS Express Early', 'overnight', 'both', 1],
     ['01', 'UPS Express', 'overnight', 'domestic', 1],
     ['13', 'UPS Express Saver', 'overnight', 'domestic', 1],
     ['02', 'UPS Expedited', 'express', 'domestic', 2],

@@ -60,6 +60,9 @@ export const uspsAuth: CarrierAuthProfile = {
   derived: [paymentToken],
 };
 
+/** USPS Connect Local (usps_prices.yaml MailClass, rate indicators LC, LF, LL, LO, LS). */
+export const CONNECT_LOCAL = 'USPS_CONNECT_LOCAL';
+
 /** Mail classes the gateway quotes and ships, with their unified levels. */
 export const USPS_SERVICES: readonly ServiceDefinition[] = [
   // Overnight to most locations, 1-2 days guaranteed.
@@ -80,6 +83,15 @@ export const USPS_SERVICES: readonly ServiceDefinition[] = [
   },
   // Destination entry: dropped at the facility of `parcelSelectEntryFacility` (mail-classes.ts).
   { code: 'PARCEL_SELECT', name: 'Parcel Select', level: 'economy', scope: 'domestic', transitDays: 3 },
+  // Same-day or next-day local delivery, entered at the destination delivery unit; quoted only
+  // for accounts enrolled in it (setting `connectLocal`, mail-classes.ts).
+  {
+    code: CONNECT_LOCAL,
+    name: 'USPS Connect Local',
+    level: 'overnight',
+    scope: 'domestic',
+    transitDays: 1,
+  },
   {
     code: 'PRIORITY_MAIL_EXPRESS_INTERNATIONAL',
     name: 'Priority Mail Express International',
@@ -122,7 +134,8 @@ export const USPS_LIMITS: CarrierLimits = { tokenCallsPerHour: 60 };
  * labelResponse ('json' default: Accept application/vnd.usps.labels+json; 'multipart': the
  * API's default multipart/form-data answer), rateApi ('shipping-options' default,
  * 'total-rates' or 'base-rates': rates.ts), parcelSelectEntryFacility (default
- * DESTINATION_SECTIONAL_CENTER_FACILITY).
+ * DESTINATION_SECTIONAL_CENTER_FACILITY), connectLocal ('true' when the account is enrolled in
+ * USPS Connect Local: its parcels are then quoted in that class too).
  */
 export const USPS_REQUIRED_SETTINGS = ['crid', 'mid', 'accountNumber'] as const;
 

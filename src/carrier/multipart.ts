@@ -6,6 +6,7 @@
  * order mark before the first delimiter or at the start of a part, and a body whose close
  * delimiter never came (the last part runs to the end).
  */
+import { parseCarrierJson } from './json.ts';
 
 export interface MultipartPart {
   /** Header names in lower case. */
@@ -152,11 +153,20 @@ export function partText(part: MultipartPart): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * A part's base64 text as MIME reads it (RFC 2045 section 6.8): whitespace inside it is not
+ * data and is dropped (USPS's own published label answers carry a stray space in the image
+ * part). Anything else outside the alphabet is left for the decoder to refuse.
+ */
+export function partBase64(part: MultipartPart): string {
+  return partText(part).replace(/[\t\n\r ]+/g, '');
+}
+
 /** A part parsed as JSON, or undefined when it is not JSON. */
 export function partJson(part: MultipartPart | undefined): unknown {
   if (!part) return undefined;
   try {
-    return JSON.parse(partText(part));
+    return parseCarrierJson(partText(part));
   } catch {
     return undefined;
   }

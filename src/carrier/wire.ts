@@ -47,7 +47,8 @@ export const moneyOf = (value: Amount, code: string): Money => money(value, code
 
 /**
  * A tracking number, shipment number or other identity. A string, or an integer the JSON
- * number kept exactly; a number past 2^53 has already lost digits, so it is unreadable.
+ * number kept exactly; a number past 2^53 has already lost digits, so it is unreadable
+ * (parseCarrierJson hands such integers over as their digits, a string).
  */
 export const identity = z.union([
   z.string().trim().min(1, 'empty identity'),

@@ -1,4 +1,5 @@
 import type { UpstreamResponse } from '../carrier/definition.ts';
+import { parseCarrierJson } from '../carrier/json.ts';
 
 const decoder = new TextDecoder();
 
@@ -17,7 +18,7 @@ export function upstreamResponse(status: number, headers: Headers, body: Uint8Ar
     json() {
       if (!parsed) {
         try {
-          parsed = { value: JSON.parse(this.text()) };
+          parsed = { value: parseCarrierJson(this.text()) };
         } catch {
           parsed = { value: undefined };
         }

@@ -4,6 +4,7 @@ import {
   boundaryOf,
   findPart,
   MultipartError,
+  partBase64,
   partJson,
   partText,
   readMultipart,
@@ -89,5 +90,15 @@ describe('readMultipart', () => {
 
   it('refuses a body where the boundary never appears', () => {
     expect(() => readMultipart(bytes('{"not":"multipart"}'), 'b')).toThrow(MultipartError);
+  });
+});
+
+describe('partBase64', () => {
+  it('drops whitespace inside a base64 part (RFC 2045 6.8), leaves other characters to the decoder', () => {
+    const body = bytes('--b\r\nContent-Type: application/pdf\r\n\r\nJVBE Ri0x\r\nLjQ=\t\r\n--b--');
+    const [part] = readMultipart(body, 'b');
+    expect(partBase64(part!)).toBe('JVBERi0xLjQ=');
+    const [garbled] = readMultipart(bytes('--b\r\n\r\nJVBE*i0x\r\n--b--'), 'b');
+    expect(partBase64(garbled!)).toBe('JVBE*i0x');
   });
 });

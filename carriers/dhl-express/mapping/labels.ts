@@ -143,8 +143,24 @@ export function buildLabelRequest(
 const Document = z.looseObject({
   imageFormat: text.optional(),
   content: z.string().optional(),
-  typeCode: text,
+  // Required by the spec, absent in recorded answers: its absence costs the type, not the document.
+  typeCode: text.optional(),
 });
+type Document = z.infer<typeof Document>;
+
+/**
+ * The transport labels: the documents typed 'label'; when none is typed at all, the untyped
+ * ones (the request asks for labels only, so an untyped document is the label), said so.
+ */
+function labelDocuments(documents: Document[]): { labels: Document[]; warnings: string[] } {
+  const typed = documents.filter((d) => d.typeCode === 'label');
+  if (typed.length > 0) return { labels: typed, warnings: [] };
+  const untyped = documents.filter((d) => d.typeCode === undefined || d.typeCode.trim() === '');
+  return {
+    labels: untyped,
+    warnings: untyped.length > 0 ? ['a document without typeCode was taken as the label'] : [],
+  };
+}
 export const ShipmentResponse = z.looseObject({
   shipmentTrackingNumber: identity,
   packages: optionalList(z.looseObject({ trackingNumber: identity.optional() })),
@@ -157,7 +173,7 @@ export function parseShipment(json: unknown, requested: LabelFormat, status = 20
   const read = readBody(ShipmentResponse, json);
   const r = read.value;
   // The recorded answers give the number as a JSON number: the kit keeps its digits exactly.
-  const labels = r.documents.filter((d) => d.typeCode === 'label');
+  const { labels, warnings: labelWarnings } = labelDocuments(r.documents);
   const documents = labels.map((d) => documentFromBase64(d.content, d.imageFormat));
   const pieces = r.packages.flatMap((p) => (p.trackingNumber ? [p.trackingNumber] : []));
   return {
@@ -165,6 +181,7 @@ export function parseShipment(json: unknown, requested: LabelFormat, status = 20
     documents,
     warnings: [
       ...read.warnings,
+      ...labelWarnings,
       ...r.warnings,
       ...(pieces.length > 1 ? [`piece tracking numbers: ${pieces.join(', ')}`] : []),
     ],

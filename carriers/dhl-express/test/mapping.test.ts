@@ -136,6 +136,31 @@ describe('labels', () => {
     expect(parseLabel(body, 'PDF').trackingNumber).toBe('9356579890');
   });
 
+  it('a document without typeCode (recorded answers) is the label: a missing field costs the field only', () => {
+    const pdf = btoa('%PDF-1.4 recorded label');
+    const body = {
+      shipmentTrackingNumber: 9356579890,
+      packages: [{ referenceNumber: 1, trackingNumber: '9356579890' }],
+      documents: [{ imageFormat: 'PDF', content: pdf }],
+    };
+    const label = parseLabel(body, 'PDF');
+    expect(label.trackingNumber).toBe('9356579890');
+    expect(new TextDecoder().decode(label.document)).toBe('%PDF-1.4 recorded label');
+    expect(label.warnings).toContain('a document without typeCode was taken as the label');
+    // A typed label wins over an untyped document.
+    const typed = parseLabel(
+      {
+        ...body,
+        documents: [
+          { imageFormat: 'PDF', content: btoa('%PDF-typed'), typeCode: 'label' },
+          ...body.documents,
+        ],
+      },
+      'PDF',
+    );
+    expect(new TextDecoder().decode(typed.document)).toBe('%PDF-typed');
+  });
+
   it('the domestic spec example, whose base64 label content is corrupt (a "." at offset 5940), keeps its shipment', () => {
     const label = parseLabel(fixture('shipment-response-domestic.json'), 'PDF');
     expect(label.trackingNumber).toBe('5374534546');

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCarrierJson } from '../../../src/carrier/json.ts';
 import { boughtLabel } from '../../../src/carrier/outcomes.ts';
 import { type ScriptedProxy, startProxy } from '../../../test/contract/support/proxy.ts';
 import { type CarrierHarness, startCarrierHarness } from '../../../test/support/carrier-harness.ts';
@@ -61,6 +62,18 @@ describe('DHL Parcel DE: an invalid or shortened base64 label keeps the shipment
     expect(label.trackingNumber).toBe('00340434161094015902');
     expect(new TextDecoder().decode(label.document!.subarray(0, 5))).toBe('%PDF-');
     expect(label.warnings).toContain('1 further label document(s) could not be read');
+  });
+});
+
+describe('DHL Parcel DE: a shipment number written as a bare 18-digit integer', () => {
+  it('is read as the digits written (the spec example; the schema types it as a string)', () => {
+    const text =
+      '{"status":{"statusCode":200},"items":[{"shipmentNo":340434310428091700,"sstatus":{"status":200}}]}';
+    expect(readOrderAnswer(parseCarrierJson(text)).created[0]?.shipmentNo).toBe('340434310428091700');
+    // Without the exact reader the number has lost its digits: no shipment number, never a wrong one.
+    const rounded = readOrderAnswer(JSON.parse(text));
+    expect(rounded.created).toEqual([]);
+    expect(rounded.unidentified).toBe(1);
   });
 });
 

@@ -143,9 +143,17 @@ export async function rateWithUps(ctx: CarrierContext, req: RateRequest): Promis
     operation: 'rate',
   });
   const rates = interpretAnswer(ctx, res, (json) => parseRateResponse(json, req.shipper.countryCode));
-  // Shop answers every service on the route: keep the levels asked for. A code the table does
-  // not know is kept (with its warning): UPS quoted it.
+  return keepAskedLevels(rates, req);
+}
+
+/**
+ * Shop answers every service UPS offers on the route: keep the levels asked for. What UPS
+ * quoted serves the route whatever the table's scope says (the scope only chooses what to ask
+ * for), and a code the table does not know is kept with its warning: its level is a guess.
+ */
+export function keepAskedLevels(rates: CarrierRate[], req: Pick<RateRequest, 'shipper' | 'services'>) {
+  const levels = req.services;
+  if (levels === undefined) return rates;
   const table = upsTables.forOrigin(req.shipper.countryCode);
-  const wanted = new Set(candidates.map((c) => c.code));
-  return rates.filter((r) => wanted.has(r.service.code) || !table.byCode(r.service.code));
+  return rates.filter((r) => !table.byCode(r.service.code) || levels.includes(r.service.level));
 }

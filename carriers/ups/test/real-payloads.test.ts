@@ -10,7 +10,7 @@ import { type CarrierHarness, startCarrierHarness } from '../../../test/support/
 import { carrier } from '../index.ts';
 import { decodeApiError } from '../mapping/errors.ts';
 import { parseShipResponse } from '../mapping/labels.ts';
-import { candidateServices, parseRateResponse } from '../mapping/rates.ts';
+import { candidateServices, keepAskedLevels, parseRateResponse } from '../mapping/rates.ts';
 import { serviceByCode, servicesForRoute } from '../services.ts';
 import { createSimulator } from '../simulator/index.ts';
 import { answer, fixture } from './fixture.ts';
@@ -91,6 +91,32 @@ describe('UPS: service codes are read with the table of the origin', () => {
     expect(serviceByCode('65', 'JP')?.name).toBe('UPS Saver');
     expect(serviceByCode('01', 'FR')).toBeUndefined();
     expect(servicesForRoute({ from: 'DE', to: 'DE' }).map((s) => s.code)).toContain('11');
+  });
+
+  it('a Canada-to-US shop keeps Express Early (14): it serves Canada and the 48 contiguous states', () => {
+    const body = {
+      RateResponse: {
+        RatedShipment: [
+          rated('07', '97.66'),
+          rated('14', '66.23'),
+          rated('65', '59.02'),
+          rated('12', '30.11'),
+        ],
+      },
+    };
+    const request = {
+      shipper: { lines: ['1 Rue'], city: 'Montreal', countryCode: 'CA' },
+      recipient: { lines: ['1 Strip'], city: 'Las Vegas', countryCode: 'US' },
+    };
+    const all = keepAskedLevels(parseRateResponse(body, 'CA'), request);
+    expect(all.find((r) => r.service.code === '14')).toMatchObject({
+      service: { code: '14', name: 'UPS Express Early', level: 'overnight' },
+      total: { amount: '66.23', currency: 'CAD' },
+    });
+    expect(candidateServices(request).map((s) => s.code)).toContain('14');
+    // Levels asked for still filter: 14 is overnight, 65 is express.
+    const overnight = keepAskedLevels(all, { ...request, services: ['overnight'] });
+    expect(overnight.map((r) => r.service.code)).toEqual(['14']);
   });
 
   it('candidates for a Canadian domestic quote come from the Canadian table', () => {

@@ -2,14 +2,14 @@
  * USPS error answers -> DecodedError. USPS APIs answer
  * `{"apiVersion":"/labels/v3","error":{"code":"400","message":"Bad Request","errors":[...]}}`
  * (usps_prices.yaml / usps_labels.yaml `ErrorMessage`); the gateway in front of them may also
- * answer an HTML page or an RFC 6749/6750 body. The carrier's own code is the subordinate
+ * answer an HTML page, an RFC 6749/6750 body or its own fault (GatewayFault). The carrier's own code is the subordinate
  * `errors[0].code` (e.g. 030001, 160001) when there is one, else `error.code`.
  */
 
 import { tryReadBody } from '../../../src/carrier/body.ts';
 import type { DecodedError, UpstreamResponse } from '../../../src/carrier/definition.ts';
 import type { FailureClass } from '../../../src/domain/failure.ts';
-import { ErrorMessage, type ErrorMessage as ErrorMessageBody, OAuthError } from './wire.ts';
+import { ErrorMessage, type ErrorMessage as ErrorMessageBody, GatewayFault, OAuthError } from './wire.ts';
 
 /** Carrier messages are shown to callers: keep them short. */
 const MAX_MESSAGE = 300;
@@ -18,7 +18,7 @@ export interface ParsedUspsError {
   code: string;
   message: string;
   /** Which shape the body had. */
-  shape: 'usps' | 'oauth' | 'html' | 'other';
+  shape: 'usps' | 'oauth' | 'fault' | 'html' | 'other';
 }
 
 const clip = (text: string): string =>
@@ -68,6 +68,15 @@ export function parseUspsErrorBody(
   if (oauth.success) {
     const { error, error_description } = oauth.data;
     return { code: error, message: clip(error_description ?? error), shape: 'oauth' };
+  }
+  const fault = GatewayFault.safeParse(json);
+  if (fault.success) {
+    const { faultstring, detail } = fault.data.fault;
+    return {
+      code: detail?.errorcode?.trim() || `HTTP_${status}`,
+      message: clip(faultstring),
+      shape: 'fault',
+    };
   }
   if ((contentType ?? '').includes('html') || /^\s*<(!doctype|html)/i.test(text)) {
     return {

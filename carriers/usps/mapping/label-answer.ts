@@ -8,12 +8,14 @@
  */
 import { readBody, UnreadableBodyError } from '../../../src/carrier/body.ts';
 import { documentFromBase64 } from '../../../src/carrier/documents.ts';
+import { parseCarrierJson } from '../../../src/carrier/json.ts';
 import {
   boundaryOf,
   findPart,
   MultipartError,
+  type MultipartPart,
+  partBase64,
   partJson,
-  partText,
   readMultipart,
 } from '../../../src/carrier/multipart.ts';
 import type { ShipmentFacts } from '../../../src/carrier/outcomes.ts';
@@ -32,7 +34,7 @@ const decoder = new TextDecoder();
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return parseCarrierJson(text);
   } catch {
     throw new UnreadableBodyError('the label answer is not JSON');
   }
@@ -47,6 +49,21 @@ function nullPriceParts(json: unknown): string[] {
     .map((part) => `${part} is null; the label price is not summed`);
 }
 
+/**
+ * The label image part: the one named labelImage; in answers whose parts carry no names (USPS's
+ * own published examples head the image "File Name: label.pdf"), the first part after the
+ * metadata, which is where USPS puts the label (the receipt and return label follow it).
+ */
+function labelImagePart(
+  parts: readonly MultipartPart[],
+  metadata: MultipartPart | undefined,
+): MultipartPart | undefined {
+  const named = findPart(parts, 'labelImage');
+  if (named) return named;
+  if (parts.some((p) => p.name !== undefined && p !== metadata)) return undefined;
+  return parts.find((p) => p !== metadata);
+}
+
 /** Reads a label answer; throws UnreadableBodyError when it holds no readable metadata at all. */
 export function readLabelAnswer(contentType: string | null, body: Uint8Array): LabelAnswer {
   const boundary = boundaryOf(contentType);
@@ -58,11 +75,12 @@ export function readLabelAnswer(contentType: string | null, body: Uint8Array): L
       if (error instanceof MultipartError) throw new UnreadableBodyError(error.message);
       throw error;
     }
-    const json = partJson(findPart(parts, 'labelMetadata') ?? parts[0]);
+    const metadataPart = findPart(parts, 'labelMetadata') ?? parts[0];
+    const json = partJson(metadataPart);
     const read = readBody(MetadataSchema, json);
-    const image = findPart(parts, 'labelImage');
+    const image = labelImagePart(parts, metadataPart);
     const warnings = [...nullPriceParts(json), ...read.warnings];
-    return { metadata: read.value, image: image ? partText(image) : undefined, warnings };
+    return { metadata: read.value, image: image ? partBase64(image) : undefined, warnings };
   }
   const json = parseJson(decoder.decode(body));
   const read = readBody(LabelVendorResponse, json);

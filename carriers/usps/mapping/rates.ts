@@ -17,6 +17,7 @@ import type { Money, RateRequest } from '../../../src/domain/shipment.ts';
 import { isDomestic, USPS_SERVICES } from '../profile.ts';
 import { usZip } from './address.ts';
 import { baseRates } from './base-rates.ts';
+import { offersClass } from './mail-classes.ts';
 import type { ParcelPrice } from './rate-choice.ts';
 import { refuse } from './refuse.ts';
 import { optionRates } from './shipping-options.ts';
@@ -50,11 +51,20 @@ export function combineParcels(
   return rate;
 }
 
-/** The mail classes to quote: the route's scope, filtered by the requested unified levels. */
-export function candidateServices(req: RateRequest): ServiceDefinition[] {
+/**
+ * The mail classes to quote: the route's scope, filtered by the requested unified levels and by
+ * what the account may ship (USPS Connect Local needs enrolment).
+ */
+export function candidateServices(
+  req: RateRequest,
+  settings: Readonly<Record<string, string>> = {},
+): ServiceDefinition[] {
   const scope = isDomestic(req.shipper.countryCode, req.recipient.countryCode) ? 'domestic' : 'international';
   return USPS_SERVICES.filter(
-    (s) => (s.scope === scope || s.scope === 'both') && (!req.services || req.services.includes(s.level)),
+    (s) =>
+      (s.scope === scope || s.scope === 'both') &&
+      (!req.services || req.services.includes(s.level)) &&
+      offersClass(s.code, settings),
   );
 }
 
@@ -79,7 +89,7 @@ function toRates(ctx: CarrierContext, quotes: ServiceQuote[]): CarrierRate[] {
 export async function rate(ctx: CarrierContext, req: RateRequest): Promise<CarrierRate[]> {
   const origin = usZip(req.shipper.postalCode);
   if (!origin) throw refuse(ctx, 'ORIGIN_ZIP', 'USPS needs a US origin ZIP code (shipper.postalCode)');
-  const services = candidateServices(req);
+  const services = candidateServices(req, ctx.account.settings);
   if (services.length === 0) return [];
   const domestic = services.some((s) => s.scope === 'domestic');
   if (domestic && !usZip(req.recipient.postalCode)) {

@@ -150,6 +150,18 @@ export const OAuthError = z.looseObject({
   error_description: z.string().optional(),
 });
 
+/**
+ * The fault the API gateway in front of USPS answers before a request reaches the API
+ * (access control, OpenAPI validation, token checks), as recorded in USPS/api-examples#22 and
+ * #18: `{"fault":{"faultstring":"...","detail":{"errorcode":"steps.raisefault.RaiseFault"}}}`.
+ */
+export const GatewayFault = z.looseObject({
+  fault: z.looseObject({
+    faultstring: z.string().min(1),
+    detail: z.looseObject({ errorcode: z.string().optional() }).optional().catch(undefined),
+  }),
+});
+
 /** Payments: POST /payments/v3/payment-authorization answer. */
 export const PaymentAuthorization = z.looseObject({
   paymentAuthorizationToken: z.string().min(1),

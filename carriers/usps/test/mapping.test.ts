@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UnreadableBodyError } from '../../../src/carrier/body.ts';
 import type { CarrierContext, UpstreamResponse } from '../../../src/carrier/definition.ts';
 import { boughtLabel } from '../../../src/carrier/outcomes.ts';
-import { fromBase64 } from '../../../src/domain/base64.ts';
+import { fromBase64, toBase64 } from '../../../src/domain/base64.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import type { Address, RateRequest } from '../../../src/domain/shipment.ts';
 import { paymentRoles, paymentToken } from '../auth/payment-token.ts';
@@ -17,6 +17,7 @@ import { buildRateQuery, parseBaseRates } from '../mapping/base-rates.ts';
 import { decodeUspsError, retryAfterMs } from '../mapping/errors.ts';
 import { labelFacts, labelPrice, readLabelAnswer } from '../mapping/label-answer.ts';
 import { buildLabelRequest } from '../mapping/labels.ts';
+import { entryFacilityFor, rateIndicatorFor } from '../mapping/mail-classes.ts';
 import { toUspsPackage } from '../mapping/package.ts';
 import type { ParcelPrice } from '../mapping/rate-choice.ts';
 import { candidateServices, combineParcels } from '../mapping/rates.ts';
@@ -189,6 +190,22 @@ describe('prices', () => {
       'USPS_GROUND_ADVANTAGE',
     ]);
   });
+
+  it('quotes USPS Connect Local only for an account enrolled in it, entered at the delivery unit', () => {
+    const domestic: RateRequest = {
+      shipper: washington,
+      recipient: stLouis,
+      parcels: [{ weight: { value: 1, unit: 'lb' } }],
+    };
+    const overnight = { ...domestic, services: ['overnight' as const] };
+    expect(candidateServices(overnight).map((s) => s.code)).toEqual(['PRIORITY_MAIL_EXPRESS']);
+    expect(candidateServices(overnight, { connectLocal: 'true' }).map((s) => s.code)).toEqual([
+      'PRIORITY_MAIL_EXPRESS',
+      'USPS_CONNECT_LOCAL',
+    ]);
+    expect(rateIndicatorFor('USPS_CONNECT_LOCAL')).toBe('LC');
+    expect(entryFacilityFor('USPS_CONNECT_LOCAL', {})).toBe('DESTINATION_DELIVERY_UNIT');
+  });
 });
 
 describe('units at USPS precision (pounds and inches, 2 decimals, rounded up)', () => {
@@ -317,6 +334,34 @@ describe('labels', () => {
     },
   );
 
+  it('USPS-published multipart answers: unnamed parts (the image after the metadata), a stray space in the base64', () => {
+    const pdf = toBase64(new TextEncoder().encode('%PDF-1.4 published label %%EOF'));
+    const body = new TextEncoder().encode(
+      [
+        '--726UYUDSQB6JWJXFDY',
+        'Content-type: application/json',
+        '',
+        '{"trackingNumber":"9205590109769900012613","postage":7.64,"extraServices":[{"name":"USPS Tracking","price":0}],"fees":[]}',
+        '--726UYUDSQB6JWJXFDY',
+        'File Name: label.pdf',
+        'Content-Type: application/pdf',
+        'Content-Encoding: gzip',
+        'Content-Transfer-Encoding: encode',
+        '',
+        `${pdf.slice(0, 8)} ${pdf.slice(8)}`,
+        '--726UYUDSQB6JWJXFDY--',
+      ].join('\n'),
+    );
+    const parsed = readLabelAnswer('multipart/form-data; boundary=726UYUDSQB6JWJXFDY', body);
+    const label = boughtLabel(WHO, labelFacts(parsed, 'PDF', 200, 'PDF'));
+    expect(label).toMatchObject({
+      trackingNumber: '9205590109769900012613',
+      price: { amount: '7.64', currency: 'USD' },
+      format: 'PDF',
+    });
+    expect(new TextDecoder().decode(label.document)).toBe('%PDF-1.4 published label %%EOF');
+  });
+
   it('an answer with a tracking number and no image is a bought label without its document', () => {
     const noImage = new TextEncoder().encode('{"trackingNumber":"9205590164917312751089","postage":7.5}');
     const label = boughtLabel(
@@ -402,6 +447,23 @@ describe('errors', () => {
     expect(decodeUspsError(upstream(403, body.replace(/401/g, '403')))).toMatchObject({
       failureClass: 'misconfigured',
       auth: true,
+    });
+  });
+
+  it("the API gateway's own fault keeps its text and code (USPS/api-examples#22, #18)", () => {
+    const access =
+      '{"fault":{"faultstring":"Raising fault. Fault name : Raise-Fault-Access-Control","detail":{"errorcode":"steps.raisefault.RaiseFault"}}}';
+    expect(decodeUspsError(upstream(403, access))).toMatchObject({
+      failureClass: 'misconfigured',
+      code: 'steps.raisefault.RaiseFault',
+      message: 'Raising fault. Fault name : Raise-Fault-Access-Control',
+      auth: true,
+    });
+    const validation =
+      '{"fault":{"faultstring":"OASValidation OpenAPI-Spec-Validation-International-Prices failed","detail":{"errorcode":"steps.oasvalidation.Failed"}}}';
+    expect(decodeUspsError(upstream(400, validation))).toMatchObject({
+      failureClass: 'rejected',
+      code: 'steps.oasvalidation.Failed',
     });
   });
 
