@@ -1,0 +1,34 @@
+/** The soak oracle's rule for a conflicting body under a key: wrong only if the key was used. */
+import { describe, expect, it } from 'vitest';
+import type { AnswerRecord } from '../../bench/soak/load/answers.ts';
+import { everyRequestAnswered } from '../../bench/soak/oracle/invariants.ts';
+
+const base = { instance: 0, tries: 1, key: 'k-1' } as const;
+const refused: AnswerRecord = {
+  ...base,
+  id: 1,
+  kind: 'label',
+  dueAt: 1_000,
+  doneAt: 1_010,
+  status: 503,
+  outcome: 'problem:idempotency-unavailable',
+};
+const conflictBought: AnswerRecord = {
+  ...base,
+  id: 2,
+  kind: 'label-conflict',
+  dueAt: 2_000,
+  doneAt: 2_010,
+  status: 201,
+  outcome: 'label',
+};
+
+describe('every-request-answered, label-conflict', () => {
+  it('a conflicting body bought under a key nothing was recorded for is the key’s first real use', () => {
+    expect(everyRequestAnswered([refused, conflictBought], 30_000, 0).holds).toBe(true);
+  });
+  it('a conflicting body bought under a key already used is a violation', () => {
+    const bought: AnswerRecord = { ...refused, status: 201, outcome: 'label' };
+    expect(everyRequestAnswered([bought, conflictBought], 30_000, 0).holds).toBe(false);
+  });
+});
