@@ -4,10 +4,12 @@
  * Without a file, or with no carrier configured, the gateway runs in sandbox mode.
  */
 import type { CarrierDefinition } from '../carrier/definition.ts';
+import { fromBase64 } from '../domain/base64.ts';
 import type { ResolvedAccount } from './account.ts';
 import { resolveCarriers } from './accounts.ts';
 import { ConfigError, type ConfigIssue, keyPath } from './config-error.ts';
 import { type Env, RefResolver, splitList } from './env-refs.ts';
+import { jsonErrorLocation } from './json-location.ts';
 import { type Overrides, readOverrides } from './overrides.ts';
 import { FileNotFound, hostReadFile, type ReadFile } from './read-file.ts';
 import { ConfigFile, type GatewayConfig } from './schema.ts';
@@ -24,14 +26,11 @@ export interface LoadedConfig {
   sandbox: boolean;
 }
 
-/** Line and column from V8's "at position N": the message itself may quote file content. */
-function jsonErrorLocation(text: string, err: unknown): string {
-  const match = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
-  if (!match) return '';
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` at line ${line} column ${column}`;
+/** ` at line L column C`, or nothing when the runtime's parser gives no clue. */
+function where(text: string): string {
+  const at = jsonErrorLocation(text);
+  if (at === undefined) return '';
+  return ` at line ${at.line} column ${at.column}${at.endOfInput ? ' (the file ends too early)' : ''}`;
 }
 
 async function readConfigFile(path: string, readFile: ReadFile): Promise<unknown> {
@@ -45,14 +44,13 @@ async function readConfigFile(path: string, readFile: ReadFile): Promise<unknown
         : `configuration file ${path} cannot be read (${(err as { code?: string }).code ?? 'error'})`;
     throw new ConfigError([{ key: 'GATEWAY_CONFIG', message }]);
   }
+  // Editors on Windows may save a byte order mark, which JSON does not allow.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
-  } catch (err) {
+    return JSON.parse(json);
+  } catch {
     throw new ConfigError([
-      {
-        key: 'GATEWAY_CONFIG',
-        message: `configuration file ${path} is not valid JSON${jsonErrorLocation(text, err)}`,
-      },
+      { key: 'GATEWAY_CONFIG', message: `configuration file ${path} is not valid JSON${where(json)}` },
     ]);
   }
 }
@@ -79,11 +77,49 @@ function resolveStore(file: ConfigFile, overrides: Overrides, refs: RefResolver)
       message: `environment variable ${fromFile.url.env} must hold a redis:// or rediss:// URL`,
     });
   }
-  const encryptionKeys = (fromFile?.encryptionKeys ?? []).map((k, i) => ({
-    id: k.id,
-    key: refs.resolve(k.key, `store.encryptionKeys[${i}].key`) ?? '',
-  }));
+  const encryptionKeys = checkEncryptionKeys(fromFile?.encryptionKeys ?? [], refs);
   return { kind: 'redis', url, encryptionKeys, namespace: fromFile?.namespace ?? 'gateway' };
+}
+
+/**
+ * Tokens are never stored in Redis in clear: at least one key, each 32 bytes in base64 (what
+ * AES-256-GCM takes). Checked here so that a bad key stops start-up naming it, not deep in
+ * the store with a stack trace.
+ */
+function checkEncryptionKeys(
+  keys: readonly { id: string; key: { env: string } }[],
+  refs: RefResolver,
+): { id: string; key: string }[] {
+  if (keys.length === 0) {
+    refs.issues.push({
+      key: 'store.encryptionKeys',
+      message: `a Redis store needs at least one encryption key: ${KEY_HOWTO}`,
+    });
+  }
+  return keys.map((k, i) => {
+    const at = `store.encryptionKeys[${i}].key`;
+    const value = refs.resolve(k.key, at) ?? '';
+    const problem = value === '' ? undefined : encryptionKeyProblem(value);
+    if (problem !== undefined) {
+      refs.issues.push({
+        key: at,
+        message: `environment variable ${k.key.env} ${problem}: it must hold 32 bytes in base64 (${KEY_HOWTO})`,
+      });
+    }
+    return { id: k.id, key: value };
+  });
+}
+
+const KEY_HOWTO = 'make one with `openssl rand -base64 32`';
+
+function encryptionKeyProblem(value: string): string | undefined {
+  let bytes: number;
+  try {
+    bytes = fromBase64(value).length;
+  } catch {
+    return 'is not base64';
+  }
+  return bytes === 32 ? undefined : `holds ${bytes} bytes`;
 }
 
 /** The alerts section with its webhook secret resolved. */

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     .then((env) => loadConfig({ env, registry: carriers, readFile: (path) => readFile(path, 'utf8') }))
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {
-        console.error(`carrier-gateway: invalid configuration\n${error.message}`);
+        console.error(`carrier-gateway: ${error.message}`);
         process.exit(1);
       }
       throw error;
