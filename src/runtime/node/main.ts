@@ -6,9 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { carriers } from '../../../carriers/index.ts';
 import { printSandboxBanner } from '../../../sandbox/banner.ts';
-import { SANDBOX_FALLBACKS } from '../../../sandbox/fallbacks.ts';
-import { sandboxAccount } from '../../../sandbox/gateway-accounts.ts';
-import { startSandbox } from '../../../sandbox/server.ts';
+import { startSandboxMode } from '../../../sandbox/mode.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { loadConfig } from '../../config/load.ts';
 import { parseEnvFile } from '../../health/credentials/env-file.ts';
@@ -50,24 +48,20 @@ async function main(): Promise<void> {
     prometheus: config.telemetry.metricsEndpoint,
   });
 
+  // Sandbox mode: simulators, accounts pointing at them, and a caller and an admin key.
   const sandbox = loaded.sandbox
-    ? await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0) })
+    ? await startSandboxMode({
+        port: Number(process.env.SANDBOX_PORT ?? 0),
+        apiKeys: config.apiKeys,
+        adminKeys: config.adminKeys,
+      })
     : undefined;
-  const accounts = sandbox
-    ? carriers.flatMap((c) => sandbox.accounts(c.id).map((a) => sandboxAccount(c, a, sandbox.baseUrl(c.id))))
-    : loaded.accounts;
-  const apiKeys =
-    config.apiKeys.length > 0
-      ? config.apiKeys
-      : sandbox
-        ? [`sk_sandbox_${crypto.randomUUID().replaceAll('-', '')}`]
-        : [];
 
   const composed = await composeGateway({
-    config,
-    accounts,
-    apiKeys,
-    ...(sandbox ? { defaultFallbacks: SANDBOX_FALLBACKS } : {}),
+    config: sandbox ? { ...config, adminKeys: sandbox.adminKeys } : config,
+    accounts: sandbox ? sandbox.accounts : loaded.accounts,
+    apiKeys: sandbox ? sandbox.apiKeys : config.apiKeys,
+    ...(sandbox ? { defaultFallbacks: sandbox.fallbacks } : {}),
     // Probes, alerts and keep-alives run in the background; a reload re-reads env and file.
     health: sandbox
       ? {}
@@ -108,7 +102,13 @@ async function main(): Promise<void> {
   installShutdownHandlers({ server, logger: composed.logger });
 
   if (sandbox)
-    printSandboxBanner({ gatewayUrl: server.url, simulatorsUrl: sandbox.url, apiKey: apiKeys[0]! });
+    printSandboxBanner({
+      gatewayUrl: server.url,
+      simulatorsUrl: sandbox.sandbox.url,
+      apiKey: sandbox.generated.apiKey,
+      adminKey: sandbox.generated.adminKey,
+      connect: sandbox.connectAccounts[0],
+    });
   else composed.logger.info('gateway listening', { url: server.url, carriers: Object.keys(config.carriers) });
 }
 
