@@ -1,7 +1,7 @@
 /**
  * UPS profile: hosts, OAuth (client credentials by default, authorization code with rotating
  * refresh tokens), services and their unified levels, label formats and limits.
- * Sources: /work/shared/reference/carriers.md section 1, specs/ups_rating.yaml, ups_shipping.yaml.
+ * Sources: UPS-API/api-documentation@e6f36df:Rating.yaml, Shipping.yaml, OAuthClientCredentials.yaml, OAuthAuthCode.yaml.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';

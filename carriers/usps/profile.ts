@@ -1,6 +1,7 @@
 /**
  * USPS (APIs v3) profile: hosts, auth, mail classes and their unified levels, label formats,
- * limits. Facts: /work/shared/reference/carriers.md section 3, usps_prices.yaml, usps_labels.yaml.
+ * limits. Facts: USPS/api-examples@d050a64:README.md, karrioapi/karrio@e175470:modules/connectors/usps/vendor/domestic-prices.yaml,
+ * karrioapi/karrio@e175470:modules/connectors/usps/vendor/domestic-labels.yaml.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';
