@@ -47,6 +47,8 @@ export interface ClassifiedBreakerOptions {
 }
 
 const BUCKETS = 10;
+/** The longest timer Node accepts (about 24.8 days): opossum's reset timer, never reached. */
+const NEVER_MS = 2_147_483_647;
 
 export class ClassifiedBreaker {
   readonly name: string;
@@ -74,7 +76,9 @@ export class ClassifiedBreaker {
       volumeThreshold: settings.volumeThreshold,
       rollingCountTimeout: settings.rollingWindowMs,
       rollingCountBuckets: BUCKETS,
-      resetTimeout: settings.resetTimeoutMs,
+      // 'calls' drive: the reset period is checked on use against the breaker's clock (#advance);
+      // opossum's own reset timer would end it on the wall clock, racing a clock a test drives.
+      resetTimeout: options.drive === 'calls' ? NEVER_MS : settings.resetTimeoutMs,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
       errorFilter: (error: unknown, call?: Call) =>
