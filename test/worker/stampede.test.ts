@@ -61,7 +61,9 @@ async function tokenCalls(): Promise<Record<string, number>> {
 }
 
 describe('token stampede across isolates', () => {
-  it('200 concurrent requests on an expired token make exactly 1 token call per carrier account', async () => {
+  it('200 concurrent requests on an expired token make exactly 1 token call per carrier account', {
+    timeout: 120_000,
+  }, async () => {
     for (const carrier of CARRIERS)
       await sandbox.control.setMode({ carrier, tokenLifetimeSeconds: LIFETIME_S });
     // Warm up both isolates (and the authorities) at once with a token that is about to expire.
@@ -96,7 +98,9 @@ describe('token stampede across isolates', () => {
 });
 
 describe('token stampede on a cold start', () => {
-  it('200 concurrent first requests on fresh authorities make exactly 1 token call per carrier account', async () => {
+  it('200 concurrent first requests on fresh authorities make exactly 1 token call per carrier account', {
+    timeout: 120_000, // a fresh Worker pair and 200 requests through workerd on a loaded machine
+  }, async () => {
     const cold = await startWorker({ ...(await deployment()), twin: true });
     try {
       const before = await tokenCalls();
