@@ -14,11 +14,8 @@
 # --- 1. production dependencies only, from the lockfile -----------------------------------
 FROM node:24.21.0-slim AS deps
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY scripts/npm-ci.sh ./scripts/npm-ci.sh
-# npm ci, or npm 10's ci for the same locked tree when npm 11 refuses a lockfile that lacks
-# other platforms' optional binaries (see scripts/npm-ci.sh).
-RUN sh scripts/npm-ci.sh --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # --- 2. runtime: Node runs the TypeScript sources directly (type stripping) ----------------
 FROM node:24.21.0-slim AS runtime

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { consentPage } from './consent.ts';
 import { createControlApp } from './control/app.ts';
 import { type ControlClient, createControlClient } from './control-client.ts';
 import { createSimContext, type SimContextOptions } from './kit/context.ts';
@@ -16,6 +17,11 @@ export interface SandboxOptions extends SimContextOptions {
   port?: number;
   /** Simulators by carrier id; default: every carrier of carriers/index.ts. */
   simulators?: Record<string, SimulatorFactory>;
+  /**
+   * Show a login and consent page before each registered carrier's authorize endpoint
+   * redirects (sandbox mode, for people); tests leave it off and follow the redirect at once.
+   */
+  consentPage?: boolean;
 }
 
 export interface Sandbox {
@@ -47,12 +53,36 @@ export async function loadRegisteredSimulators(): Promise<Record<string, Simulat
   return out;
 }
 
+/** The consent page in front of the authorize path of every registered carrier that has one. */
+async function mountConsentPages(
+  root: Hono,
+  ids: readonly string[],
+  contextOf: (id: string) => SimContext | undefined,
+): Promise<void> {
+  const { carriers } = await import('../carriers/index.ts');
+  for (const carrier of carriers) {
+    const method = carrier.auth.methods.authorization_code;
+    if (!ids.includes(carrier.id) || method?.kind !== 'authorization_code') continue;
+    const path = `/${carrier.id}/${method.authorizeUrlPath.replace(/^\/+/, '')}`;
+    root.use(
+      path,
+      consentPage(carrier.displayName, () => {
+        const sim = contextOf(carrier.id);
+        if (!sim) throw new Error(`no simulator '${carrier.id}' in this sandbox`);
+        return sim;
+      }),
+    );
+  }
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const simulators = options.simulators ?? (await loadRegisteredSimulators());
   const registry = new Map<string, SimContext>();
   const root = new Hono();
   root.route('/_control', createControlApp(registry));
+
+  if (options.consentPage) await mountConsentPages(root, Object.keys(simulators), (id) => registry.get(id));
 
   for (const [id, factory] of Object.entries(simulators)) {
     if (!CARRIER_ID.test(id) || id === '_control') throw new Error(`invalid simulator id '${id}'`);

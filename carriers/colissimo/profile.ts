@@ -1,8 +1,8 @@
 /**
  * Colissimo / La Poste profile: one carrier, two hosts and two credentials.
  * - 'default': Colissimo SLS web services (labels). Same host for test and production: tests
- *   use real contract credentials (carriers.md 5b, ROUL carrier.py `__url__`).
- * - 'tracking': La Poste Okapi gateway, Suivi v2 (carriers.md 5a). Okapi has no separate
+ *   use real contract credentials (akretion/roulier@8489f51 (branch colissimo_fr): roulier/carriers/colissimo_fr/carrier.py `__url__`).
+ * - 'tracking': La Poste Okapi gateway, Suivi v2 (api-evangelist/la-poste-groupe:openapi/_original/la-poste-groupe-suivi-openapi.json). Okapi has no separate
  *   sandbox host; the spec ships a shared low-quota key for tests instead.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';

@@ -1,5 +1,5 @@
 /**
- * Colissimo has no rating endpoint (carriers.md 5b; karrio used static rate sheets), so the
+ * Colissimo has no rating endpoint (karrio's Colissimo connector, karrioapi/karrio@61b27c6fb, used static rate sheets), so the
  * gateway quotes from this dated table (rateSource 'table'). Prices are EUR, taxes included,
  * per parcel, by weight band ("jusqu'à" = up to and including maxKg).
  *

@@ -1,6 +1,6 @@
 /**
  * Colissimo product codes (the `letter.service.productCode` of generateLabel) with their
- * unified service levels. Codes: carriers.md 5b (COL, DOM, DOS in ROUL cassettes), karrio's
+ * unified service levels. Codes: COL, DOM, DOS in akretion/roulier@8489f51 (branch colissimo_fr) cassettes, karrio's
  * Colissimo connector `units.py` ShippingService (DOS, DOM, CORE, COLR, J+1, COM, CDS, ECO,
  * CORI). Order matters: when a label asks only for a level, the first service of that level
  * that fits the route is the natural pick, so return products (CORE, CORI) come last.

@@ -1,7 +1,7 @@
 /**
  * DHL Express (MyDHL API 3.x) profile: hosts, HTTP Basic auth, products and their unified
- * levels, label formats, limits. Facts from the official MyDHL API OpenAPI spec
- * (developer.dhl.com).
+ * levels, label formats, limits. Facts from the official MyDHL API spec 3.1.1
+ * (https://developer.dhl.com/api-reference/dhl-express-mydhl-api).
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, Route, ServiceDefinition } from '../../src/carrier/definition.ts';

@@ -1,6 +1,8 @@
 /**
  * DHL Parcel DE (Post & Parcel Germany, Shipping API v2) profile. Facts from the official
- * Parcel DE Shipping API 2.1.13 OpenAPI spec (developer.dhl.com) and the ROPC auth spec.
+ * spec 2.1.13 (https://developer.dhl.com/api-reference/parcel-de-shipping-post-parcel-germany-v2)
+ * and its ROPC auth spec (kruegge82/dhl-authentication-oauth-api); recorded answers:
+ * netresearch/dhl-sdk-api-parcel-de@c37e814.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';

@@ -1,5 +1,6 @@
 /**
- * FedEx profile: hosts, auth, limits, settings and label formats (carriers.md section 2).
+ * FedEx profile: hosts, auth, limits, settings and label formats
+ * (https://developer.fedex.com/api/en-us/catalog/authorization/docs.html, /guides/ratelimits.html).
  * Services are in services.ts.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';

@@ -1,8 +1,8 @@
 /**
  * UPS profile: hosts, OAuth (client credentials by default, authorization code with rotating
  * refresh tokens), label formats and limits; services by origin are in services.ts.
- * Sources: the official OpenAPI specs UPS-API/api-documentation@e6f36df (OAuthClientCredentials.yaml,
- * OAuthAuthCode.yaml, Rating.yaml, Shipping.yaml).
+ * Sources: UPS-API/api-documentation@e6f36df:OAuthClientCredentials.yaml, OAuthAuthCode.yaml,
+ * Rating.yaml, Shipping.yaml.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment } from '../../src/carrier/definition.ts';

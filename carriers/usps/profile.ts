@@ -1,8 +1,8 @@
 /**
  * USPS (APIs v3) profile: hosts, auth, mail classes and their unified levels, label formats,
- * limits. Facts: the official USPS v3 specs (Domestic Prices, Domestic Labels, Shipping Options,
- * International Labels, Payments; USPS/api-examples and their copies vendored at
- * karrioapi/karrio@deea10f85:modules/connectors/usps/vendor and usps_international/vendor).
+ * limits. Facts: USPS/api-examples@d050a64:README.md and the official v3 specs as kept at
+ * karrioapi/karrio@deea10f85:modules/connectors/usps/vendor (domestic-prices.yaml,
+ * domestic-labels.yaml, shipping-options, payments) and usps_international/vendor.
  */
 import type { CarrierAuthProfile } from '../../src/auth/profile.ts';
 import type { CarrierLimits, Environment, ServiceDefinition } from '../../src/carrier/definition.ts';

@@ -72,7 +72,7 @@ export const PROBLEM_TABLE = [
     name: 'unsupported-media-type',
     title: 'Unsupported media type',
     status: 415,
-    when: 'A request body that is not `application/json` (or `application/*+json`).',
+    when: 'A request body that is not `application/json` (or `application/*+json`), or declares a charset other than UTF-8.',
     members: [],
   },
   {

@@ -101,6 +101,16 @@ export interface Broker extends CredentialBroker {
   inspect(account: ResolvedAccount, name?: string): Promise<CredentialInfo | undefined>;
 }
 
+/**
+ * A probe's broker keeps tokens of its own: only its token calls (marked 'probe') reach the
+ * stream. Its cache hits, waits and stored tokens are not the live credential's, and read as
+ * live they would look like tokens replaced long before their lifetime.
+ */
+function brokerEvents(sink: EventSink, source: 'live' | 'probe'): EventSink {
+  if (source === 'live') return sink;
+  return { emit: (event) => (event.type === 'token.call' ? sink.emit(event) : undefined) };
+}
+
 export function createCredentialBroker(options: CredentialBrokerOptions): Broker {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -111,14 +121,14 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     now,
   };
   const lockTtlMs = options.lockTtlMs ?? timeoutMs + 5_000;
-  const events = options.events ?? silentEvents;
+  const events = brokerEvents(options.events ?? silentEvents, options.eventSource ?? 'live');
   // Long enough for a holder to finish a call, or for a dead holder's lease to run out.
   const waitBudgetMs = options.coordinator === undefined ? 0 : lockTtlMs + timeoutMs;
   const cache = createTokenCache({
     store: options.store,
     now,
     random,
-    events: options.events ?? silentEvents,
+    events,
     eventSource: options.eventSource ?? 'live',
     logger: options.logger ?? silentLogger,
     backoff: createBackoff(options.cooldowns),

@@ -94,6 +94,9 @@ export async function adoptable(
 }
 
 const ignore = () => undefined;
+/** How long a rotating refresh waits for the store-loss write-backs (longer than their grace). */
+const RESTORE_WAIT_MS = 5_000;
+const RESTORE_POLL_MS = 100;
 
 export function createRefreshCoordination(deps: CoordinationDeps) {
   const { coordinator, lockTtlMs, waitBudgetMs } = deps.settings;
@@ -173,8 +176,18 @@ export function createRefreshCoordination(deps: CoordinationDeps) {
     const key = slot.source.key;
     const deadline = now() + waitBudgetMs;
     let baseline = seen?.version ?? 0;
+    // Wall clock: the broker's clock may be a test's that does not move by itself.
+    const restoreWaitEnd = Date.now() + RESTORE_WAIT_MS;
     for (;;) {
-      if (!coordinator.connected || deps.settings.restoring?.()) return degraded(slot, reason);
+      if (!coordinator.connected) return degraded(slot, reason);
+      if (slot.source.usesRefreshToken && deps.settings.restoring?.()) {
+        // Instances are writing back what they hold: a held token serves meanwhile; a refresh
+        // waits for the write-backs, so it starts from the newest refresh token the fleet had.
+        if (Date.now() >= restoreWaitEnd) return degraded(slot, reason);
+        if (reason !== 'forced' && isUsable(slot.token, now())) return degraded(slot, reason);
+        await new Promise((resolve) => setTimeout(resolve, RESTORE_POLL_MS));
+        continue;
+      }
       let lock: SharedLock | undefined;
       try {
         lock = await coordinator.tryLock(key, lockTtlMs);

@@ -13,7 +13,12 @@ export class ConfigError extends Error {
   constructor(issues: readonly ConfigIssue[], source?: string) {
     const first = issues[0] ?? { key: '(config)', message: 'invalid configuration' };
     const where = source === undefined ? '' : ` (${source})`;
-    super(`Invalid configuration${where}:\n${issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n')}`);
+    // One problem is one line; several are listed one per line under a heading.
+    super(
+      issues.length <= 1
+        ? `Invalid configuration${where}: ${first.key}: ${first.message}`
+        : `Invalid configuration${where}:\n${issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.key = first.key;
     this.issues = issues.length > 0 ? issues : [first];

@@ -8,6 +8,7 @@ import type { ResolvedAccount } from './account.ts';
 import { resolveCarriers } from './accounts.ts';
 import { ConfigError, type ConfigIssue, keyPath } from './config-error.ts';
 import { type Env, RefResolver, splitList } from './env-refs.ts';
+import { jsonErrorLocation } from './json-location.ts';
 import { readOverrides } from './overrides.ts';
 import { FileNotFound, hostReadFile, type ReadFile } from './read-file.ts';
 import { ConfigFile, type GatewayConfig } from './schema.ts';
@@ -25,14 +26,11 @@ export interface LoadedConfig {
   sandbox: boolean;
 }
 
-/** Line and column from V8's "at position N": the message itself may quote file content. */
-function jsonErrorLocation(text: string, err: unknown): string {
-  const match = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
-  if (!match) return '';
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` at line ${line} column ${column}`;
+/** ` at line L column C`, or nothing when the runtime's parser gives no clue. */
+function where(text: string): string {
+  const at = jsonErrorLocation(text);
+  if (at === undefined) return '';
+  return ` at line ${at.line} column ${at.column}${at.endOfInput ? ' (the file ends too early)' : ''}`;
 }
 
 async function readConfigFile(path: string, readFile: ReadFile): Promise<unknown> {
@@ -46,14 +44,13 @@ async function readConfigFile(path: string, readFile: ReadFile): Promise<unknown
         : `configuration file ${path} cannot be read (${(err as { code?: string }).code ?? 'error'})`;
     throw new ConfigError([{ key: 'GATEWAY_CONFIG', message }]);
   }
+  // Editors on Windows may save a byte order mark, which JSON does not allow.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
-  } catch (err) {
+    return JSON.parse(json);
+  } catch {
     throw new ConfigError([
-      {
-        key: 'GATEWAY_CONFIG',
-        message: `configuration file ${path} is not valid JSON${jsonErrorLocation(text, err)}`,
-      },
+      { key: 'GATEWAY_CONFIG', message: `configuration file ${path} is not valid JSON${where(json)}` },
     ]);
   }
 }

@@ -197,7 +197,17 @@ const StoreConfig = z.discriminatedUnion('kind', [
        * instance only.
        */
       idempotencyWhenUnreachable: z.enum(['refuse', 'local']).default('refuse'),
-      encryptionKeys: z.array(z.object({ id: z.string().min(1), key: SecretRef }).strict()).default([]),
+      encryptionKeys: z
+        .array(
+          z
+            .object({
+              // Stored beside each sealed token, so keys can rotate.
+              id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -'),
+              key: SecretRef,
+            })
+            .strict(),
+        )
+        .default([]),
       namespace: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,40}$/)

@@ -4,6 +4,7 @@
  * issue naming the key (never quoting the URL: it may hold a password).
  */
 
+import { checkEncryptionKeys } from './encryption-keys.ts';
 import type { RefResolver } from './env-refs.ts';
 import type { Overrides } from './overrides.ts';
 import { parseRedisUrl } from './redis-url.ts';
@@ -68,10 +69,7 @@ export function resolveStore(
   const fromFile = store.kind === 'redis' ? store : undefined;
   const urlKey = overrides.redisUrl !== undefined ? 'REDIS_URL' : 'store.url';
   const url = overrides.redisUrl ?? (fromFile ? refs.resolve(fromFile.url, 'store.url') : undefined) ?? '';
-  const encryptionKeys = (fromFile?.encryptionKeys ?? []).map((k, i) => ({
-    id: k.id,
-    key: refs.resolve(k.key, `store.encryptionKeys[${i}].key`) ?? '',
-  }));
+  const encryptionKeys = checkEncryptionKeys(fromFile?.encryptionKeys ?? [], refs);
   const settings: RedisStoreSettings = {
     kind: 'redis',
     url,

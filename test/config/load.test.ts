@@ -60,6 +60,15 @@ async function configError(config: unknown, env: Record<string, string> = {}): P
   throw new Error('expected a ConfigError');
 }
 
+/** 32 random bytes in base64, as `openssl rand -base64 32` prints them. */
+const KEY_32 = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+
+const redisStore = (keyEnv = 'TOKEN_KEY_K1') => ({
+  kind: 'redis',
+  url: { env: 'STORE_URL' },
+  encryptionKeys: [{ id: 'k1', key: { env: keyEnv } }],
+});
+
 const withAccount = (patch: Record<string, unknown>) => {
   const c = validConfig();
   Object.assign(c.carriers.acme.accounts[0]!, patch);
@@ -76,7 +85,6 @@ describe('loadConfig: valid configurations', () => {
         GATEWAY_ADMIN_KEYS: 'adm',
         LOG_LEVEL: 'DEBUG',
         GATEWAY_PUBLIC_URL: 'https://gw.example.com',
-        REDIS_URL: 'redis://127.0.0.1:6379/0',
       },
       registry: fakeRegistry,
     });
@@ -92,10 +100,18 @@ describe('loadConfig: valid configurations', () => {
     expect(config.apiKeys).toEqual(['a', 'b']);
     expect(config.adminKeys).toEqual(['adm']);
     expect(config.logLevel).toBe('debug');
+    expect(config.store).toEqual({ kind: 'memory' });
+  });
+
+  it('REDIS_URL overrides the URL of a Redis store, whose keys are 32 bytes in base64', async () => {
+    const { config } = await load(
+      { ...validConfig(), store: redisStore() },
+      { REDIS_URL: 'redis://127.0.0.1:6379/0', TOKEN_KEY_K1: KEY_32 },
+    );
     expect(config.store).toEqual({
       kind: 'redis',
       url: 'redis://127.0.0.1:6379/0',
-      encryptionKeys: [],
+      encryptionKeys: [{ id: 'k1', key: KEY_32 }],
       namespace: 'gateway',
     });
   });
@@ -337,6 +353,44 @@ describe('loadConfig: invalid configurations stop start-up naming the key', () =
       { LOG_LEVEL: 'loud' },
     ],
     [
+      'a token encryption key that is not base64',
+      () => ({ ...validConfig(), store: redisStore() }),
+      'store.encryptionKeys[0].key',
+      /^environment variable TOKEN_KEY_K1 is not base64: it must hold 32 bytes in base64 \(make one with `openssl rand -base64 32`\)$/,
+      { STORE_URL: 'redis://127.0.0.1:6379', TOKEN_KEY_K1: 'not base64 at all!' },
+    ],
+    [
+      'a 16-byte token encryption key',
+      () => ({ ...validConfig(), store: redisStore() }),
+      'store.encryptionKeys[0].key',
+      /^environment variable TOKEN_KEY_K1 holds 16 bytes: it must hold 32 bytes in base64/,
+      { STORE_URL: 'redis://127.0.0.1:6379', TOKEN_KEY_K1: btoa('0123456789abcdef') },
+    ],
+    [
+      'a Redis store without an encryption key',
+      () => ({ ...validConfig(), store: { kind: 'redis', url: { env: 'STORE_URL' } } }),
+      'store.encryptionKeys',
+      /a Redis store needs at least one encryption key/,
+      { STORE_URL: 'redis://127.0.0.1:6379' },
+    ],
+    [
+      'REDIS_URL alone (a Redis store, and no key for it)',
+      () => validConfig(),
+      'store.encryptionKeys',
+      /a Redis store needs at least one encryption key/,
+      { REDIS_URL: 'redis://127.0.0.1:6379' },
+    ],
+    [
+      'an encryption key id that cannot be stored beside a token',
+      () => ({
+        ...validConfig(),
+        store: { ...redisStore(), encryptionKeys: [{ id: 'key one', key: { env: 'TOKEN_KEY_K1' } }] },
+      }),
+      'store.encryptionKeys[0].id',
+      /must be 1-32 letters, digits, _ or -/,
+      { STORE_URL: 'redis://127.0.0.1:6379', TOKEN_KEY_K1: KEY_32 },
+    ],
+    [
       'no API key outside sandbox',
       () => ({ ...validConfig(), apiKeys: [] }),
       'apiKeys',
@@ -352,6 +406,9 @@ describe('loadConfig: invalid configurations stop start-up naming the key', () =
       const issue = err.issues.find((i) => i.key === key)!;
       expect(issue.message).toMatch(message);
       expect(err.message).toContain(`${key}: `);
+      // Nor any value of the environment (a wrong key is still a key).
+      for (const value of Object.values(env ?? {}).filter((v) => v.length > 8))
+        expect(err.message).not.toContain(value);
     });
   }
 
@@ -385,6 +442,42 @@ describe('loadConfig: invalid configurations stop start-up naming the key', () =
     expect((err as ConfigError).key).toBe('GATEWAY_CONFIG');
     expect((err as ConfigError).message).toContain(`${path} is not valid JSON at line 2`);
     expect((err as ConfigError).message).not.toContain('leaky-secret');
+  });
+
+  it.each([
+    [
+      'a trailing comma in an array (V8 names no position)',
+      '{\n  "apiKeys": [\n    { "env": "K" },\n  ]\n}',
+      4,
+      3,
+    ],
+    ['a comment', '{\n  // my gateway\n  "logLevel": "info"\n}', 2, 3],
+    ['a missing comma', '{\n  "logLevel": "info"\n  "apiKeys": []\n}', 3, 3],
+    ['undefined as a value', '{ "logLevel": undefined }', 1, 15],
+  ])('bad JSON, %s: the line and column of the mistake', async (_name, text, line, column) => {
+    const path = writeConfig(text);
+    const err = await loadConfig({ env: { GATEWAY_CONFIG: path }, registry: fakeRegistry }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      `Invalid configuration: GATEWAY_CONFIG: configuration file ${path} is not valid JSON at line ${line} column ${column}`,
+    );
+  });
+
+  it('a file that ends too early: its last line and column, and why', async () => {
+    const path = writeConfig('{\n  "server": { "port": 8080 },\n  "apiKeys": [');
+    const err = await loadConfig({ env: { GATEWAY_CONFIG: path }, registry: fakeRegistry }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as ConfigError).message).toContain(
+      'is not valid JSON at line 3 column 15 (the file ends too early)',
+    );
+  });
+
+  it('a byte order mark at the start (some Windows editors write one) is not an error', async () => {
+    const { config } = await load(`\uFEFF${JSON.stringify(validConfig())}`);
+    expect(config.apiKeys).toEqual(['caller-1', 'caller-2']);
   });
 
   it('file not found: names the file', async () => {

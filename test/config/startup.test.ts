@@ -1,6 +1,7 @@
 /**
  * Start-up as a real process: a tiny script (fixtures/load-config.ts) loads configuration
  * the way the entry point does; an invalid configuration exits 1 with a message naming the key.
+ * The entry point itself (`npm start`) answers a bad file or key with one line, never a stack.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,5 +78,54 @@ describe('start-up with a configuration file', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('carriers.acme.fallbacks[0]: unknown fallback carrier nowhere');
+  });
+});
+
+describe('the entry point (npm start) with a bad configuration: one line, exit 1', () => {
+  /** `node src/runtime/node/main.ts` with a config file; it must exit on its own. */
+  function start(text: string, env: Record<string, string> = {}) {
+    const path = join(dir, `${crypto.randomUUID()}.json`);
+    writeFileSync(path, text);
+    const result = spawnSync(process.execPath, ['src/runtime/node/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', GATEWAY_CONFIG: path, PORT: '0', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { path, status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+  const redis = (keyEnv: string) =>
+    JSON.stringify({
+      store: {
+        kind: 'redis',
+        url: { env: 'STORE_URL' },
+        encryptionKeys: [{ id: 'k1', key: { env: keyEnv } }],
+      },
+    });
+
+  it('a token encryption key that is not base64', () => {
+    const r = start(redis('TOKEN_KEY'), { STORE_URL: 'redis://127.0.0.1:1', TOKEN_KEY: 'not-base64!!' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `carrier-gateway: Invalid configuration (${r.path}): store.encryptionKeys[0].key: environment variable TOKEN_KEY is not base64: it must hold 32 bytes in base64 (make one with \`openssl rand -base64 32\`)\n`,
+    );
+  });
+
+  it('a 16-byte token encryption key', () => {
+    const r = start(redis('TOKEN_KEY'), {
+      STORE_URL: 'redis://127.0.0.1:1',
+      TOKEN_KEY: Buffer.alloc(16, 7).toString('base64'),
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('store.encryptionKeys[0].key: environment variable TOKEN_KEY holds 16 bytes');
+  });
+
+  it('a broken JSON file: its line and column', () => {
+    const r = start('{\n  "logLevel": "info",\n  "probes": { "intervalMs": 60000, }\n}');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `carrier-gateway: Invalid configuration: GATEWAY_CONFIG: configuration file ${r.path} is not valid JSON at line 3 column 36\n`,
+    );
   });
 });

@@ -25,8 +25,14 @@ import { startTopology, type Topology, topologies } from './support/topologies.t
 
 const INSTANCES = 4;
 const REFRESHES_PER_INSTANCE = 500;
-const LOCK_TTL_MS = 1_000;
-const TOKEN_CALL_TIMEOUT_MS = 5_000;
+/**
+ * The refresh lock's lease, renewed every third of it. Short, so that the lease tests run in
+ * seconds, but long enough that a gateway process stalled by a loaded machine still renews it
+ * in time (at 1 s a stall of 0.7 s lost it: a second refresh spent the same single-use token).
+ */
+const LOCK_TTL_MS = 4_000;
+/** Longer than the slowest token call the lease tests make (three leases). */
+const TOKEN_CALL_TIMEOUT_MS = LOCK_TTL_MS * 3 + 8_000;
 
 let sandbox: Sandbox;
 let fleet: Fleet;

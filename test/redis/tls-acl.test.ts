@@ -168,7 +168,7 @@ describe.runIf(hasRedis)('TLS with a client certificate, an ACL user restricted 
     expect(code).toBe(1);
     const naming = stderr.split('\n').filter((l) => l.includes('PEXPIRE'));
     expect(naming).toEqual([
-      "  - store: Redis user 'gw-no-pexpire' may not run PEXPIRE: grant it with ACL SETUSER gw-no-pexpire +pexpire",
+      "carrier-gateway: Invalid configuration: store: Redis user 'gw-no-pexpire' may not run PEXPIRE: grant it with ACL SETUSER gw-no-pexpire +pexpire",
     ]);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(stderr).not.toContain(PASSWORD);
@@ -178,7 +178,7 @@ describe.runIf(hasRedis)('TLS with a client certificate, an ACL user restricted 
     const { code, stderr } = await startGateway('gw-elsewhere', { ...redis.client });
     expect(code).toBe(1);
     expect(stderr).toContain(
-      `  - store: Redis user 'gw-elsewhere' may not use keys under '${NAMESPACE}:*': grant them with ACL SETUSER gw-elsewhere ~${NAMESPACE}:*`,
+      `carrier-gateway: Invalid configuration: store: Redis user 'gw-elsewhere' may not use keys under '${NAMESPACE}:*': grant them with ACL SETUSER gw-elsewhere ~${NAMESPACE}:*`,
     );
   }, 60_000);
 
@@ -187,12 +187,12 @@ describe.runIf(hasRedis)('TLS with a client certificate, an ACL user restricted 
     expect(withoutCertificate.code).toBe(1);
     // The alert or, when the server's reset arrives first, the reset: both name the settings.
     expect(withoutCertificate.stderr).toMatch(
-      /\n {2}- store: Redis (requires a client certificate \(ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED\)|closed the TLS connection \(ECONNRESET\), as a server that requires a client certificate does): set store\.tls\.cert and store\.tls\.key\n/,
+      /^carrier-gateway: Invalid configuration: store: Redis (requires a client certificate \(ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED\)|closed the TLS connection \(ECONNRESET\), as a server that requires a client certificate does): set store\.tls\.cert and store\.tls\.key$/m,
     );
     const untrusted = await startGateway('gw', { cert: redis.client.cert, key: redis.client.key });
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toContain(
-      '  - store: the TLS handshake with Redis failed (SELF_SIGNED_CERT_IN_CHAIN): check store.tls',
+      'carrier-gateway: Invalid configuration: store: the TLS handshake with Redis failed (SELF_SIGNED_CERT_IN_CHAIN): check store.tls',
     );
   }, 60_000);
 

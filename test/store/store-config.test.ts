@@ -61,12 +61,21 @@ describe('store configuration', () => {
     });
   });
 
-  it('REDIS_URL alone, with several hosts, selects a Redis Cluster store', async () => {
-    const { config } = await loadConfig({
-      env: { REDIS_URL: 'redis://10.0.0.1:7001,10.0.0.2:7002' },
-      registry: fakeRegistry,
+  it('REDIS_URL over the file, with several hosts, selects a Redis Cluster store', async () => {
+    const { config } = await load(redis(), {
+      STORE_URL: 'redis://cache:6379',
+      REDIS_URL: 'redis://10.0.0.1:7001,10.0.0.2:7002',
     });
     expect(config.store).toMatchObject({ kind: 'redis', url: 'redis://10.0.0.1:7001,10.0.0.2:7002' });
+  });
+
+  it('REDIS_URL alone is refused: tokens are never stored in Redis without an encryption key', async () => {
+    const error = await loadConfig({
+      env: { REDIS_URL: 'redis://10.0.0.1:7001,10.0.0.2:7002' },
+      registry: fakeRegistry,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).key).toBe('store.encryptionKeys');
   });
 
   it('TLS: CA and client certificate by environment reference', async () => {

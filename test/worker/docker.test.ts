@@ -111,7 +111,7 @@ describe('the image, built and started outside Docker', () => {
       output += c.toString();
     });
     url = await new Promise<string>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`the gateway did not start:\n${output}`)), 25_000);
+      const deadline = setTimeout(() => reject(new Error(`the gateway did not start:\n${output}`)), 90_000);
       const look = () => {
         for (const line of output.split('\n')) {
           try {
@@ -129,7 +129,7 @@ describe('the image, built and started outside Docker', () => {
       child?.stdout?.on('data', look);
       child?.once('exit', (code) => reject(new Error(`the gateway exited (${code}):\n${output}`)));
     });
-  }, 60_000);
+  }, 240_000); // npm ci and a cold start take minutes on a loaded machine
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -146,12 +146,6 @@ describe('the image, built and started outside Docker', () => {
     for (const pkg of ['hono', 'opossum', 'zod', 'undici', 'ioredis']) expect(await has(pkg), pkg).toBe(true);
     for (const pkg of ['vitest', 'typescript', 'wrangler', 'miniflare', '@biomejs/biome'])
       expect(await has(pkg), pkg).toBe(false);
-    if (build.install.method === 'lockfile') {
-      // npm could not run offline here (lockfile or cache): the same tree came from the lockfile.
-      console.warn(
-        `npm ci --omit=dev refused offline; production tree materialised from the lockfile\n${build.install.npmCiRefusal}`,
-      );
-    }
   });
 
   it('answers /healthz, and the image HEALTHCHECK command passes', async () => {

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { carriers } from '../../../carriers/index.ts';
+import { CONSENT_PARAM } from '../../../sandbox/consent.ts';
 import type { ControlClient } from '../../../sandbox/control-client.ts';
 import { createSimContext } from '../../../sandbox/kit/context.ts';
 import type { SimAccount } from '../../../sandbox/kit/types.ts';
@@ -45,7 +46,7 @@ async function sandboxAccounts(): Promise<SoakAccount[]> {
   });
 }
 
-/** Authorize (the simulator approves at once) and exchange the code: the account's first refresh token. */
+/** Authorize (consent given in the request) and exchange the code: the account's first refresh token. */
 async function firstRefreshToken(
   upsBaseUrl: string,
   clientId: string,
@@ -56,6 +57,8 @@ async function firstRefreshToken(
   authorize.searchParams.set('client_id', clientId);
   authorize.searchParams.set('redirect_uri', redirectUri);
   authorize.searchParams.set('response_type', 'code');
+  // The operator's consent, given up front (the sandbox's consent page answers it with the code).
+  authorize.searchParams.set(CONSENT_PARAM, 'allow');
   const consent = await fetch(authorize, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code');
   if (!code) throw new Error(`UPS authorize gave no code (${consent.status})`);

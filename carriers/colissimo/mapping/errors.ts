@@ -17,7 +17,7 @@ import { OkapiQuota, SlsAnswer, type SlsMessage, SuiviError } from './wire.ts';
 /** Colissimo codes that mean the credentials were refused. */
 const SLS_AUTH_CODES: ReadonlySet<string> = new Set(['30000']);
 
-/** Colissimo codes documented in carriers.md 5b, with their meaning (all content refusals). */
+/** Colissimo codes recorded in akretion/roulier@8489f51 (branch colissimo_fr) cassettes, with their meaning (all content refusals). */
 export const SLS_REJECTION_CODES: Readonly<Record<string, string>> = {
   '30015': 'bad product code',
   '30109': 'sender country or postcode not allowed',

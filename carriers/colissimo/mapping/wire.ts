@@ -1,5 +1,5 @@
 /**
- * Zod schemas of the wire shapes this carrier answers with (carriers.md 5a, 5b). Loose on
+ * Zod schemas of the wire shapes this carrier answers with (Suivi v2 OpenAPI, api-evangelist/la-poste-groupe:openapi/_original/la-poste-groupe-suivi-openapi.json; SLS: akretion/roulier@8489f51 (branch colissimo_fr) cassettes). Loose on
  * purpose: only the fields the mapping reads are required, and unknown keys pass.
  */
 import { z } from '@hono/zod-openapi';

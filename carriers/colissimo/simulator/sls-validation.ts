@@ -1,6 +1,6 @@
 /**
  * Validates a generateLabel / checkGenerateLabel body the way the live service answers.
- * Recorded codes (carriers.md 5b, ROUL cassettes): 30300 weight missing or 0, 30301 weight
+ * Recorded codes (akretion/roulier@8489f51 (branch colissimo_fr) cassettes): 30300 weight missing or 0, 30301 weight
  * wrong (35 kg), 30015 product code wrong, 30213 recipient country/postcode wrong for the
  * product (Paris "99999" with DOM), 30109 sender country/postcode not allowed.
  * SIMULATOR-ASSIGNED codes (not in any recording; same shape): 30100 deposit date, 30120

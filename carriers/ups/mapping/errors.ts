@@ -1,6 +1,6 @@
 /**
  * UPS error shapes -> unified failure classes.
- * Shapes (carriers.md section 1 "Errors"):
+ * Shapes (UPS-API/api-documentation@e6f36df `ErrorResponse`; the Fault shape: TA2k/ioBroker.parcel#45):
  *  - current: {"response":{"errors":[{"code":"250002","message":"Invalid Authentication Information"}]}}
  *  - legacy SOAP-style fault still sent by some endpoints:
  *    {"Fault":{"faultcode":"Client","faultstring":"...","detail":{"Errors":{"ErrorDetail":{
@@ -14,7 +14,7 @@ import type { FailureClass } from '../../../src/domain/failure.ts';
 import { parseRetryAfter } from '../../../src/upstream/retry-after.ts';
 import { asArray } from './wire.ts';
 
-/** Codes whose meaning is known (carriers.md section 1; TW0001 from public UPS track clients). */
+/** Codes whose meaning is known (UPS-API/api-documentation@e6f36df, UPS-API/java-api-examples@c5ffb9a samples; TW0001 from public UPS track clients). */
 export const UPS_CODES = {
   invalidAuthentication: '250002',
   invalidAccessLicense: '250003',

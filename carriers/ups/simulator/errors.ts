@@ -1,6 +1,6 @@
 /**
  * UPS error answers: {"response":{"errors":[{"code","message"}]}} on the token endpoint and
- * every API (carriers.md section 1 "Errors"), and the AuthErrorRenderer the kit uses for
+ * every API (UPS-API/api-documentation@e6f36df `ErrorResponse`), and the AuthErrorRenderer the kit uses for
  * injected faults.
  *
  * Codes with a public source: 250002, 250003, 10429, 111600, 111210, 120100, TV1002, TW0001.

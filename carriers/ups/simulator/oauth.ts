@@ -17,7 +17,10 @@ import {
 } from '../../../sandbox/kit/index.ts';
 import { SIM_ERRORS, schemaError, upsError, upsRenderer } from './errors.ts';
 
-/** Lifetimes UPS announces (carriers.md section 1; refresh token ~60 days). */
+/**
+ * Lifetimes UPS announces: access 14399 s (UPS-API/java-api-examples@c5ffb9a:oauth_ClientCredentials/readme.md),
+ * refresh token 5183999 s, about 60 days (UPS-API/api-documentation@e6f36df:OAuthAuthCode.yaml).
+ */
 export const ACCESS_LIFETIME_S = 14399;
 export const REFRESH_LIFETIME_S = 5183999;
 

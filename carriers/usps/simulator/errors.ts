@@ -1,7 +1,7 @@
 /**
  * USPS error answers as the simulator sends them: the APIs' ErrorMessage shape
  * (`{"apiVersion","error":{"code","message","errors":[...]}}`) and, on /oauth2/v3/token,
- * RFC 6749 bodies (carriers.md section 3: "Token error").
+ * RFC 6749 bodies (karrioapi/karrio@deea10f85 usps tests `AuthErrorResponse`).
  */
 import type { AuthErrorRenderer, ErrorRenderOptions, TokenErrorKind } from '../../../sandbox/kit/index.ts';
 

@@ -1,6 +1,7 @@
 /**
  * Request bodies: a size limit enforced before parsing (Content-Length, or streamed bytes
- * for chunked bodies), JSON-only media types, and JSON parsing with its own problem type.
+ * for chunked bodies), JSON-only media types in UTF-8, and JSON parsing with its own problem
+ * type.
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -12,13 +13,48 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 export const isJsonContentType = (contentType: string | undefined): boolean =>
   contentType !== undefined && JSON_MEDIA_TYPE.test(contentType.split(';')[0]?.trim() ?? '');
 
-const unsupported = (contentType: string | undefined) =>
-  new ApiProblem(
-    'unsupported-media-type',
-    contentType === undefined
-      ? 'Send the body as application/json (the Content-Type header is missing).'
-      : 'Send the body as application/json or application/*+json.',
-  );
+/** The charset parameter, lower case and unquoted, if the header has one. */
+function charsetOf(contentType: string): string | undefined {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name = '', ...value] = parameter.split('=');
+    if (name.trim().toLowerCase() === 'charset')
+      return value
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
+  }
+  return undefined;
+}
+
+/** The charset as the caller wrote it, when it looks like a charset name (nothing else is echoed). */
+const shown = (charset: string): string =>
+  /^[a-z0-9._:-]{1,40}$/.test(charset) ? `charset=${charset}` : 'that charset';
+
+/**
+ * Why this Content-Type cannot carry a JSON body, or undefined when it can. JSON between
+ * systems is UTF-8 (RFC 8259 section 8.1): a body declared in another charset would be
+ * read as UTF-8 all the same and mean something else, so it is refused.
+ */
+function contentTypeProblem(contentType: string | undefined): ApiProblem | undefined {
+  if (contentType === undefined)
+    return new ApiProblem(
+      'unsupported-media-type',
+      'Send the body as application/json (the Content-Type header is missing).',
+    );
+  if (!isJsonContentType(contentType))
+    return new ApiProblem(
+      'unsupported-media-type',
+      'Send the body as application/json or application/*+json.',
+    );
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return new ApiProblem(
+      'unsupported-media-type',
+      `JSON bodies are UTF-8 (RFC 8259): ${shown(charset)} is not accepted; send UTF-8, with no charset or charset=utf-8.`,
+    );
+  return undefined;
+}
 
 export function limitBody(maxBytes: number): MiddlewareHandler<ApiEnv> {
   return bodyLimit({
@@ -50,8 +86,8 @@ export function jsonBodiesOnly(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const method = c.req.method;
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody(c.req.raw.headers)) {
-      const contentType = c.req.header('Content-Type');
-      if (!isJsonContentType(contentType)) throw unsupported(contentType);
+      const problem = contentTypeProblem(c.req.header('Content-Type'));
+      if (problem) throw problem;
     }
     return next();
   };
@@ -60,8 +96,8 @@ export function jsonBodiesOnly(): MiddlewareHandler<ApiEnv> {
 /** For routes that need a JSON body: 415 without one, 400 malformed-json when it does not parse. */
 export function requireJsonBody(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const contentType = c.req.header('Content-Type');
-    if (!isJsonContentType(contentType)) throw unsupported(contentType);
+    const problem = contentTypeProblem(c.req.header('Content-Type'));
+    if (problem) throw problem;
     try {
       // Cached by Hono: the schema validator reads the same parsed value.
       await c.req.json();

@@ -10,6 +10,8 @@ import { type Condition, conditionKey } from './types.ts';
 export interface Deadline {
   what: 'credential_expires' | 'rotation_due' | 'refresh_token_expires';
   at: number;
+  /** A shorter warning lead time than the account's, for this deadline only. */
+  leadMs?: number;
 }
 
 export interface AccountRuleInput {
@@ -103,8 +105,9 @@ export function configDrift(input: AccountRuleInput, t: AlertThresholds): Condit
 export function credentialExpiry(input: AccountRuleInput, t: AlertThresholds, now: number): Condition[] {
   const s = input.signals;
   const warnDays = input.warnDays ?? t.expiryWarningDays;
+  const leadOf = (d: Deadline) => Math.min(warnDays * DAY_MS, d.leadMs ?? Number.POSITIVE_INFINITY);
   return input.deadlines
-    .filter((d) => d.at - now <= warnDays * DAY_MS)
+    .filter((d) => d.at - now <= leadOf(d))
     .map((d) => {
       const left = d.at - now;
       const label = d.what.replaceAll('_', ' ');
@@ -116,7 +119,7 @@ export function credentialExpiry(input: AccountRuleInput, t: AlertThresholds, no
             ? `${s.carrier}/${s.account}: ${label} date has passed`
             : `${s.carrier}/${s.account}: ${label} in ${days(left)}`,
         value: new Date(d.at).toISOString(),
-        threshold: `within ${warnDays} days`,
+        threshold: `within ${days(leadOf(d))}`,
       };
     });
 }

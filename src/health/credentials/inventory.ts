@@ -105,7 +105,13 @@ export async function inventoryEntry(
   const deadlines = rotationDeadlines(input.rotation);
   for (const { token } of stored) {
     if (token?.refreshToken !== undefined && token.refreshTokenExpiresAt !== undefined)
-      deadlines.push({ what: 'refresh_token_expires', at: token.refreshTokenExpiresAt });
+      deadlines.push({
+        what: 'refresh_token_expires',
+        at: token.refreshTokenExpiresAt,
+        // A refresh token that lives less than the warning lead time (USPS's: 7 days) would
+        // warn from the moment it is issued: it warns once half its life passed unrenewed.
+        leadMs: Math.max(0, token.refreshTokenExpiresAt - token.obtainedAt) / 2,
+      });
   }
   const warnMs = (input.rotation?.warnDays ?? input.warnDays) * DAY_MS;
   const primary = tokens.find((t) => t.name === 'primary');
@@ -129,7 +135,7 @@ export async function inventoryEntry(
       rotation: {
         ...(credentialExpires ? { credentialExpiresAt: iso(credentialExpires.at) } : {}),
         ...(rotationDue ? { rotationDueAt: iso(rotationDue.at) } : {}),
-        due: deadlines.some((d) => d.at - now <= warnMs),
+        due: deadlines.some((d) => d.at - now <= Math.min(warnMs, d.leadMs ?? warnMs)),
       },
       dormant: idleMs >= input.dormantDays * DAY_MS,
       idleDays: Math.floor(idleMs / DAY_MS),

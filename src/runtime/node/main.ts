@@ -31,14 +31,17 @@ async function environment(): Promise<Record<string, string | undefined>> {
 const load = async () =>
   loadConfig({ env: await environment(), registry: carriers, readFile: (path) => readFile(path, 'utf8') });
 
+/** An invalid configuration (file, environment or what the shared store refuses) ends start-up in one line. */
+function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`carrier-gateway: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
 async function main(): Promise<void> {
-  const loaded = await load().catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  });
+  const loaded = await load().catch(exitOnConfigError);
   const { config } = loaded;
   const telemetry = startNodeTelemetry({
     env: process.env,
@@ -46,18 +49,21 @@ async function main(): Promise<void> {
     environment: loaded.sandbox ? 'sandbox' : 'production',
     prometheus: config.telemetry.metricsEndpoint,
   });
+
+  // Sandbox mode (loaded only then): simulators, accounts pointing at them, a caller and an admin key.
   const sandbox = loaded.sandbox
-    ? await (await import('../../../sandbox/start.ts')).startSandboxMode(
-        Number(process.env.SANDBOX_PORT ?? 0),
-      )
+    ? await (await import('../../../sandbox/mode.ts')).startSandboxMode({
+        port: Number(process.env.SANDBOX_PORT ?? 0),
+        apiKeys: config.apiKeys,
+        adminKeys: config.adminKeys,
+      })
     : undefined;
-  const apiKeys = config.apiKeys.length > 0 ? config.apiKeys : sandbox ? [sandbox.apiKey] : [];
 
   // The shared store can refuse the gateway at start-up (credentials, TLS, ACL): one line.
   const composed = await composeGateway({
-    config,
-    accounts: sandbox?.accounts ?? loaded.accounts,
-    apiKeys,
+    config: sandbox ? { ...config, adminKeys: sandbox.adminKeys } : config,
+    accounts: sandbox ? sandbox.accounts : loaded.accounts,
+    apiKeys: sandbox ? sandbox.apiKeys : config.apiKeys,
     ...(sandbox ? { defaultFallbacks: sandbox.fallbacks } : {}),
     ...(telemetry.scrape ? { metrics: telemetry.scrape } : {}),
     // Probes, alerts and keep-alives run in the background; a reload re-reads env and file.
@@ -69,13 +75,7 @@ async function main(): Promise<void> {
             return { accounts: again.accounts, accountConfig: accountHealthConfigFrom(again.config) };
           },
         },
-  }).catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(`carrier-gateway: invalid configuration\n${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  });
+  }).catch(exitOnConfigError);
 
   const server = await startServer({
     app: composed.app,
@@ -91,7 +91,14 @@ async function main(): Promise<void> {
   });
   installShutdownHandlers({ server, logger: composed.logger });
 
-  if (sandbox) sandbox.printBanner(server.url, apiKeys[0] ?? '');
+  if (sandbox)
+    (await import('../../../sandbox/banner.ts')).printSandboxBanner({
+      gatewayUrl: server.url,
+      simulatorsUrl: sandbox.sandbox.url,
+      apiKey: sandbox.generated.apiKey,
+      adminKey: sandbox.generated.adminKey,
+      connect: sandbox.connectAccounts[0],
+    });
   else composed.logger.info('gateway listening', { url: server.url, carriers: Object.keys(config.carriers) });
 }
 

@@ -85,7 +85,7 @@ export function lintDockerfile(text: string): string[] {
   if (runtime === undefined) return [...problems, 'no FROM'];
   const all = stages.flatMap((s) => s.instructions);
   const runs = all.filter((i) => i.keyword === 'RUN').map((i) => i.args);
-  if (!runs.some((r) => /\bnpm ci\b|\bscripts\/npm-ci\.sh\b/.test(r) && /--omit=dev\b/.test(r)))
+  if (!runs.some((r) => /\bnpm ci\b/.test(r) && /--omit=dev\b/.test(r)))
     problems.push('dependencies are not installed with `npm ci --omit=dev`');
   if (!runtime.instructions.some((i) => i.keyword === 'COPY' && /--from=/.test(i.args)))
     problems.push('the runtime stage copies nothing from a build stage');

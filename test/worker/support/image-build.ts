@@ -3,10 +3,8 @@
  * stage's `npm ci --omit=dev` in a temporary directory, then the runtime stage's COPY lines,
  * WORKDIR and ENV, so the test can start the image's CMD on the result.
  *
- * `npm ci` runs offline from the npm cache. If npm refuses the lockfile (it does when the
- * lock lacks other platforms' optional packages), the same production tree is materialised
- * from the lockfile instead: every non-dev package it lists, hard-linked from the local
- * install. Either way nothing outside the lockfile's production set is present.
+ * `npm ci` runs as written, preferring the local npm cache (the suite runs after `npm ci`,
+ * so every package is there); a refusal fails the build, as it would fail `docker build`.
  */
 import { spawn } from 'node:child_process';
 import { copyFile, link, mkdir, readdir, readFile, stat } from 'node:fs/promises';
@@ -21,20 +19,6 @@ export interface ImageBuild {
   env: Record<string, string>;
   cmd: string[];
   healthcheck: string[];
-  /** How the production dependencies were installed. */
-  install: { method: 'npm ci' } | { method: 'lockfile'; npmCiRefusal: string };
-}
-
-/** Why npm could not install offline here, when it is the machine and not the image: lock or cache. */
-function environmentalRefusal(output: string): string | undefined {
-  if (/can only install packages when your package\.json and package-lock\.json/.test(output)) {
-    return `package-lock.json out of sync for npm ci:\n${output
-      .split('\n')
-      .filter((l) => /Missing:/.test(l))
-      .join('\n')}`;
-  }
-  if (/ENOTCACHED/.test(output)) return 'a package of the lockfile is not in the offline npm cache';
-  return undefined;
 }
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
@@ -77,27 +61,6 @@ async function linkTree(
   }
 }
 
-/** The production packages of package-lock.json, as `npm ci --omit=dev` would lay them out. */
-async function materialiseFromLock(depsDir: string): Promise<void> {
-  const lock = JSON.parse(await readFile(join(depsDir, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean; optional?: boolean }>;
-  };
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (!path.startsWith('node_modules/') || entry.dev) continue;
-    const source = join(ROOT, path);
-    const present = await stat(source).then(
-      () => true,
-      () => false,
-    );
-    if (!present) {
-      if (entry.optional) continue; // another platform's binary
-      throw new Error(`${path} is in the lockfile's production set but not installed locally`);
-    }
-    // Nested node_modules are separate lockfile entries: each is linked on its own.
-    await linkTree(source, join(depsDir, path), (name) => name === 'node_modules');
-  }
-}
-
 function stageNamed(stages: Stage[], name: string): Stage {
   const stage = stages.find((s) => s.name === name);
   if (!stage) throw new Error(`no stage ${name}`);
@@ -110,7 +73,6 @@ export async function replayImageBuild(workDir: string): Promise<ImageBuild> {
   const dirs = new Map<string, string>();
 
   // Every build stage: WORKDIR, COPY from the context, RUN npm ci.
-  let install: ImageBuild['install'] = { method: 'npm ci' };
   for (const stage of stages.slice(0, -1)) {
     const dir = join(workDir, stage.name ?? 'stage');
     dirs.set(stage.name ?? '', dir);
@@ -124,22 +86,16 @@ export async function replayImageBuild(workDir: string): Promise<ImageBuild> {
         }
       }
       if (i.keyword === 'RUN') {
-        // The image's install command as written, offline; its `npm cache clean` must not touch
-        // this machine's cache. scripts/npm-ci.sh is `npm ci` with a documented fallback for a
-        // lockfile that lacks other platforms' binaries.
-        const install_ = i.args
+        // The image's install command as written; its `npm cache clean` must not touch this
+        // machine's cache.
+        const install = i.args
           .split('&&')
           .map((c) => c.trim())
-          .find((c) => c.startsWith('npm ci') || c.startsWith('sh scripts/npm-ci.sh'));
-        if (!install_) continue;
-        const [command = 'npm', ...rest] = install_.split(/\s+/);
-        const result = await run(command, [...rest, '--offline'], dir);
-        if (result.code !== 0) {
-          const refusal = environmentalRefusal(result.output);
-          if (refusal === undefined) throw new Error(`npm ci failed:\n${result.output}`);
-          install = { method: 'lockfile', npmCiRefusal: refusal };
-          await materialiseFromLock(dir);
-        }
+          .find((c) => c.startsWith('npm ci'));
+        if (!install) continue;
+        const [command = 'npm', ...rest] = install.split(/\s+/);
+        const result = await run(command, [...rest, '--prefer-offline'], dir);
+        if (result.code !== 0) throw new Error(`${install} failed:\n${result.output}`);
       }
     }
   }
@@ -168,5 +124,5 @@ export async function replayImageBuild(workDir: string): Promise<ImageBuild> {
   }
   const cmd = execForm(runtime.instructions.filter((i) => i.keyword === 'CMD').at(-1)!.args)!;
   const healthcheck = execForm(runtime.instructions.find((i) => i.keyword === 'HEALTHCHECK')!.args)!;
-  return { appDir, env, cmd, healthcheck, install };
+  return { appDir, env, cmd, healthcheck };
 }
