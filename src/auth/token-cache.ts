@@ -12,7 +12,7 @@ import { MIN_PROACTIVE_REFRESH_INTERVAL_MS } from './lifetime.ts';
 import { createSingleFlight, waitWithSignal } from './single-flight.ts';
 import { writeToken, writeTombstone } from './store-writer.ts';
 import { storedEvent, useEvent } from './token-events.ts';
-import { createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
+import { createSpentSeeds, createTokenFetcher, type TokenFetchDeps } from './token-fetch.ts';
 import { type CachedToken, isUsable, remember, type Slot, type TokenSource } from './token-slot.ts';
 import type { StoredToken } from './types.ts';
 
@@ -23,7 +23,8 @@ export function createTokenCache(deps: TokenCacheDeps) {
   const { store, now, random, events, backoff } = deps;
   const slots = new Map<string, Slot>();
   const flights = createSingleFlight<CachedToken>();
-  const fetcher = createTokenFetcher(deps, () => slots.values());
+  const seeds = createSpentSeeds();
+  const fetcher = createTokenFetcher(deps, () => slots.values(), seeds);
 
   function slotOf(source: TokenSource): Slot {
     let slot = slots.get(source.key);
@@ -69,6 +70,7 @@ export function createTokenCache(deps: TokenCacheDeps) {
     const forgotten: string[] = [];
     for (const [key, slot] of slots) {
       if (!match(slot.source)) continue;
+      if (slot.token !== undefined) seeds.mark(slot.source);
       slots.delete(key);
       backoff.clear(key);
       forgotten.push(key);

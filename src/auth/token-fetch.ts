@@ -50,7 +50,36 @@ export function quotaKey(source: TokenSource): string {
   return `${a.carrier}/${a.environment}/${a.id}`;
 }
 
-export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<Slot>) {
+/**
+ * What an instance remembers of a configured seed refresh token it saw superseded (a token or
+ * a tombstone was stored for its key): the seed may be spent. Kept through a revocation and a
+ * store that came back empty, so the seed is never presented again while this process lives.
+ */
+export interface SpentSeeds {
+  mark(source: TokenSource): void;
+  spent(source: TokenSource): boolean;
+}
+
+export function createSpentSeeds(): SpentSeeds {
+  const seeds = new Map<string, string>();
+  return {
+    mark(source) {
+      if (source.usesRefreshToken && source.seedRefreshToken) seeds.set(source.key, source.seedRefreshToken);
+    },
+    // A new seed configured since (after a re-authorization) is the account's authorization again.
+    spent: (source) =>
+      source.seedRefreshToken !== undefined && seeds.get(source.key) === source.seedRefreshToken,
+  };
+}
+
+/** Stands for "no refresh token": the account must be connected again. */
+const SPENT_SEED: StoredToken = { accessToken: '', tokenType: 'Bearer', obtainedAt: 0, expiresAt: 0 };
+
+export function createTokenFetcher(
+  deps: TokenFetchDeps,
+  slots: () => Iterable<Slot>,
+  seeds: SpentSeeds = createSpentSeeds(),
+) {
   const { store, now, random, events, logger, backoff, quota } = deps;
   const coordination =
     deps.coordination === undefined
@@ -166,6 +195,8 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
     token: StoredToken,
   ): Promise<CachedToken> {
     const { source } = slot;
+    // The carrier answered with a token: whatever happens to it next, the seed is superseded.
+    seeds.mark(source);
     const result = await writeToken(store, source.key, base?.version ?? 0, token, now(), (attempt) =>
       logger.error('token store write failed', { ...logFields(source), attempt }),
     );
@@ -250,8 +281,11 @@ export function createTokenFetcher(deps: TokenFetchDeps, slots: () => Iterable<S
       : { value: slot.token as StoredToken, version: slot.version };
     // The store lost the key but this instance holds a refresh token: never fall back to an
     // older one (the configured seed may have been spent long ago).
-    const stored =
+    let stored =
       read === undefined && slot.token?.refreshToken !== undefined ? { value: slot.token, version: 0 } : read;
+    if (stored !== undefined) seeds.mark(slot.source);
+    // Nothing stored, but this instance saw the seed superseded: it is not presented again.
+    else if (seeds.spent(slot.source)) stored = { value: SPENT_SEED, version: 0 };
     if (stored !== undefined && (await adoptable(slot, stored.value, reason, refused, now())))
       return remember(slot, stored.value, stored.version, false, random);
     if (coordination === undefined) return callAndPersist(slot, reason, stored, probe);

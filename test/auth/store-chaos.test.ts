@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { Sandbox } from '../../sandbox/server.ts';
 import type { CarrierError } from '../../src/domain/failure.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
-import { connectAccount, storedValue } from './support/connect-helpers.ts';
+import { connectAccount, storedValue, storeKeyOf } from './support/connect-helpers.ts';
 import { accountOf, brokerFor, CARRIER, ping, startGenericSandbox } from './support/harness.ts';
 import { failingWrites, gatedWrites, interleaving } from './support/store-wrappers.ts';
 
@@ -116,6 +116,24 @@ describe('store chaos', () => {
     clock.advance(2 * HOUR);
     const next = await broker.credential(account, 'primary');
     expect(await ping(sandbox, next.headers)).toBe(200);
+    expect((await sandbox.control.stats(CARRIER)).refreshTokenReuse.default ?? 0).toBe(0);
+  });
+
+  it('a configured seed refresh token seen superseded is never presented again: not after a revocation, not after the store lost everything', async () => {
+    await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
+    const base = accountOf(sandbox, { authMethod: 'authorization_code' });
+    // An operator connected once elsewhere and configured the refresh token it got: the seed.
+    const elsewhere = brokerFor({ store: createMemoryTokenStore() });
+    const seed = (await connectAccount(sandbox, elsewhere.broker, base)).refreshToken;
+    const account = { ...base, secrets: { ...base.secrets, refreshToken: seed ?? '' } };
+    const store = createMemoryTokenStore();
+    const { broker, clock } = brokerFor({ store });
+    await broker.credential(account, 'primary'); // the seed is spent: a new refresh token is stored
+    await broker.revoke(account, { keepAuthorization: false });
+    await store.delete(await storeKeyOf(account)); // the store comes back empty
+    clock.advance(2 * HOUR);
+    const refused = (await broker.credential(account, 'primary').catch((e: unknown) => e)) as CarrierError;
+    expect(refused).toMatchObject({ failureClass: 'revoked', code: 'no_refresh_token' });
     expect((await sandbox.control.stats(CARRIER)).refreshTokenReuse.default ?? 0).toBe(0);
   });
 });

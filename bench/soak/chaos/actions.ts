@@ -4,6 +4,7 @@
  * lane, so a Redis restart never lands in the middle of a freeze. Every action is recorded
  * with when it really started and ended, and whether it worked.
  */
+import { CONSENT_PARAM } from '../../../sandbox/consent.ts';
 import type { ControlClient } from '../../../sandbox/control-client.ts';
 import type { SoakGateway } from '../processes/gateway.ts';
 import type { SoakRedis } from '../processes/redis.ts';
@@ -43,7 +44,7 @@ async function admin(ctx: ChaosContext, gateway: SoakGateway, path: string, body
 
 /**
  * Connects the authorization-code account through one instance, as an operator's browser
- * would: the gateway's authorize route, the carrier's login (the simulator approves at once),
+ * would: the gateway's authorize route, the carrier's login and consent (Allow),
  * back to the gateway's callback.
  */
 export async function reconnect(ctx: ChaosContext, gateway: SoakGateway): Promise<void> {
@@ -55,7 +56,10 @@ export async function reconnect(ctx: ChaosContext, gateway: SoakGateway): Promis
   await start.body?.cancel();
   const login = start.headers.get('location');
   if (start.status !== 302 || !login) throw new Error(`connect authorize answered ${start.status}`);
-  const consent = await fetch(login, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+  // The operator presses Allow on the carrier's consent page: the page sends this parameter.
+  const allowed = new URL(login);
+  allowed.searchParams.set(CONSENT_PARAM, 'allow');
+  const consent = await fetch(allowed, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
   await consent.body?.cancel();
   const callback = consent.headers.get('location');
   if (!callback) throw new Error(`the carrier login answered ${consent.status} without a redirect`);
