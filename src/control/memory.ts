@@ -111,5 +111,6 @@ export function createMemoryControlPlane(now?: () => number): ControlPlane {
     store: createMemoryControlStore(now),
     broadcast: createMemoryBroadcast(),
     instanceId: crypto.randomUUID(),
+    local: true,
   };
 }

@@ -46,6 +46,8 @@ export interface ControlPlane {
   broadcast: Broadcast;
   /** This instance, as the fleet knows it. */
   instanceId: string;
+  /** This process alone (the memory plane): there is no fleet to share health with. */
+  local?: true | undefined;
 }
 
 /** The group a key belongs to: `{group}rest` → group, anything else → the whole key. */

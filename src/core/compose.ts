@@ -232,6 +232,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     sinks: h?.sinks,
     announce: (scope) => revocations.announce(scope),
     quota,
+    control,
   });
 
   const stopSignalMetrics = startSignalMetrics(events, {

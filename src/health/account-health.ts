@@ -13,11 +13,14 @@ import type { Ledger } from './ledger.ts';
 import type { ProbeResult } from './probe/types.ts';
 import { type Scored, scoreAccount } from './score.ts';
 import type { HealthSettings } from './settings.ts';
-import { type AccountSignals, signalsOf } from './signals.ts';
+import { type AccountSignals, mergeSummaries, signalsOf, summarize, type WindowSummary } from './signals.ts';
 import { type Triage, type TriageContext, triage } from './triage.ts';
 
 export interface AccountHealth {
+  /** The fleet's signals (this instance's and what the others published). */
   signals: AccountSignals;
+  /** What this instance alone saw in the window: what it publishes to the others. */
+  own: WindowSummary;
   scored: Scored;
   triage: Triage;
 }
@@ -29,6 +32,8 @@ export interface AccountHealthDeps {
   publicBaseUrl: string;
   fallbacksOf(carrier: string): readonly string[];
   probeIntervalOf(account: ResolvedAccount): number;
+  /** What the other instances of the fleet saw of the account (nothing when alone). */
+  fleet?: ((carrier: string, account: string) => WindowSummary | undefined) | undefined;
 }
 
 /** What triage needs to know of an account besides its signals (never a secret value). */
@@ -63,10 +68,18 @@ export function accountHealth(
 ): AccountHealth {
   const breakers = deps.board.for(account.carrier, account.id);
   const interval = deps.probeIntervalOf(account);
+  const activity = deps.ledger.activity(account.carrier, account.id);
+  const own = summarize(activity, {
+    now,
+    windowMs: deps.settings.windowMs,
+    lifetimeWindowMs: deps.settings.thresholds.lifetimeWindowMs,
+    lifetimeRatio: deps.settings.thresholds.lifetimeRatio,
+  });
   const signals = signalsOf({
     carrier: account.carrier,
     account: account.id,
-    activity: deps.ledger.activity(account.carrier, account.id),
+    summary: mergeSummaries(own, deps.fleet?.(account.carrier, account.id)),
+    baseline: { ms: activity.latencyBaselineMs, samples: activity.latencySamples },
     breakers: {
       auth: breakers.auth.state,
       api: breakers.api.state,
@@ -75,14 +88,16 @@ export function accountHealth(
     },
     probe,
     now,
-    windowMs: deps.settings.windowMs,
-    lifetimeWindowMs: deps.settings.thresholds.lifetimeWindowMs,
-    lifetimeRatio: deps.settings.thresholds.lifetimeRatio,
     // Two missed probes and a little: a probe that stopped running no longer speaks for the account.
     probeStaleMs: Math.max(deps.settings.windowMs, interval * 2.5),
   });
   const scored = scoreAccount(signals);
-  return { signals, scored, triage: triage(signals, scored.state, triageContext(deps, definition, account)) };
+  return {
+    signals,
+    own,
+    scored,
+    triage: triage(signals, scored.state, triageContext(deps, definition, account)),
+  };
 }
 
 export function authHealthView(h: AccountHealth): AuthHealthView {

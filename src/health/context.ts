@@ -39,7 +39,10 @@ export interface HealthContext {
   publicBaseUrl: string;
   now(): number;
   random(): number;
-  startedAt: number;
+  /** When the account was last used (by any instance of the fleet), if ever seen. */
+  lastUsedAt(carrier: string, id: string): number | undefined;
+  /** Since when usage was watched: an account never seen used is idle since then. */
+  idleSince(): number;
 }
 
 export function probeIntervalOf(ctx: HealthContext, account: ResolvedAccount): number {

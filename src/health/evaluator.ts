@@ -17,6 +17,7 @@ import { accountConditions } from './alerts/rules.ts';
 import { type Alert, type Condition, conditionKey } from './alerts/types.ts';
 import type { CallerWatch } from './caller-watch.ts';
 import { accountHealthDeps, type HealthContext } from './context.ts';
+import type { FleetHealth } from './fleet/index.ts';
 import type { InventoryBook } from './inventory-book.ts';
 import { accountKey } from './ledger.ts';
 import type { ProbeBook } from './probe/book.ts';
@@ -32,6 +33,8 @@ export interface EvaluatorDeps {
   storeLoss: StoreLossWatch;
   notifier: Notifier;
   logger: Logger;
+  /** The fleet's shared monitoring (absent for one process alone). */
+  fleet?: FleetHealth | undefined;
   /** False once health stops: late events no longer trigger evaluations. */
   running(): boolean;
 }
@@ -65,18 +68,25 @@ function breakerCondition(change: BreakerChangedEvent): Condition {
 }
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {
-  const { ctx, probes, inventory, logger } = deps;
+  const { ctx, probes, inventory, logger, fleet } = deps;
   const { directory, settings } = ctx;
-  const healthDeps = accountHealthDeps(ctx);
-  const incidents = createIncidents(
-    {
-      now: ctx.now,
-      clearForMs: settings.clearForMs,
-      cooldownMs: settings.cooldownMs,
-      notify: (alert) => deps.notifier.notify(alert),
-    },
-    settings.recentLimit,
-  );
+  const healthDeps = {
+    ...accountHealthDeps(ctx),
+    ...(fleet
+      ? { fleet: (carrier: string, id: string) => fleet.signals.others(accountKey(carrier, id)) }
+      : {}),
+  };
+  const incidents =
+    fleet?.incidents ??
+    createIncidents(
+      {
+        now: ctx.now,
+        clearForMs: settings.clearForMs,
+        cooldownMs: settings.cooldownMs,
+        notify: (alert) => deps.notifier.notify(alert),
+      },
+      settings.recentLimit,
+    );
 
   const breakerConditions = new Map<string, Condition>();
   deps.bus.on('breaker.changed', (change) => {
@@ -101,6 +111,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
 
   async function evaluateOnce(): Promise<void> {
     ctx.ledger.prune(Math.max(settings.windowMs, settings.thresholds.lifetimeWindowMs));
+    await readFleet();
     await inventory.refresh();
     const at = ctx.now();
     const conditions: Condition[] = [];
@@ -109,13 +120,12 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       const key = accountKey(account.carrier, account.id);
       const h = health(account.carrier, account.id);
       healthByKey.set(key, h);
-      const activity = ctx.ledger.activity(account.carrier, account.id);
       conditions.push(
         ...accountConditions(
           {
             signals: h.signals,
             deadlines: inventory.info(account.carrier, account.id)?.deadlines ?? [],
-            lastUsedAt: activity.lastUsedAt ?? ctx.startedAt,
+            lastUsedAt: ctx.lastUsedAt(account.carrier, account.id) ?? ctx.idleSince(),
             warnDays: ctx.accountConfig()?.(account.carrier, account.id)?.rotation?.warnDays,
           },
           settings.thresholds,
@@ -128,7 +138,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       ...deps.callerWatch.conditions(),
       ...deps.storeLoss.conditions(at),
     );
-    incidents.update(conditions, (c) => {
+    await shareWithFleet(healthByKey);
+    await incidents.update(conditions, (c) => {
       const account =
         c.carrier === undefined || c.account === undefined
           ? undefined
@@ -140,6 +151,27 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
           : triageContext(healthDeps, directory.carrier(account.carrier), account);
       return alertTriage(c, h, triage);
     });
+  }
+
+  /** The fleet's latest: an unreachable store leaves the last view read (logged once per outage). */
+  let fleetUnreachable = false;
+  async function readFleet(): Promise<void> {
+    if (fleet === undefined) return;
+    try {
+      await fleet.refresh(probes);
+      fleetUnreachable = false;
+    } catch (error) {
+      if (!fleetUnreachable)
+        logger.warn('fleet health unreachable: judging with the last view read', {
+          errorName: error instanceof Error ? error.name : typeof error,
+        });
+      fleetUnreachable = true;
+    }
+  }
+  async function shareWithFleet(healthByKey: ReadonlyMap<string, AccountHealth>): Promise<void> {
+    if (fleet === undefined || fleetUnreachable) return;
+    const own = new Map([...healthByKey].map(([key, h]) => [key, h.own] as const));
+    await fleet.publish(own).catch(() => undefined);
   }
 
   let chain: Promise<void> = Promise.resolve();
@@ -163,7 +195,25 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     });
   }
 
-  const view: HealthProvider = {
+  const view = healthView(directory, inventory, health);
+
+  return {
+    evaluate,
+    soon,
+    health,
+    view,
+    alerts: () => ({ open: incidents.open(), recent: incidents.recent() }),
+    settled: () => chain,
+  };
+}
+
+/** What /v1/carriers shows of health: scores, triage and the cached token's dates. */
+function healthView(
+  directory: HealthContext['directory'],
+  inventory: InventoryBook,
+  health: (carrier: string, id: string) => AccountHealth,
+): HealthProvider {
+  return {
     account: (carrier, id): AuthHealthView => authHealthView(health(carrier, id)),
     carrier(carrier): CarrierView['health'] {
       const scored = directory.accountsOf(carrier).map((a) => health(carrier, a.id).scored);
@@ -178,14 +228,5 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
         ...(primary.cached && primary.expiresAt ? { expiresAt: primary.expiresAt } : {}),
       };
     },
-  };
-
-  return {
-    evaluate,
-    soon,
-    health,
-    view,
-    alerts: () => ({ open: incidents.open(), recent: incidents.recent() }),
-    settled: () => chain,
   };
 }

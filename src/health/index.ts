@@ -12,6 +12,7 @@ import type { TokenQuota } from '../auth/quota.ts';
 import type { AnnounceReport } from '../auth/revocations.ts';
 import type { TokenStore } from '../auth/types.ts';
 import type { ResolvedAccount } from '../config/account.ts';
+import type { ControlPlane } from '../control/types.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { HealthProvider } from '../gateway/view.ts';
 import type { Logger } from '../log/logger.ts';
@@ -30,14 +31,16 @@ import {
 import type { InventoryEntry } from './credentials/inventory.ts';
 import { dashboardState } from './dashboard.ts';
 import type { DashboardState, FailoverRecord } from './dashboard-state.ts';
+import { createDueWork, type Timers } from './due-work.ts';
 import { createEvaluator } from './evaluator.ts';
 import { createFailoverLog } from './failovers.ts';
+import { createFleetHealth, type FleetHealth } from './fleet/index.ts';
 import { createInventoryBook } from './inventory-book.ts';
-import { createLedger } from './ledger.ts';
+import { accountKey, createLedger } from './ledger.ts';
 import { feedLedger } from './ledger-feed.ts';
-import { createProbeBook } from './probe/book.ts';
+import { createProbeBook, type ProbeBook } from './probe/book.ts';
 import { createProber, type ProbeOptions } from './probe/runner.ts';
-import { createProbeScheduler } from './probe/scheduler.ts';
+import { createProbeScheduler, type ProbeScheduler } from './probe/scheduler.ts';
 import type { ProbeResult } from './probe/types.ts';
 import { createMemorySeries, feedSeries, type HealthSeries } from './series.ts';
 import type { HealthSettings } from './settings.ts';
@@ -46,10 +49,7 @@ import { type StoreLoss, watchStoreLoss } from './store-loss.ts';
 export { UnknownAccountError } from './actions.ts';
 export type { AccountConfigLookup, AccountHealthConfig, HealthDirectory } from './context.ts';
 
-/** How Node runs due work later (an unref'd timer); returns the cancellation. */
-export interface Timers {
-  after(ms: number, run: () => void): () => void;
-}
+export type { Timers } from './due-work.ts';
 
 export interface HealthDeps {
   bus: EventBus;
@@ -72,6 +72,12 @@ export interface HealthDeps {
   quota?: TokenQuota | undefined;
   /** The per-minute history of each account (memory by default; a shared one for a fleet). */
   series?: HealthSeries | undefined;
+  /**
+   * The fleet's control plane: signals, probes, incidents and last use are shared through it
+   * (one probe per account and interval, one notification per incident). A process-local
+   * plane, or none, keeps health to this process.
+   */
+  control?: ControlPlane | undefined;
 }
 
 export interface Health {
@@ -103,43 +109,6 @@ export function createHealth(deps: HealthDeps): Health {
   const { settings, logger, bus } = deps;
   const shutdown = new AbortController();
   const running = () => !shutdown.signal.aborted;
-  const accountConfig = deps.accountConfig;
-  const ctx: HealthContext = {
-    directory: deps.directory,
-    board: deps.board,
-    ledger: createLedger(now),
-    settings,
-    accountConfig: () => accountConfig,
-    publicBaseUrl: deps.publicBaseUrl,
-    now,
-    random,
-    startedAt: now(),
-  };
-  const series = deps.series ?? createMemorySeries();
-  const unsubscribe = [feedLedger(bus, ctx.ledger), feedSeries(bus, series, now)];
-  const book = createProbeBook(bus, settings.recentLimit);
-  const prober = createProber({
-    definition: (carrier) => deps.directory.carrier(carrier),
-    fetchFor: deps.fetchFor,
-    timeoutsFor: (carrier) => deps.directory.policy(carrier).timeouts,
-    liveBroker: deps.broker,
-    now,
-    events: bus,
-    ...(deps.quota ? { quota: deps.quota } : {}),
-    probing: (account, on) => ctx.ledger.probing(account.carrier, account.id, on),
-  });
-  // Tokens dropped anywhere in the fleet (a revocation, a reload): probe tokens go too.
-  unsubscribe.push(
-    bus.on('credentials.dropped', (dropped) => {
-      for (const account of deps.directory.accounts()) {
-        if (dropped.carrier !== undefined && account.carrier !== dropped.carrier) continue;
-        if (dropped.account !== undefined && account.id !== dropped.account) continue;
-        prober.forget(account);
-      }
-    }),
-  );
-  const inventory = createInventoryBook(ctx, deps.store);
-  const callerWatch = createCallerWatch({ now, resolveAfterMs: settings.thresholds.geoResolveMs });
   const notifier = createNotifier({
     settings,
     logger,
@@ -149,6 +118,16 @@ export function createHealth(deps: HealthDeps): Health {
     webhookFetch: deps.webhookFetch,
     sinks: deps.sinks,
   });
+  const fleet: FleetHealth | undefined =
+    deps.control === undefined || deps.control.local
+      ? undefined
+      : createFleetHealth(deps.control, { settings, now, logger, notify: (alert) => notifier.notify(alert) });
+  const ctx = healthContext(deps, fleet, now, random);
+  const series = deps.series ?? createMemorySeries();
+  const unsubscribe = [feedLedger(bus, ctx.ledger), feedSeries(bus, series, now)];
+  const book = createProbeBook(bus, settings.recentLimit);
+  const inventory = createInventoryBook(ctx, deps.store);
+  const callerWatch = createCallerWatch({ now, resolveAfterMs: settings.thresholds.geoResolveMs });
   const storeLoss = watchStoreLoss(bus, now);
   unsubscribe.push(storeLoss.stop);
   const evaluator = createEvaluator({
@@ -161,34 +140,13 @@ export function createHealth(deps: HealthDeps): Health {
     notifier,
     logger,
     running,
+    fleet,
   });
   const failovers = createFailoverLog(bus, now, settings.recentLimit);
   unsubscribe.push(failovers.stop);
-  const scheduler = createProbeScheduler({
-    accounts: () => deps.directory.accounts(),
-    prober,
-    book,
-    settings,
-    policyOf: (account) => ({
-      enabled: accountConfig?.(account.carrier, account.id)?.probe.enabled !== false,
-      intervalMs: probeIntervalOf(ctx, account),
-    }),
-    now,
-    random,
-    onResult(result) {
-      if (result.outcome !== 'pass') {
-        logger.warn('probe did not pass', {
-          carrier: result.carrier,
-          account: result.account,
-          outcome: result.outcome,
-          failureClass: result.failureClass,
-          code: result.code,
-          latencyMs: result.latencyMs,
-        });
-      }
-      evaluator.soon();
-    },
-  });
+  const probing = createProbing(deps, ctx, book, fleet, () => evaluator.soon());
+  unsubscribe.push(probing.stop);
+  const { scheduler } = probing;
   const actions = createOperatorActions({
     ctx,
     broker: deps.broker,
@@ -198,45 +156,17 @@ export function createHealth(deps: HealthDeps): Health {
     changed: () => evaluator.soon(),
   });
 
-  let evaluateDueAt = now();
-  let keepAliveDueAt = now() + settings.keepAliveIntervalMs;
-  const work = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
-    const settled = p.catch(() => undefined);
-    work.add(settled);
-    void settled.finally(() => work.delete(settled));
-  };
-
-  function tick(): Promise<void> {
-    if (!running()) return Promise.resolve();
-    const at = now();
-    const jobs: Promise<unknown>[] = [scheduler.runDue()];
-    if (at >= evaluateDueAt) {
-      evaluateDueAt = at + settings.evaluateIntervalMs;
-      jobs.push(evaluator.evaluate());
-    }
-    if (at >= keepAliveDueAt) {
-      keepAliveDueAt = at + settings.keepAliveIntervalMs;
-      jobs.push(deps.broker.keepAlive());
-    }
-    for (const job of jobs) track(job);
-    return Promise.allSettled(jobs).then(() => undefined);
-  }
-
-  let cancel: (() => void) | undefined;
-  function nextDelay(): number {
-    const at = now();
-    const due = [evaluateDueAt, keepAliveDueAt, scheduler.nextDueAt() ?? Number.POSITIVE_INFINITY];
-    return Math.min(Math.max(0, Math.min(...due) - at), settings.evaluateIntervalMs);
-  }
-  function loop(timers: Timers): void {
-    if (!running()) return;
-    cancel = timers.after(nextDelay(), () => {
-      // Probes may be slow: later due work does not wait for them (a probe never runs twice at once).
-      void tick();
-      loop(timers);
-    });
-  }
+  const due = createDueWork(
+    {
+      probes: () => scheduler.runDue(),
+      nextProbeAt: () => scheduler.nextDueAt(),
+      evaluate: () => evaluator.evaluate(),
+      keepAlive: () => deps.broker.keepAlive(),
+    },
+    settings,
+    now,
+    running,
+  );
 
   return {
     storeLoss: storeLoss.last,
@@ -246,18 +176,12 @@ export function createHealth(deps: HealthDeps): Health {
     account: (carrier, id) => deps.directory.account(carrier, id),
     health: evaluator.health,
     evaluate: evaluator.evaluate,
-    tick,
-    start(timers) {
-      if (cancel !== undefined || !running()) return;
-      void evaluator.evaluate();
-      evaluateDueAt = now() + settings.evaluateIntervalMs;
-      loop(timers);
-    },
+    tick: due.tick,
+    start: due.start,
     async stop() {
       shutdown.abort();
-      cancel?.();
       for (const stop of unsubscribe) stop();
-      await Promise.allSettled([...work]);
+      await due.stop();
       await evaluator.settled();
       // In-flight webhook deliveries stop their retries on the abort; give them a moment.
       await notifier.drain(2_000);
@@ -278,4 +202,96 @@ export function createHealth(deps: HealthDeps): Health {
     probes: book.recent,
     dashboard: () => dashboardState({ ctx, evaluator, inventory, failovers, series }),
   };
+}
+
+function healthContext(
+  deps: HealthDeps,
+  fleet: FleetHealth | undefined,
+  now: () => number,
+  random: () => number,
+): HealthContext {
+  const startedAt = now();
+  const ledger = createLedger(now);
+  return {
+    directory: deps.directory,
+    board: deps.board,
+    ledger,
+    settings: deps.settings,
+    accountConfig: () => deps.accountConfig,
+    publicBaseUrl: deps.publicBaseUrl,
+    now,
+    random,
+    lastUsedAt(carrier, id) {
+      const local = ledger.activity(carrier, id).lastUsedAt;
+      const shared = fleet?.lastUse.lastUsedAt(accountKey(carrier, id));
+      return local === undefined || shared === undefined ? (local ?? shared) : Math.max(local, shared);
+    },
+    // An account never used is idle since the fleet started watching, not since this restart.
+    idleSince: () => Math.min(startedAt, fleet?.lastUse.since() ?? startedAt),
+  };
+}
+
+/** The prober and its schedule: one probe per account and interval (per fleet, when shared). */
+function createProbing(
+  deps: HealthDeps,
+  ctx: HealthContext,
+  book: ProbeBook,
+  fleet: FleetHealth | undefined,
+  changed: () => void,
+): { scheduler: ProbeScheduler; stop(): void } {
+  const { bus, logger, settings } = deps;
+  const { now, random } = ctx;
+  const accountConfig = deps.accountConfig;
+  const prober = createProber({
+    definition: (carrier) => deps.directory.carrier(carrier),
+    fetchFor: deps.fetchFor,
+    timeoutsFor: (carrier) => deps.directory.policy(carrier).timeouts,
+    liveBroker: deps.broker,
+    now,
+    events: bus,
+    ...(deps.quota ? { quota: deps.quota } : {}),
+    probing: (account, on) => ctx.ledger.probing(account.carrier, account.id, on),
+  });
+  // Tokens dropped anywhere in the fleet (a revocation, a reload): probe tokens go too.
+  const dropProbeTokens = bus.on('credentials.dropped', (dropped) => {
+    for (const account of deps.directory.accounts()) {
+      if (dropped.carrier !== undefined && account.carrier !== dropped.carrier) continue;
+      if (dropped.account !== undefined && account.id !== dropped.account) continue;
+      prober.forget(account);
+    }
+  });
+  const scheduler = createProbeScheduler({
+    accounts: () => deps.directory.accounts(),
+    prober,
+    book,
+    settings,
+    policyOf: (account) => ({
+      enabled: accountConfig?.(account.carrier, account.id)?.probe.enabled !== false,
+      intervalMs: probeIntervalOf(ctx, account),
+    }),
+    now,
+    random,
+    // A store that cannot answer does not stop probing: better twice than never.
+    ...(fleet
+      ? {
+          claim: (a, interval, gap) =>
+            fleet.probes.claim(a, interval, gap).catch(() => ({ ok: true as const })),
+        }
+      : {}),
+    onResult(result) {
+      if (fleet) void fleet.probes.share(result).catch(() => undefined);
+      if (result.outcome !== 'pass') {
+        logger.warn('probe did not pass', {
+          carrier: result.carrier,
+          account: result.account,
+          outcome: result.outcome,
+          failureClass: result.failureClass,
+          code: result.code,
+          latencyMs: result.latencyMs,
+        });
+      }
+      changed();
+    },
+  });
+  return { scheduler, stop: dropProbeTokens };
 }

@@ -5,6 +5,8 @@ import type { ProbeResult } from './types.ts';
 
 export interface ProbeBook {
   record(result: ProbeResult): void;
+  /** Takes another instance's result when it is newer than the one known (no event: it was told where it ran). */
+  adopt(result: ProbeResult): void;
   latest(carrier: string, account: string): ProbeResult | undefined;
   /** Newest first. */
   recent(): ProbeResult[];
@@ -26,6 +28,15 @@ export function createProbeBook(events: EventSink, recentLimit: number): ProbeBo
         failureClass: result.failureClass,
         latencyMs: result.latencyMs,
       });
+    },
+    adopt(result) {
+      const key = accountKey(result.carrier, result.account);
+      const known = latest.get(key);
+      if (known !== undefined && known.at >= result.at) return;
+      latest.set(key, result);
+      recent.unshift(result);
+      recent.sort((a, b) => b.at - a.at);
+      if (recent.length > recentLimit) recent.length = recentLimit;
     },
     latest: (carrier, account) => latest.get(accountKey(carrier, account)),
     recent: () => [...recent],

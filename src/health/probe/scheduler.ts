@@ -26,9 +26,14 @@ export interface ProbeSchedulerDeps {
   random(): number;
   /**
    * May this instance probe the account now? Several instances share one probe per account
-   * and interval (a lease in the shared store); alone, always.
+   * and interval (a lease in the shared store; `minGapMs` is the shortest jittered interval);
+   * refused, the next probe is due an interval after the fleet's last one. Alone, always.
    */
-  claim?(account: ResolvedAccount, intervalMs: number): Promise<boolean>;
+  claim?(
+    account: ResolvedAccount,
+    intervalMs: number,
+    minGapMs: number,
+  ): Promise<{ ok: true } | { ok: false; lastAt: number }>;
   /** Told after every recorded result (health re-evaluates soon). */
   onResult?(result: ProbeResult): void;
 }
@@ -80,7 +85,15 @@ export function createProbeScheduler(deps: ProbeSchedulerDeps): ProbeScheduler {
     if (running.has(key)) return;
     running.add(key);
     try {
-      if (deps.claim !== undefined && !(await deps.claim(account, intervalMs))) return;
+      if (deps.claim !== undefined) {
+        // A little under the shortest interval this instance draws, so its own next probe passes.
+        const minGapMs = intervalMs * (1 - settings.probeJitterRatio) * 0.95;
+        const claim = await deps.claim(account, intervalMs, minGapMs);
+        if (!claim.ok) {
+          dueAt.set(key, claim.lastAt + jittered(intervalMs));
+          return;
+        }
+      }
       record(await deps.prober.probe(account, { kind: 'scheduled' }));
     } catch {
       // A probe reports its failures as results; anything else is not worth stopping for.

@@ -76,6 +76,8 @@ export interface FleetOptions {
   tokenCallTimeoutMs?: number;
   authBreaker?: BreakerSettings;
   timeouts?: InstanceConfig['timeouts'];
+  alerts?: InstanceConfig['alerts'];
+  probeIntervalMs?: number;
 }
 
 export interface Fleet {
@@ -89,6 +91,8 @@ export interface Fleet {
   adminKey: string;
   /** Sends `kill -9` to one instance and waits until it is gone. */
   kill(index: number): Promise<void>;
+  /** Stops one instance (SIGTERM) and starts a new process in its place. */
+  restart(index: number): Promise<Instance>;
   /** Every key of the fleet's namespace, for inspection. */
   keys(): Promise<string[]>;
   close(): Promise<void>;
@@ -198,6 +202,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...(options.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: options.tokenCallTimeoutMs } : {}),
     ...(options.authBreaker !== undefined ? { authBreaker: options.authBreaker } : {}),
     ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
+    ...(options.alerts !== undefined ? { alerts: options.alerts } : {}),
+    ...(options.probeIntervalMs !== undefined ? { probeIntervalMs: options.probeIntervalMs } : {}),
   };
   const configFile = join(tmpdir(), `cg-fleet-${namespace}.json`);
   await writeFile(configFile, JSON.stringify(config));
@@ -229,6 +235,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       if (!instance) throw new Error(`no instance ${index}`);
       instance.child.kill('SIGKILL');
       await instance.exited;
+    },
+    async restart(index) {
+      const instance = instances[index];
+      if (!instance) throw new Error(`no instance ${index}`);
+      await stop(instance);
+      const fresh = await startInstance(index, config, configFile);
+      instances[index] = fresh;
+      return fresh;
     },
     keys: () => scanAll(admin, `${namespace}:*`),
     async close() {

@@ -54,6 +54,10 @@ export const InstanceConfig = z.object({
     })
     .default({}),
   authBreaker: BreakerSettings.optional(),
+  /** The configuration's `alerts` block (windows, thresholds, the webhook with its secret). */
+  alerts: z.record(z.string(), z.unknown()).optional(),
+  /** The configuration's probe interval (`probes.intervalMs`). */
+  probeIntervalMs: z.number().optional(),
   /** Upstream timeouts replacing the defaults (bursts on a busy machine need longer connects). */
   timeouts: z
     .object({ connectMs: z.number(), totalMs: z.number(), tokenMs: z.number() })
@@ -75,6 +79,8 @@ config.store = {
   namespace: input.namespace,
   encryptionKeys: [input.encryptionKey],
 };
+if (input.alerts) config.alerts = input.alerts as typeof config.alerts;
+if (input.probeIntervalMs !== undefined) config.probes.intervalMs = input.probeIntervalMs;
 const policies: Record<string, CarrierPolicy> = {};
 for (const carrier of carriers) {
   policies[carrier.id] = {
@@ -98,6 +104,8 @@ composed = await composeGateway({
   policies,
   logger,
   sharedTuning: input.tuning,
+  // Background monitoring (probes, alerts) as in production, when the test configures it.
+  ...(input.alerts !== undefined || input.probeIntervalMs !== undefined ? { health: {} } : {}),
   ...(input.tokenCallTimeoutMs !== undefined ? { tokenCallTimeoutMs: input.tokenCallTimeoutMs } : {}),
   extraRoutes: (app) => {
     app.post('/_test/credential', async (c) => {
