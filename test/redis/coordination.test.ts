@@ -1,8 +1,9 @@
 /**
  * The broker's cross-instance coordination in one process: two brokers ("instances"), each
  * on its own Redis connection, in front of the generic OAuth server.
- * - One refresh for both instances, whatever the concurrency (on each topology).
- * - Redis away (a private Redis server, stopped and started again): tokens held in memory
+ * - One refresh for both instances, whatever the concurrency (on each topology); chaos A6:
+ *   the instance that takes the lock second re-reads the store and adopts, never refreshes.
+ * - Chaos A7, Redis away (a private Redis server, stopped and started again): tokens held in memory
  *   keep being served; client-credential tokens fall back to per-instance single-flight; an
  *   expired rotating token is a prompt `unavailable` (store_unreachable), never a hang; and
  *   once Redis is back, shared mode resumes by itself (one refresh again, memory flushed).
@@ -95,7 +96,7 @@ describe.runIf(hasRedis).each(topologies())('%s: two instances, one refresh', (k
     expect(await tokenCalls()).toBe(1);
   });
 
-  it('a rotating token refreshed by one instance is adopted by the other (one refresh, no reuse)', async () => {
+  it('A6: a rotating token refreshed by one instance is adopted by the other, which re-reads the store once it holds the lock and skips its own refresh (one refresh, no reuse)', async () => {
     await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
     const ns = testNamespace('coord-rot');
     const clock = { offset: 0 };
@@ -122,7 +123,7 @@ describe.runIf(hasRedis)('Redis away and back', () => {
   });
   afterAll(() => redis?.dispose());
 
-  it('serves held tokens, falls back per instance, fails fast on an expired rotating token, then resumes shared mode', async () => {
+  it('A7: Redis away: serves held tokens, falls back per instance, fails fast on an expired rotating token, then resumes shared mode', async () => {
     await sandbox.control.setMode({ carrier: CARRIER, strictRotation: true });
     const ns = testNamespace('coord-outage');
     const clock = { offset: 0 };

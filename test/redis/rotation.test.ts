@@ -2,11 +2,11 @@
  * Rotating single-use refresh tokens across 4 gateway processes, on a single Redis and on a
  * Redis Cluster (see support/topologies.ts for why not sentinel). The UPS simulator rotates
  * strictly: a spent refresh token presented again counts as reuse and revokes the family).
- * - 4 processes x 500 forced refreshes under rate load: zero reuse, every refresh stored in
- *   order, and Redis ends holding the newest refresh token.
+ * - Chaos A2: 4 processes x 500 forced refreshes under rate load: zero reuse, every refresh
+ *   stored in order, and Redis ends holding the newest refresh token.
  * - A token call slower than the lock's lease: the holder renews the lease, so no second
  *   refresh with the same refresh token happens, and nothing is lost. If the lease is lost
- *   anyway (its key vanishes, as in a Redis failover), a second refresh does happen and the
+ *   anyway (chaos A7: its key vanishes, as in a Redis failover), a second refresh does happen and the
  *   late write is rejected by the version check: the late writer adopts, nothing is lost.
  * - kill -9 of the instance holding the lock mid-refresh: another instance completes once
  *   the lease runs out, every request is answered, nothing is lost.
@@ -84,7 +84,7 @@ describe.runIf(hasRedis).each(topologies('single', 'cluster'))(
       await topology?.dispose();
     });
 
-    it('4 processes x 500 refreshes under load: zero reuse, each refresh stored, Redis holds the newest', async () => {
+    it('A2: 4 processes x 500 refreshes under load: zero reuse, each refresh stored, Redis holds the newest', async () => {
       const account = accounts.load;
       await Promise.all(fleet.instances.map((i) => credential(i, account)));
       const before = await tokenStats(sandbox, 'ups', account.id);
@@ -159,7 +159,7 @@ describe.runIf(hasRedis).each(topologies('single', 'cluster'))(
       expect(isLiveRefreshToken(stored?.value.refreshToken)).toBe(true);
     }, 60_000);
 
-    it('a lease lost mid-refresh (its key vanished): the second refresh wins, the late write is rejected', async () => {
+    it('A7: a lease lost mid-refresh (its key vanished): the second refresh wins, the late write is rejected', async () => {
       const account = accounts.lost;
       // Lenient rotation here: both refreshes succeed at the carrier, so the store must pick one.
       await sandbox.control.setMode({
