@@ -107,15 +107,20 @@ export function createWorkerControlPlane(options: WorkerControlOptions): WorkerC
     },
   };
 
-  const handlers = new Map<string, Set<(message: unknown) => void>>();
-  function deliver(topic: string, message: unknown): void {
+  // Handlers may return a promise (the work a message starts): a poll waits for it, since a
+  // Worker cancels what its request left running.
+  const handlers = new Map<string, Set<(message: unknown) => unknown>>();
+  function deliver(topic: string, message: unknown): Promise<unknown>[] {
+    const started: Promise<unknown>[] = [];
     for (const handler of handlers.get(topic) ?? []) {
       try {
-        handler(copy(message));
+        const result = handler(copy(message));
+        if (result instanceof Promise) started.push(result.catch(() => undefined));
       } catch {
         // One subscriber failing must not keep the others from hearing it.
       }
     }
+    return started;
   }
 
   /** The last log position this isolate has seen (undefined: it has not polled yet). */
@@ -161,9 +166,11 @@ export function createWorkerControlPlane(options: WorkerControlOptions): WorkerC
     // our position restarted (its storage was reset): follow it from where it is.
     seen = after === undefined || position < after ? position : Math.max(after, position);
     if (after === undefined) return;
+    const work: Promise<unknown>[] = [];
     for (const entry of answer.entries ?? []) {
-      if (entry.seq > after && entry.from !== instanceId) deliver(entry.topic, entry.message);
+      if (entry.seq > after && entry.from !== instanceId) work.push(...deliver(entry.topic, entry.message));
     }
+    await Promise.allSettled(work);
   }
 
   return { store, broadcast, instanceId, sync };
