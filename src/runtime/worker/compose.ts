@@ -34,6 +34,10 @@ export async function composeWorkerGateway(
   const env = checkBindings(rawEnv);
   const { config, accounts } = await loadWorkerConfig(env, carriers);
   const logger = createLogger({ level: config.logLevel });
+  if (config.telemetry.metricsEndpoint) {
+    // A scrape would reach one isolate among many: metrics leave by OTLP instead.
+    logger.warn('/metrics is not served on Workers: set OTEL_EXPORTER_OTLP_ENDPOINT to export metrics');
+  }
   if (config.store.kind !== 'memory') {
     logger.warn('the configured token store is not used on Workers: tokens live in Durable Objects');
   }

@@ -101,7 +101,10 @@ export default {
   /** The Cron Trigger (wrangler.toml [triggers]): health's periodic work on Workers. */
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
     const telemetry = installWorkerTelemetry(env);
-    ctx.waitUntil(runScheduled(env).finally(() => (telemetry.active ? telemetry.flush() : undefined)));
+    // Metrics leave on every Cron Trigger (and with requests once their interval passed).
+    ctx.waitUntil(
+      runScheduled(env).finally(() => (telemetry.active ? telemetry.flush({ metrics: 'now' }) : undefined)),
+    );
   },
 };
 
