@@ -3,7 +3,8 @@
  * control plane: a connect flow started in one isolate completes in the other (the state
  * lives in the account's control object, and is single-use across both), and an account
  * added through the admin API in one is served by the other, which hears of it on the
- * broadcast log at the start of a request.
+ * broadcast log at the start of a request; a revocation in one isolate makes the other drop
+ * the token it cached once it hears of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_LABEL_REQUEST } from '../../sandbox/examples.ts';
@@ -117,5 +118,39 @@ describe('two isolates, one control plane', () => {
       body: { ...SAMPLE_LABEL_REQUEST, carrier: 'ups', account: 'extra', failover: 'never', format: 'ZPL' },
     });
     expect(label.status).toBe(201);
+  });
+
+  it('a revocation in one isolate: the other drops its cached token once it hears, one new token', async () => {
+    const main = sandbox.accounts('ups')[0]!.id;
+    const tokenCalls = async () =>
+      (await sandbox.control.stats('ups')).tokenCallsByGrant[main]?.client_credentials ?? 0;
+    const ship = async (via: Fetcher) =>
+      (
+        await call(via, 'POST', '/v1/labels', {
+          headers: { 'Idempotency-Key': `revoke-${crypto.randomUUID()}` },
+          body: { ...SAMPLE_LABEL_REQUEST, carrier: 'ups', account: main, failover: 'never', format: 'ZPL' },
+        })
+      ).status;
+    // The second isolate holds the account's token in its own cache.
+    expect(await ship(second)).toBe(201);
+    expect(await ship(second)).toBe(201);
+    const before = await tokenCalls();
+
+    const revoked = await call(first, 'POST', `/admin/credentials/ups/${main}/revoke`, {
+      key: adminKey,
+      body: {},
+    });
+    expect(revoked.status).toBe(200);
+
+    // Until it polls the log, the second isolate may still use its cached token; once it has
+    // heard, its next label needs the authority's new token: exactly one new token call.
+    for (let attempt = 0; attempt < 200 && (await tokenCalls()) === before; attempt++) {
+      expect(await ship(second)).toBe(201);
+      if ((await tokenCalls()) === before) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await tokenCalls()) - before).toBe(1);
+    expect(await ship(second)).toBe(201);
+    expect(await ship(first)).toBe(201);
+    expect((await tokenCalls()) - before).toBe(1);
   });
 });
