@@ -153,4 +153,21 @@ describe('two isolates, one control plane', () => {
     expect(await ship(first)).toBe(201);
     expect((await tokenCalls()) - before).toBe(1);
   });
+
+  it('the fleet counts both isolates once they served; revoke-all reports who acknowledged', async () => {
+    // Each isolate's poll carries its heartbeat (the first poll of each isolate did already).
+    expect((await call(first, 'GET', '/v1/carriers')).status).toBe(200);
+    expect((await call(second, 'GET', '/v1/carriers')).status).toBe(200);
+    const revoked = await call<{ fleet: { instances: number; acknowledged: { instance: string }[] } }>(
+      first,
+      'POST',
+      '/admin/revoke-all',
+      { key: adminKey, body: {} },
+    );
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.fleet.instances).toBe(2);
+    // The announcing isolate hears itself at once; the other acknowledges when it next polls,
+    // after the announcement stopped waiting.
+    expect(revoked.body.fleet.acknowledged).toHaveLength(1);
+  });
 });

@@ -9,8 +9,12 @@
  * as the Broadcast port promises: an isolate that polls after a message left the log (or
  * while the object is unreachable) never hears it. Nothing depends on hearing it — the store
  * is the truth (tombstones, account records); messages only make other isolates act sooner.
+ *
+ * A poll also carries the isolate's fleet heartbeat every few seconds, so the fleet counts
+ * the isolates that served recently (the revoke-all report, budgets divided by instances).
  */
 import type { CompareAndSetResult } from '../../../auth/types.ts';
+import { MEMBERS_KEY, memberEntry } from '../../../control/members.ts';
 import { type Broadcast, type ControlPlane, type ControlStore, keyGroup } from '../../../control/types.ts';
 import type { DurableObjectNamespace } from '../durable-object.ts';
 import { BROADCAST_GROUP, CONTROL_URL, ControlAnswer, type ControlCall, controlName } from './protocol.ts';
@@ -37,6 +41,10 @@ export class ControlPlaneUnavailableError extends Error {
 }
 
 type Ok = Extract<ControlAnswer, { ok: true }>;
+/** How often a poll carries the isolate's heartbeat (members count as live for three times this). */
+const BEAT_EVERY_MS = 5_000;
+/** The heartbeats are a map of the object that keeps the log, so a poll can write one. */
+const BEATS_WITH_POLL = keyGroup(MEMBERS_KEY) === BROADCAST_GROUP;
 /** Deep copies: a subscriber mutating its message cannot change what another one sees. */
 const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
@@ -123,6 +131,9 @@ export function createWorkerControlPlane(options: WorkerControlOptions): WorkerC
     return started;
   }
 
+  const startedAt = now();
+  let beatAt = Number.NEGATIVE_INFINITY;
+
   /** The last log position this isolate has seen (undefined: it has not polled yet). */
   let seen: number | undefined;
   let lastPollAt = Number.NEGATIVE_INFINITY;
@@ -155,7 +166,16 @@ export function createWorkerControlPlane(options: WorkerControlOptions): WorkerC
     const after = seen;
     let answer: Ok;
     try {
-      answer = await call(BROADCAST_GROUP, { op: 'poll', ...(after !== undefined ? { after } : {}) });
+      const beat =
+        BEATS_WITH_POLL && started - beatAt >= BEAT_EVERY_MS
+          ? { key: MEMBERS_KEY, field: instanceId, value: memberEntry(started, startedAt) }
+          : undefined;
+      answer = await call(BROADCAST_GROUP, {
+        op: 'poll',
+        ...(after !== undefined ? { after } : {}),
+        ...(beat ? { beat } : {}),
+      });
+      if (beat) beatAt = started;
     } catch {
       return; // Best effort: the store still holds the truth; the next poll tries again.
     } finally {

@@ -132,6 +132,7 @@ export class ControlObject {
       case 'publish':
         return this.#publish(call.topic, call.from, call.message);
       case 'poll':
+        if (call.beat) await this.#storage.put(mapPrefix(call.beat.key) + call.beat.field, call.beat.value);
         return this.#poll(call.after);
     }
   }

@@ -38,7 +38,12 @@ export const ControlCall = z.discriminatedUnion('op', [
   /** Appends a message to the broadcast log (the `{fleet}` object only). */
   z.object({ op: z.literal('publish'), topic: z.string().min(1).max(200), from: z.string(), message: Value }),
   /** The log after `after` (absent: none, only the current position, for a new isolate). */
-  z.object({ op: z.literal('poll'), after: z.number().int().min(0).optional() }),
+  z.object({
+    op: z.literal('poll'),
+    after: z.number().int().min(0).optional(),
+    /** The polling isolate's heartbeat (a map field of this object), written with the poll. */
+    beat: z.object({ key: Key, field: z.string().min(1).max(1024), value: Value }).optional(),
+  }),
 ]);
 export type ControlCall = z.input<typeof ControlCall>;
 
