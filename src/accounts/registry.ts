@@ -133,9 +133,8 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     await control.broadcast.publish(TOPIC, { carrier, id }).catch(() => undefined);
   }
 
-  control.broadcast.subscribe(TOPIC, (raw) => {
-    if (Change.safeParse(raw).success) void load();
-  });
+  // The reload is returned: a broadcast that can wait for it (Workers: the request) does.
+  control.broadcast.subscribe(TOPIC, (raw) => (Change.safeParse(raw).success ? load() : undefined));
 
   return {
     accounts: () => resolved,

@@ -53,7 +53,8 @@ export function createRevocations(deps: RevocationDeps): Revocations {
     if (!message.success) return;
     const { carrier, account } = message.data.scope;
     deps.forget({ carrier, account });
-    void control.broadcast
+    // Returned: a broadcast that can wait for the acknowledgement to leave (Workers) does.
+    return control.broadcast
       .publish(ACK_TOPIC, { id: message.data.id, instance: control.instanceId })
       .catch(() => undefined);
   });

@@ -7,8 +7,14 @@ import { z } from 'zod';
 import type { Timers } from '../health/index.ts';
 import type { ControlPlane } from './types.ts';
 
-const MEMBERS_KEY = '{fleet}members';
+export const MEMBERS_KEY = '{fleet}members';
 const Member = z.object({ seenAt: z.number(), startedAt: z.number() });
+
+/** One instance's heartbeat, as stored under MEMBERS_KEY (a runtime may write it by itself). */
+export const memberEntry = (seenAt: number, startedAt: number): z.infer<typeof Member> => ({
+  seenAt,
+  startedAt,
+});
 
 export interface Membership {
   /** Heartbeats on the runtime's timers (Node); Workers have no long-lived instances. */
@@ -35,7 +41,7 @@ export function createMembership(
 
   async function beat(): Promise<void> {
     await control.store
-      .mapSet(MEMBERS_KEY, control.instanceId, { seenAt: now(), startedAt })
+      .mapSet(MEMBERS_KEY, control.instanceId, memberEntry(now(), startedAt))
       .catch(() => undefined);
   }
 

@@ -23,6 +23,8 @@ export interface DueJobs {
 export interface DueWork {
   tick(): Promise<void>;
   start(timers: Timers): void;
+  /** Resolves once the work under way finished (timers keep running). */
+  settled(): Promise<void>;
   /** Stops the timers and waits for the work under way. */
   stop(): Promise<void>;
 }
@@ -79,6 +81,9 @@ export function createDueWork(
       track(jobs.evaluate());
       evaluateDueAt = now() + settings.evaluateIntervalMs;
       loop(timers);
+    },
+    async settled() {
+      await Promise.allSettled([...work]);
     },
     async stop() {
       cancel?.();

@@ -93,6 +93,11 @@ export interface Health {
   tick(): Promise<void>;
   /** Drives `tick` with timers (Node). */
   start(timers: Timers): void;
+  /**
+   * Waits for the work `tick` started to finish, alert deliveries included (at most
+   * `maxWaitMs` for those): a Cron Trigger keeps its event alive until then (Workers).
+   */
+  settle(maxWaitMs: number): Promise<void>;
   stop(): Promise<void>;
   probe(carrier: string, id: string, options?: ProbeOptions): Promise<ProbeResult>;
   concurrentProbe(carrier: string, id: string, instances: number): Promise<ProbeResult>;
@@ -178,6 +183,11 @@ export function createHealth(deps: HealthDeps): Health {
     evaluate: evaluator.evaluate,
     tick: due.tick,
     start: due.start,
+    async settle(maxWaitMs) {
+      await due.settled();
+      await evaluator.settled();
+      await notifier.drain(maxWaitMs);
+    },
     async stop() {
       shutdown.abort();
       for (const stop of unsubscribe) stop();

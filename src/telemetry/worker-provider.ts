@@ -1,22 +1,28 @@
 /**
- * Tracing on Cloudflare Workers: a tracer provider whose spans are exported as OTLP/HTTP
- * JSON with fetch, once per request (the Worker entry hands `flush()` to ctx.waitUntil). No
- * timers: a Worker's timers die with the request that set them, so spans wait in a queue
- * until the flush. Everything goes through the redacting processor. Configured by the same
- * OTEL_* names as on Node, as Worker vars and secrets; without an endpoint nothing is
- * installed and the gateway's @opentelemetry/api calls stay no-ops.
+ * Tracing and metrics on Cloudflare Workers: spans are exported as OTLP/HTTP JSON with fetch
+ * once per request, metrics (the same instruments, hence the same names, as on Node) at most
+ * once per OTEL_METRIC_EXPORT_INTERVAL per isolate and on every Cron Trigger; the Worker entry
+ * hands `flush()` to ctx.waitUntil. No timers: a Worker's timers die with the request that set
+ * them, so spans wait in a queue and metrics in their meters until a flush. Every span goes
+ * through the redacting processor. Configured by the same OTEL_* names as on Node, as Worker
+ * vars and secrets; without an endpoint nothing is installed and the gateway's
+ * @opentelemetry/api calls stay no-ops. Each isolate exports its own cumulative series (its
+ * start time tells a backend where a series restarts), as each Node process does.
  */
 import {
   type Context,
   type ContextManager,
   context,
+  metrics,
   propagation,
   ROOT_CONTEXT,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   type ReadableSpan,
   type SpanExporter,
@@ -28,8 +34,17 @@ import { redactingProcessor } from './redacting-processor.ts';
 export interface WorkerTelemetry {
   /** Whether spans are recorded and exported. */
   active: boolean;
-  /** Exports the spans of the requests so far; give it to ctx.waitUntil. Never rejects. */
-  flush(): Promise<void>;
+  /**
+   * Exports the spans of the requests so far, and the metrics when their interval has passed
+   * (`metrics: 'now'`: whatever the interval); give it to ctx.waitUntil. Never rejects.
+   */
+  flush(options?: { metrics?: 'due' | 'now' }): Promise<void>;
+}
+
+/** Collects when asked (no timer): `flush()` exports what it collected. */
+class OnDemandMetricReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
 }
 
 /** Spans kept between two flushes; beyond this they are dropped (a flush was missed). */
@@ -126,34 +141,81 @@ export function installWorkerTelemetry(
   const url =
     text(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ??
     (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
-  if (url === undefined || text(env.OTEL_SDK_DISABLED) === 'true') {
+  const metricsUrl =
+    text(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) ??
+    (base ? `${base.replace(/\/+$/, '')}/v1/metrics` : undefined);
+  if ((url === undefined && metricsUrl === undefined) || text(env.OTEL_SDK_DISABLED) === 'true') {
     installed = { active: false, flush: async () => undefined };
     return installed;
   }
-  const exporter = new OTLPTraceExporter({
-    url,
-    headers: parseHeaders(
-      text(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) ?? text(env.OTEL_EXPORTER_OTLP_HEADERS),
-    ),
+  const resource = resourceFromAttributes({
+    'service.name': text(env.OTEL_SERVICE_NAME) ?? 'carrier-gateway',
+    ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+    'deployment.environment.name': text(env.DEPLOYMENT_ENVIRONMENT) ?? 'production',
+    'cloud.provider': 'cloudflare',
+    'cloud.platform': 'cloudflare.workers',
   });
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': text(env.OTEL_SERVICE_NAME) ?? 'carrier-gateway',
-      ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
-      'deployment.environment.name': text(env.DEPLOYMENT_ENVIRONMENT) ?? 'production',
-      'cloud.provider': 'cloudflare',
-      'cloud.platform': 'cloudflare.workers',
-    }),
-    spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
-  });
+  const headers = (signal: 'TRACES' | 'METRICS') =>
+    parseHeaders(text(env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`]) ?? text(env.OTEL_EXPORTER_OTLP_HEADERS));
   const Storage = findAsyncLocalStorage();
   if (Storage) context.setGlobalContextManager(asyncContextManager(Storage));
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  const flushSpans =
+    url === undefined ? async () => undefined : installTracing(url, headers('TRACES'), resource);
+  const flushMetrics =
+    metricsUrl === undefined
+      ? async () => undefined
+      : installMetrics(
+          metricsUrl,
+          headers('METRICS'),
+          resource,
+          Number(text(env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000),
+        );
   installed = {
     active: true,
     // Telemetry must never fail a request: export errors are swallowed here.
-    flush: () => provider.forceFlush().catch(() => undefined),
+    flush: async (flushOptions = {}) => {
+      await Promise.all([
+        flushSpans().catch(() => undefined),
+        flushMetrics(flushOptions.metrics ?? 'due').catch(() => undefined),
+      ]);
+    },
   };
   return installed;
+}
+
+type Resource = ReturnType<typeof resourceFromAttributes>;
+
+function installTracing(
+  url: string,
+  headers: Record<string, string>,
+  resource: Resource,
+): () => Promise<void> {
+  const exporter = new OTLPTraceExporter({ url, headers });
+  const provider = new TracerProvider({
+    resource,
+    spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
+  });
+  trace.setGlobalTracerProvider(provider);
+  return () => provider.forceFlush();
+}
+
+function installMetrics(
+  url: string,
+  headers: Record<string, string>,
+  resource: Resource,
+  intervalMs: number,
+): (when: 'due' | 'now') => Promise<void> {
+  const exporter = new OTLPMetricExporter({ url, headers });
+  const reader = new OnDemandMetricReader();
+  metrics.setGlobalMeterProvider(new MeterProvider({ resource, readers: [reader] }));
+  let exportedAt = Date.now();
+  return async (when) => {
+    const at = Date.now();
+    if (when === 'due' && at - exportedAt < (Number.isFinite(intervalMs) ? intervalMs : 60_000)) return;
+    exportedAt = at;
+    const { resourceMetrics } = await reader.collect();
+    if (resourceMetrics.scopeMetrics.length === 0) return;
+    await new Promise<void>((resolve) => exporter.export(resourceMetrics, () => resolve()));
+  };
 }

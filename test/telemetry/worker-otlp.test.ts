@@ -96,4 +96,29 @@ describe('the Worker exporting to an OTLP/HTTP receiver', () => {
     for (const account of sandbox.accounts('ups'))
       expect(exported).not.toContain(account.secrets.clientSecret);
   });
+
+  it('exports metrics with the same names as Node, on the Cron Trigger', async () => {
+    const res = await worker.request('POST', '/v1/rates', RATE);
+    expect(res.status).toBe(200);
+    const gateway = await worker.mf.getWorker('gateway');
+    const scheduled = await gateway.scheduled({ cron: '* * * * *', scheduledTime: new Date() });
+    expect(scheduled.outcome).toBe('ok');
+    const points = await eventually(
+      () => receiver.points().filter((p) => p.metric === 'http.server.request.duration'),
+      (found) => found.some((p) => p.attributes['http.route'] === '/v1/rates'),
+      20_000,
+    );
+    const rates = points.find((p) => p.attributes['http.route'] === '/v1/rates');
+    expect(rates?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+    });
+    expect(rates?.resource).toMatchObject({
+      'service.name': SERVICE,
+      'cloud.platform': 'cloudflare.workers',
+    });
+    expect(receiver.points().some((p) => p.metric === 'http.client.request.duration')).toBe(true);
+    const exported = receiver.bodies.join('\n');
+    expect(exported).not.toContain(worker.apiKey);
+  });
 });

@@ -77,10 +77,12 @@ describe('the Worker bundle', () => {
       (await metafile()).outputs as Record<string, { exports?: string[] }>,
     ).flatMap((o) => o.exports ?? []);
     const classes = wrangler.durable_objects.bindings.map((b) => b.class_name).sort();
-    expect(classes).toEqual(['CredentialAuthority', 'IdempotencyLedger']);
+    expect(classes).toEqual(['ControlObject', 'CredentialAuthority', 'IdempotencyLedger']);
     for (const name of classes) expect(exports).toContain(name);
     expect(wrangler.migrations.flatMap((m) => m.new_sqlite_classes).sort()).toEqual(classes);
     expect(wrangler.vars).not.toHaveProperty('GATEWAY_API_KEYS'); // a secret, never a var
+    // Health's periodic work runs on the Cron Trigger, handled by the exported default's `scheduled`.
+    expect(wrangler.triggers.crons).toEqual(['* * * * *']);
   });
 
   it("wrangler.toml's example GATEWAY_CONFIG is a valid configuration once its secrets are set", async () => {

@@ -11,6 +11,8 @@ export interface WorkerEnv {
   CREDENTIAL_AUTHORITY: DurableObjectNamespace;
   /** One Durable Object per Idempotency-Key: a label is bought once across every isolate. */
   IDEMPOTENCY_LEDGER: DurableObjectNamespace;
+  /** One Durable Object per control key group: revocations, connect states, quotas, accounts, broadcast. */
+  CONTROL_PLANE: DurableObjectNamespace;
   /** The configuration file's JSON, as a var (text) or a TOML table (object). */
   GATEWAY_CONFIG?: unknown;
   /** Everything else: secrets and vars named by the configuration's `{ "env": "NAME" }`. */
@@ -26,7 +28,11 @@ const Namespace = z.custom<DurableObjectNamespace>(
   { message: 'must be a Durable Object namespace binding (see wrangler.toml)' },
 );
 
-const Bindings = z.object({ CREDENTIAL_AUTHORITY: Namespace, IDEMPOTENCY_LEDGER: Namespace });
+const Bindings = z.object({
+  CREDENTIAL_AUTHORITY: Namespace,
+  IDEMPOTENCY_LEDGER: Namespace,
+  CONTROL_PLANE: Namespace,
+});
 
 /** The env, its bindings checked; a ConfigError names each missing one. */
 export function checkBindings(env: Record<string, unknown>): WorkerEnv {

@@ -11,11 +11,50 @@ import { installWorkerTelemetry } from '../../telemetry/worker-provider.ts';
 import { composeWorkerGateway, type WorkerGateway } from './compose.ts';
 
 export { CredentialAuthority } from './authority/object.ts';
+export { ControlObject } from './control/object.ts';
 export { IdempotencyLedger } from './ledger/object.ts';
 
 let composed: WorkerGateway | undefined;
 
 const GENERIC = 'the gateway cannot start with its configuration; see the Worker logs';
+
+/** Composes this isolate's gateway once; a failure is thrown (every later call tries again). */
+async function gatewayFor(env: Record<string, unknown>): Promise<WorkerGateway> {
+  if (composed === undefined) {
+    const fresh = await composeWorkerGateway(env);
+    // Two first requests may both compose: the first one kept is the isolate's gateway.
+    composed ??= fresh;
+  }
+  return composed;
+}
+
+/** How long a Cron Trigger waits for alert deliveries still retrying. */
+const SCHEDULED_DELIVERY_WAIT_MS = 20_000;
+
+/**
+ * One Cron Trigger: hears what other isolates broadcast, then runs health's due work once —
+ * probes, alert evaluation, keep-alive — and waits for the alerts it sent.
+ */
+async function runScheduled(env: Record<string, unknown>): Promise<void> {
+  let gateway: WorkerGateway;
+  try {
+    gateway = await gatewayFor(env);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'scheduled health run skipped: the gateway cannot start',
+        ...(error instanceof ConfigError
+          ? { issues: error.message }
+          : { errorName: error instanceof Error ? error.name : typeof error }),
+      }),
+    );
+    return;
+  }
+  await gateway.control.sync({ force: true });
+  await gateway.health.tick();
+  await gateway.health.settle(SCHEDULED_DELIVERY_WAIT_MS);
+}
 
 /**
  * The gateway could not start. The configuration issues (key paths and variable names, never
@@ -58,6 +97,15 @@ export default {
       if (telemetry.active) ctx.waitUntil(telemetry.flush());
     }
   },
+
+  /** The Cron Trigger (wrangler.toml [triggers]): health's periodic work on Workers. */
+  async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+    const telemetry = installWorkerTelemetry(env);
+    // Metrics leave on every Cron Trigger (and with requests once their interval passed).
+    ctx.waitUntil(
+      runScheduled(env).finally(() => (telemetry.active ? telemetry.flush({ metrics: 'now' }) : undefined)),
+    );
+  },
 };
 
 async function handle(
@@ -65,15 +113,15 @@ async function handle(
   env: Record<string, unknown>,
   ctx: ExecutionContext,
 ): Promise<Response> {
-  if (composed === undefined) {
-    try {
-      const fresh = await composeWorkerGateway(env);
-      // Two first requests may both compose: the first one kept is the isolate's gateway.
-      composed ??= fresh;
-    } catch (error) {
-      return misconfigured(error, request, env);
-    }
+  let gateway: WorkerGateway;
+  try {
+    gateway = await gatewayFor(env);
+  } catch (error) {
+    return misconfigured(error, request, env);
   }
+  // What other isolates broadcast (a revocation, an account change) is heard before this
+  // request is served (at most one poll a second per isolate).
+  await gateway.control.sync();
   // env and ctx go on to Hono (c.env, c.executionCtx.waitUntil for work after the answer).
-  return composed.app.fetch(request, env, ctx);
+  return gateway.app.fetch(request, env, ctx);
 }

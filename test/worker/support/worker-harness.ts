@@ -33,6 +33,7 @@ export const WranglerConfig = z.object({
     }),
   ),
   vars: z.record(z.string(), z.unknown()).default({}),
+  triggers: z.object({ crons: z.array(z.string()).default([]) }).prefault({}),
 });
 export type WranglerConfig = z.infer<typeof WranglerConfig>;
 

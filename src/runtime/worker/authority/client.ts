@@ -115,7 +115,21 @@ export function createAuthorityBroker(options: AuthorityBrokerOptions): Broker {
     for (const key of kept.keys()) if (key.startsWith(keyOf(account, ''))) kept.delete(key);
   }
 
-  const target = (a: ResolvedAccount) => ({ carrier: a.carrier, account: a.id });
+  const target = (a: ResolvedAccount) => ({
+    carrier: a.carrier,
+    account: a.id,
+    definition: {
+      carrier: a.carrier,
+      id: a.id,
+      environment: a.environment,
+      authMethod: a.authMethod,
+      secrets: { ...a.secrets },
+      settings: { ...a.settings },
+      labels: { ...a.labels },
+      baseUrls: { ...a.baseUrls },
+      ...(a.tokenCallsPerHour !== undefined ? { tokenCallsPerHour: a.tokenCallsPerHour } : {}),
+    },
+  });
 
   return {
     async credential(account, name, opts) {

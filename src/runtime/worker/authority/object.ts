@@ -78,7 +78,7 @@ export class CredentialAuthority {
     if (!parsed.success) return json({ error: 'bad authority call' }, 400);
     const call = parsed.data;
     try {
-      const account = await this.#account(call.carrier, call.account);
+      const account = await this.#account(call.carrier, call.account, call.definition);
       const broker = await this.#brokerFor(account);
       if (call.op === 'invalidate') {
         await broker.invalidate(account);
@@ -198,8 +198,13 @@ export class CredentialAuthority {
     return this.#setup?.logger ?? createLogger({ level: 'warn' });
   }
 
-  async #account(carrier: string, id: string): Promise<ResolvedAccount> {
+  async #account(carrier: string, id: string, definition?: ResolvedAccount): Promise<ResolvedAccount> {
     const setup = await this.#loadSetup();
+    // The isolate's account (the fleet's record) when it names this very account.
+    if (definition !== undefined && definition.carrier === carrier && definition.id === id) {
+      for (const value of Object.values(definition.secrets)) registerSecret(value);
+      return definition;
+    }
     const account = setup.accounts.find((a) => a.carrier === carrier && a.id === id);
     if (account === undefined) {
       throw new CarrierError({

@@ -4,12 +4,37 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { ResolvedAccount } from '../../../config/account.ts';
+import { AUTH_METHOD_KINDS } from '../../../config/schema.ts';
 import { CarrierErrorWire } from '../../../domain/error-wire.ts';
 
 /** Extra broker options that travel (the abort signal stays on the caller's side). */
 const CallOptions = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({});
 
-const Target = { carrier: z.string().min(1), account: z.string().min(1) };
+const Strings = z.record(z.string(), z.string());
+
+/**
+ * The account as the isolate serves it (the fleet's account records, which the admin API
+ * changes): the authority needs no copy of its own, and an account added or removed at run
+ * time is served (and revoked) like a configured one. It travels only isolate to object.
+ */
+export const AccountWire = z.object({
+  carrier: z.string().min(1),
+  id: z.string().min(1),
+  environment: z.enum(['sandbox', 'production']),
+  authMethod: z.enum(AUTH_METHOD_KINDS),
+  secrets: Strings,
+  settings: Strings,
+  labels: Strings,
+  baseUrls: Strings,
+  tokenCallsPerHour: z.number().positive().optional(),
+});
+
+const Target = {
+  carrier: z.string().min(1),
+  account: z.string().min(1),
+  /** Absent from isolates of an older deployment: the configuration's account is used. */
+  definition: AccountWire.optional(),
+};
 
 export const StoredTokenWire = z.object({
   accessToken: z.string(),
