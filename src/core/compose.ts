@@ -233,6 +233,9 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     announce: (scope) => revocations.announce(scope),
     quota,
     control,
+    // Without timers (Workers) a request must not start work that outlives it: the Cron
+    // Trigger's tick evaluates.
+    eventDriven: ports.timers !== undefined,
   });
 
   const stopSignalMetrics = startSignalMetrics(events, {

@@ -35,6 +35,11 @@ export interface EvaluatorDeps {
   logger: Logger;
   /** The fleet's shared monitoring (absent for one process alone). */
   fleet?: FleetHealth | undefined;
+  /**
+   * Events (a probe result, a breaker change) trigger an evaluation soon (default). Off where
+   * work must not outlive the request that started it (Workers): only `tick` evaluates there.
+   */
+  eventDriven?: boolean | undefined;
   /** False once health stops: late events no longer trigger evaluations. */
   running(): boolean;
 }
@@ -187,7 +192,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     return chain;
   }
   function soon(): void {
-    if (queued || !deps.running()) return;
+    if (queued || !deps.running() || deps.eventDriven === false) return;
     queued = true;
     queueMicrotask(() => {
       queued = false;

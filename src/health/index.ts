@@ -78,6 +78,8 @@ export interface HealthDeps {
    * plane, or none, keeps health to this process.
    */
   control?: ControlPlane | undefined;
+  /** Events trigger evaluations (default); off on Workers, where only `tick` evaluates. */
+  eventDriven?: boolean | undefined;
 }
 
 export interface Health {
@@ -146,6 +148,7 @@ export function createHealth(deps: HealthDeps): Health {
     logger,
     running,
     fleet,
+    eventDriven: deps.eventDriven,
   });
   const failovers = createFailoverLog(bus, now, settings.recentLimit);
   unsubscribe.push(failovers.stop);
@@ -288,8 +291,9 @@ function createProbing(
             fleet.probes.claim(a, interval, gap).catch(() => ({ ok: true as const })),
         }
       : {}),
-    onResult(result) {
-      if (fleet) void fleet.probes.share(result).catch(() => undefined);
+    async onResult(result) {
+      // Awaited: on Workers nothing may outlive the event that probed.
+      if (fleet) await fleet.probes.share(result).catch(() => undefined);
       if (result.outcome !== 'pass') {
         logger.warn('probe did not pass', {
           carrier: result.carrier,

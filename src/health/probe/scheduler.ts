@@ -34,8 +34,8 @@ export interface ProbeSchedulerDeps {
     intervalMs: number,
     minGapMs: number,
   ): Promise<{ ok: true } | { ok: false; lastAt: number }>;
-  /** Told after every recorded result (health re-evaluates soon). */
-  onResult?(result: ProbeResult): void;
+  /** Told after every recorded result (shared with the fleet; health re-evaluates soon); awaited. */
+  onResult?(result: ProbeResult): void | Promise<void>;
 }
 
 export interface ProbeScheduler {
@@ -56,9 +56,9 @@ export function createProbeScheduler(deps: ProbeSchedulerDeps): ProbeScheduler {
   const jittered = (ms: number) =>
     ms * (1 - settings.probeJitterRatio + 2 * settings.probeJitterRatio * deps.random());
 
-  function record(result: ProbeResult): ProbeResult {
+  async function record(result: ProbeResult): Promise<ProbeResult> {
     deps.book.record(result);
-    deps.onResult?.(result);
+    await deps.onResult?.(result);
     return result;
   }
 
@@ -94,7 +94,7 @@ export function createProbeScheduler(deps: ProbeSchedulerDeps): ProbeScheduler {
           return;
         }
       }
-      record(await deps.prober.probe(account, { kind: 'scheduled' }));
+      await record(await deps.prober.probe(account, { kind: 'scheduled' }));
     } catch {
       // A probe reports its failures as results; anything else is not worth stopping for.
     } finally {
