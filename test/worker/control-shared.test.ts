@@ -22,6 +22,9 @@ let dispose: () => Promise<void>;
 let cleanup: () => Promise<void>;
 let first: Fetcher;
 let second: Fetcher;
+let mainAccount: string;
+/** The Cron Trigger event on each isolate. */
+let ticks: (() => Promise<void>)[];
 let apiKey: string;
 const adminKey = `sk_admin_${crypto.randomUUID().replaceAll('-', '')}`;
 
@@ -30,7 +33,8 @@ beforeAll(async () => {
   cleanup = built.cleanup;
   sandbox = await upsSandbox();
   receiver = await startWebhookReceiver();
-  const { config, secrets } = gatewayConfig(sandbox, receiver);
+  const { config, secrets, mainAccount: main } = gatewayConfig(sandbox, receiver);
+  mainAccount = main;
   const worker = await startWorker({
     bundle: built.bundle,
     config,
@@ -41,6 +45,11 @@ beforeAll(async () => {
   apiKey = worker.apiKey;
   const twin = await worker.mf.getWorker('gateway-twin');
   first = (url, init) => worker.mf.dispatchFetch(url, init as never) as unknown as Promise<Response>;
+  const gateway = await worker.mf.getWorker('gateway');
+  ticks = [gateway, twin].map((isolate) => async () => {
+    const result = await isolate.scheduled({ cron: '* * * * *', scheduledTime: new Date() });
+    if (result.outcome !== 'ok') throw new Error(`scheduled event: ${result.outcome}`);
+  });
   second = (url, init) => twin.fetch(url, init as never) as unknown as Promise<Response>;
 });
 
@@ -169,5 +178,44 @@ describe('two isolates, one control plane', () => {
     // The announcing isolate hears itself at once; the other acknowledges when it next polls,
     // after the announcement stopped waiting.
     expect(revoked.body.fleet.acknowledged).toHaveLength(1);
+  });
+
+  it('one incident, one alert: Cron Triggers on both isolates judge and notify as one fleet', async () => {
+    await sandbox.control.injectFault({
+      carrier: 'ups',
+      account: mainAccount,
+      target: 'token',
+      kind: 'invalid_scope',
+    });
+    // The revocation drops the probes' own tokens too: the next probe asks the carrier.
+    await call(first, 'POST', `/admin/credentials/ups/${mainAccount}/revoke`, { key: adminKey, body: {} });
+    const firing = () =>
+      receiver
+        .delivered()
+        .filter(
+          (d) =>
+            d.alert.rule === 'config_drift' && d.alert.account === mainAccount && d.alert.status === 'firing',
+        );
+    // Both isolates' triggers run, in turn; bounded, never timed.
+    for (let round = 0; firing().length === 0 && round < 10; round++) for (const tick of ticks) await tick();
+    // Still firing on both: nothing more is sent by either.
+    for (let round = 0; round < 3; round++) for (const tick of ticks) await tick();
+    await sandbox.control.clearFaults('ups');
+    expect(firing()).toHaveLength(1);
+    expect(receiver.attempts.every((d) => d.signatureValid)).toBe(true);
+    // Both isolates list the one incident the fleet opened.
+    for (const via of [first, second]) {
+      const { body } = await call<{ open: { id: string; rule: string; account?: string }[] }>(
+        via,
+        'GET',
+        '/admin/alerts',
+        {
+          key: adminKey,
+        },
+      );
+      expect(
+        body.open.filter((a) => a.rule === 'config_drift' && a.account === mainAccount).map((a) => a.id),
+      ).toEqual([firing()[0]!.alert.id]);
+    }
   });
 });
