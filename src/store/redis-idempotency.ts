@@ -91,6 +91,12 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
   writeBack(): Promise<number>;
   /** Releases claims sent while Redis did not answer (call when it answers again). */
   releaseUncertainClaims(): Promise<number>;
+  /**
+   * Takes a compact copy of every answer the store holds (at start-up): an instance started
+   * after a label was bought can still restore its record if the store later loses it.
+   * Resolves to how many copies were taken.
+   */
+  loadCopies(): Promise<number>;
 }
 
 /** An answer this instance shared (or tried to): enough to write it again. */
@@ -357,7 +363,40 @@ export function createRedisIdempotencyStore<T>(
     return written + restored;
   }
 
+  /** A compact copy of a done record read from the store, sealed as its done message carries it. */
+  async function copyOf(redisKey: string): Promise<{ sealed: string; remainingMs: number } | undefined> {
+    const sealed = await client.get(redisKey);
+    if (sealed === null) return undefined;
+    const record = IdempotencyRecord.parse(JSON.parse(await sealer.open(sealed, redisKey)));
+    // A record lives `ttlMs` from its answer (a write-back keeps what was left of it).
+    const remainingMs = record.state === 'done' ? record.at + ttlMs - now() : 0;
+    if (record.state !== 'done' || remainingMs <= 0) return undefined;
+    const compactRecord: IdempotencyRecord =
+      record.outcome.ok && options.compact
+        ? {
+            ...record,
+            outcome: { ok: true, value: options.compact(options.decodeValue(record.outcome.value)) },
+          }
+        : record;
+    return { sealed: await sealer.seal(JSON.stringify(compactRecord), redisKey), remainingMs };
+  }
+
+  async function loadCopies(): Promise<number> {
+    const prefix = `${keys.namespace}:{`;
+    const names = (await connection.scan(keys.patterns.idempotencyRecords)).slice(0, copies.max);
+    return inBatches(names, async (redisKey) => {
+      const id = redisKey.slice(prefix.length, redisKey.indexOf('}', prefix.length));
+      // A copy heard on the channel meanwhile is as good: keep it.
+      if (copies.has(id)) return false;
+      const copy = await copyOf(redisKey);
+      if (copy === undefined) return false;
+      copies.set(id, { redisKey, sealed: copy.sealed }, { ttl: copy.remainingMs });
+      return true;
+    });
+  }
+
   return {
+    loadCopies,
     async run(key, fingerprint, work, runOptions = {}) {
       const mine = local.get(key);
       if (mine !== undefined && mine.expiresAt > now()) {

@@ -94,6 +94,8 @@ export function redisKeys(namespace: string) {
        */
       channels: `${namespace}:*`,
       tokens: `${namespace}:{*:token`,
+      /** Every label idempotency record (`idempotency(id).record`). */
+      idempotencyRecords: `${namespace}:{*}:idem`,
     },
   };
 }

@@ -235,6 +235,16 @@ export async function openSharedState(
     },
     logger,
   );
+  // The fleet's answers so far, copied in the background: this instance can restore them too
+  // if the store loses them later, even once the instances that bought them are gone.
+  void idempotency
+    .loadCopies()
+    .then((copied) => logger.info('label answers of the fleet copied', { copied }))
+    .catch((error: unknown) =>
+      logger.warn('label answers of the fleet not copied at start-up', {
+        errorName: error instanceof Error ? error.name : typeof error,
+      }),
+    );
   // Claims sent while Redis did not answer are released, then what this instance holds goes back.
   reportTransitions(connection, logger, config.namespace, async () => {
     await idempotency.releaseUncertainClaims().catch(() => 0);

@@ -11,6 +11,12 @@
  * key be bought instead of answered `422 idempotency-conflict`. The fix: when Redis answers
  * again, every instance writes back the answers it holds (the store-loss protocol) before a
  * repeat can find the key missing.
+ *
+ * The 10-minute soak (seed 525084474, 200 req/s) broke it once more: keys bought in the first
+ * seconds were bought again after Redis was restarted empty at 363 s, because both instances
+ * had been killed and restarted since, and a restarted instance only kept copies of answers
+ * announced after it started. The fix: an instance copies the fleet's answers from the store
+ * when it starts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SoakRedis, startSoakRedis } from '../../../bench/soak/processes/redis.ts';
@@ -108,6 +114,40 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
     expect(repeat.status).toBe(201);
     expect(repeat.body.trackingNumber).toBe(first.body.trackingNumber);
     expect(repeat.body.missingDocument?.reason).toBe('missing');
+    const { labelsByReference } = await sandbox.control.stats('fedex');
+    expect(labelsByReference[body.reference]).toBe(1);
+  });
+
+  it('is not bought again when every instance alive started after it was bought: each copies the fleet answers at start', async () => {
+    const key = `soak-${crypto.randomUUID()}`;
+    const body = { ...LABEL, reference: `${REFERENCE}-restarted` };
+    const a = await fleet.restart(0);
+    const first = await a.request<{ trackingNumber: string }>(
+      'POST',
+      '/v1/labels',
+      body,
+      { 'idempotency-key': key },
+      20_000,
+    );
+    expect(first.status).toBe(201);
+    // B starts after the purchase: it never heard of it, it reads it from the store.
+    const b = await fleet.restart(1);
+    const copied = () => b.logs.find((line) => line.msg === 'label answers of the fleet copied');
+    for (let i = 0; i < 200 && copied() === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(copied()?.copied).toBeGreaterThanOrEqual(1);
+
+    await fleet.kill(0);
+    await redis.restartEmpty(200);
+    await ready(b);
+    const repeat = await b.request<{ trackingNumber?: string; missingDocument?: { reason: string } }>(
+      'POST',
+      '/v1/labels',
+      body,
+      { 'idempotency-key': key },
+      30_000,
+    );
+    expect(repeat.status).toBe(201);
+    expect(repeat.body.trackingNumber).toBe(first.body.trackingNumber);
     const { labelsByReference } = await sandbox.control.stats('fedex');
     expect(labelsByReference[body.reference]).toBe(1);
   });
