@@ -9,6 +9,7 @@ import { createSimulator as upsSimulator } from '../../carriers/ups/simulator/in
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { clientAccount } from '../redis/support/accounts.ts';
 import { type Answer, type Fleet, startFleet } from '../redis/support/fleet.ts';
+import { startTopology, type Topology, topologies } from '../redis/support/topologies.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 
@@ -34,8 +35,10 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   return Date.now() - started;
 }
 
-describe.runIf(hasRedis)('carrier accounts as data, 2 instances', () => {
+describe.runIf(hasRedis).each(topologies())('%s: carrier accounts as data, 2 instances', (kind) => {
+  let topology: Topology;
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { ups: upsSimulator, fedex: fedexSimulator } });
     await sandbox.control.addAccount('fedex', {
       id: 'fx-api',
@@ -43,6 +46,7 @@ describe.runIf(hasRedis)('carrier accounts as data, 2 instances', () => {
       settings: { accountNumber: '740561073' },
     });
     fleet = await startFleet({
+      target: topology.target,
       size: 2,
       sandbox,
       carriers: ['ups', 'fedex'],
@@ -51,6 +55,7 @@ describe.runIf(hasRedis)('carrier accounts as data, 2 instances', () => {
   }, 60_000);
   afterAll(async () => {
     await fleet?.close();
+    await topology?.dispose();
     await sandbox?.close();
   });
 

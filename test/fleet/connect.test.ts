@@ -9,6 +9,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
 import { connectedAccount, storedToken, tokenStats } from '../redis/support/accounts.ts';
 import { type Fleet, startFleet } from '../redis/support/fleet.ts';
+import { startTopology, type Topology, topologies } from '../redis/support/topologies.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 
@@ -24,17 +25,26 @@ let sandbox: Sandbox;
 let fleet: Fleet;
 let account: ResolvedAccount;
 
-describe.runIf(hasRedis)('the connect flow across 3 instances', () => {
+describe.runIf(hasRedis).each(topologies())('%s: the connect flow across 3 instances', (kind) => {
+  let topology: Topology;
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     const seeded = connectedAccount(sandbox, 'ups', ACCOUNT);
     // Not connected yet: no refresh token until the operator goes through the flow.
     const { refreshToken: _seed, ...secrets } = seeded.secrets;
     account = { ...seeded, secrets };
-    fleet = await startFleet({ size: 3, sandbox, carriers: ['ups'], accounts: [account] });
+    fleet = await startFleet({
+      target: topology.target,
+      size: 3,
+      sandbox,
+      carriers: ['ups'],
+      accounts: [account],
+    });
   }, 60_000);
   afterAll(async () => {
     await fleet?.close();
+    await topology?.dispose();
     await sandbox?.close();
   });
 

@@ -9,6 +9,7 @@ import { createSimulator as uspsSimulator } from '../../carriers/usps/simulator/
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { clientAccount, tokenStats } from '../redis/support/accounts.ts';
 import { type Fleet, startFleet } from '../redis/support/fleet.ts';
+import { startTopology, type Topology, topologies } from '../redis/support/topologies.ts';
 import { hasRedis } from '../support/redis.ts';
 
 const ACCOUNT = 'default';
@@ -18,10 +19,13 @@ const ATTEMPTS = 40;
 let sandbox: Sandbox;
 let fleet: Fleet;
 
-describe.runIf(hasRedis)('a token-call quota shared by 4 instances', () => {
+describe.runIf(hasRedis).each(topologies())('%s: a token-call quota shared by 4 instances', (kind) => {
+  let topology: Topology;
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { usps: uspsSimulator } });
     fleet = await startFleet({
+      target: topology.target,
       size: 4,
       sandbox,
       carriers: ['usps'],
@@ -30,6 +34,7 @@ describe.runIf(hasRedis)('a token-call quota shared by 4 instances', () => {
   }, 60_000);
   afterAll(async () => {
     await fleet?.close();
+    await topology?.dispose();
     await sandbox?.close();
   });
 

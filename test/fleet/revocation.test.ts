@@ -10,6 +10,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { fingerprint } from '../../src/auth/cache-key.ts';
 import { clientAccount, storedToken, tokenStats } from '../redis/support/accounts.ts';
 import { type Fleet, startFleet } from '../redis/support/fleet.ts';
+import { startTopology, type Topology, topologies } from '../redis/support/topologies.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 
@@ -32,8 +33,10 @@ let fleet: Fleet;
 const issued: string[] = [];
 const presented = new Set<string>();
 
-describe.runIf(hasRedis)('fleet-wide revocation (2 instances, one Redis)', () => {
+describe.runIf(hasRedis).each(topologies())('%s: fleet-wide revocation (2 instances, one Redis)', (kind) => {
+  let topology: Topology;
   beforeAll(async () => {
+    topology = await startTopology(kind);
     sandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     // The carrier's own records, read the way a carrier's audit log would be.
     const tokens = sandbox.context('ups').tokens;
@@ -49,6 +52,7 @@ describe.runIf(hasRedis)('fleet-wide revocation (2 instances, one Redis)', () =>
       return verify(accessToken);
     };
     fleet = await startFleet({
+      target: topology.target,
       size: 2,
       sandbox,
       carriers: ['ups'],
@@ -58,6 +62,7 @@ describe.runIf(hasRedis)('fleet-wide revocation (2 instances, one Redis)', () =>
   }, 60_000);
   afterAll(async () => {
     await fleet?.close();
+    await topology?.dispose();
     await sandbox?.close();
   });
 
