@@ -29,7 +29,16 @@ export function createTokenCache(deps: TokenCacheDeps) {
   function slotOf(source: TokenSource): Slot {
     let slot = slots.get(source.key);
     if (slot === undefined) {
-      slot = { source, version: 0, refreshAt: 0, unsaved: false };
+      // Every field from the start: one object shape, no property array added later per slot.
+      slot = {
+        source,
+        token: undefined,
+        fingerprint: undefined,
+        version: 0,
+        refreshAt: 0,
+        lastFetchAt: undefined,
+        unsaved: false,
+      };
       slots.set(source.key, slot);
     }
     slot.source = source; // the latest account object (a rotated secret is used next time)
