@@ -312,6 +312,13 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
       return name === 'primary' ? primary(account, opts) : derived(account, name, opts);
     },
 
+    cached(account, name) {
+      if (name !== 'primary') return undefined;
+      const source = primarySources.get(account);
+      const hit = source === undefined ? undefined : cache.hit(source);
+      return hit === undefined ? undefined : asCredential(hit);
+    },
+
     async rejected(account, name, refused, opts) {
       const profile = profileFor(account);
       const resolved = resolveMethod(profile, account);

@@ -135,6 +135,20 @@ export function createTokenCache(deps: TokenCacheDeps) {
       return waitWithSignal(promise, signal);
     },
 
+    /**
+     * The cached token when it is usable and no refresh is due (nothing to start, nothing to
+     * wait for), counted as a cache hit; undefined otherwise (then `get`).
+     */
+    hit(source: TokenSource): CachedToken | undefined {
+      const slot = slots.get(source.key);
+      if (slot === undefined || slot.source !== source) return undefined;
+      const at = now();
+      if (!isUsable(slot.token, at) || slot.fingerprint === undefined || at >= slot.refreshAt)
+        return undefined;
+      events.emit({ ...useEvent('token.cache_hit', source), spanless: true });
+      return { token: slot.token, fingerprint: slot.fingerprint };
+    },
+
     /** The carrier refused `refused`: one forced refresh shared by all who saw it refused. */
     async rejected(
       source: TokenSource,

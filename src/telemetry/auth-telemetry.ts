@@ -61,6 +61,7 @@ export function subscribeAuthTelemetry(bus: EventBus): AuthTelemetry {
         return;
       case 'token.cache_hit': {
         remember(event, event.name);
+        if (event.spanless) return;
         const span = trace.getActiveSpan();
         span?.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: event.name });
         span?.setAttribute(ATTR.tokenSource, 'cache');

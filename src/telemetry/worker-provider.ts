@@ -24,6 +24,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { redactingProcessor } from './redacting-processor.ts';
+import { samplerFromEnv } from './sampler.ts';
 
 export interface WorkerTelemetry {
   /** Whether spans are recorded and exported. */
@@ -145,6 +146,7 @@ export function installWorkerTelemetry(
       'cloud.platform': 'cloudflare.workers',
     }),
     spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
+    sampler: samplerFromEnv(env),
   });
   const Storage = findAsyncLocalStorage();
   if (Storage) context.setGlobalContextManager(asyncContextManager(Storage));
