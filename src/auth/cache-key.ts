@@ -1,10 +1,11 @@
 /**
- * Cache keys and fingerprints: SHA-256 (crypto.subtle) so neither a store key nor a log
- * line ever carries a secret or a token, while distinct tenants never share a key.
+ * Cache keys and fingerprints: SHA-256 so neither a store key nor a log line ever carries a
+ * secret or a token, while distinct tenants never share a key. Computed synchronously
+ * (sha256.ts): no WebCrypto job per key or token.
  */
 import type { ResolvedAccount } from '../config/account.ts';
+import { sha256 } from './sha256.ts';
 
-const encoder = new TextEncoder();
 const HEX = '0123456789abcdef';
 
 /**
@@ -12,8 +13,8 @@ const HEX = '0123456789abcdef';
  * a template or a slice would keep a cons or sliced string pointing at the whole 64-char hex,
  * and these strings live as long as the token (tenant scale: ~100 bytes per account saved).
  */
-async function sha256Hex(text: string, prefix = '', bytes = 32): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+function sha256Hex(text: string, prefix = '', bytes = 32): string {
+  const digest = sha256(text);
   const codes = new Array<number>(prefix.length + bytes * 2);
   for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
   for (let i = 0; i < bytes; i++) {
@@ -50,7 +51,7 @@ export async function cacheKey(parts: CacheKeyParts): Promise<string> {
   const input = fields.map((f) => `${f.length}:${f}`).join('|');
   const known = memo.get(input);
   if (known !== undefined) return known;
-  const key = await sha256Hex(input, 'tok:');
+  const key = sha256Hex(input, 'tok:');
   // Hashing on every call would let a burst of callers drift apart; the inputs hold no secret.
   if (memo.size >= MEMO_MAX) memo.clear();
   memo.set(input, key);
