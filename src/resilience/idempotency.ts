@@ -32,8 +32,13 @@ export interface IdempotencyStore<T> {
   run(key: string, fingerprint: string, work: () => Promise<T>, options?: RunOptions): Promise<T>;
 }
 
-/** Default bound of the in-process answers, in approximate bytes (labels carry documents). */
-export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 256 * 2 ** 20;
+/**
+ * Default bound of the in-process answers, in approximate bytes: labels carry documents
+ * (~4 KB each from the sandbox), so this keeps the last ~8,000 label answers for replay, and
+ * a long-running single instance levels off instead of growing for 24 hours. Instances that
+ * share Redis keep answers there (redis-idempotency.ts), not here.
+ */
+export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 2 ** 20;
 /** What an entry is counted for while its work runs (its size is known once it settles). */
 const PENDING_BYTES = 1_024;
 
