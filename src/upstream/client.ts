@@ -17,6 +17,7 @@ import type { ResolvedAccount } from '../config/account.ts';
 import { callerAbortError } from '../domain/caller-abort.ts';
 import { CarrierError } from '../domain/failure.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
+import { attributeCache } from '../telemetry/attribute-cache.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR, EVENT } from '../telemetry/names.ts';
 import { safeUrl } from '../telemetry/redact.ts';
@@ -60,6 +61,15 @@ export interface UpstreamClientOptions {
 }
 
 const DEFAULT_TIMEOUTS: UpstreamTimeouts = { totalMs: 15_000 };
+
+/** The client duration histogram's attributes, built once per method, host, carrier, status and error. */
+const clientAttributes = attributeCache((method, host, carrier, status, errorType) => ({
+  [ATTR.httpMethod]: method as string,
+  [ATTR.serverAddress]: host as string,
+  [ATTR.carrier]: carrier as string,
+  ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
+  ...(errorType ? { [ATTR.errorType]: errorType } : {}),
+}));
 
 export interface UpstreamClient {
   context(carrier: CarrierDefinition, account: ResolvedAccount, signal?: AbortSignal): CarrierContext;
@@ -148,13 +158,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.end();
-        instruments.clientDuration().record(durationMs / 1000, {
-          [ATTR.httpMethod]: req.method,
-          [ATTR.serverAddress]: url.hostname,
-          [ATTR.carrier]: carrier.id,
-          ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
-          ...(errorType ? { [ATTR.errorType]: errorType } : {}),
-        });
+        instruments
+          .clientDuration()
+          .record(
+            durationMs / 1000,
+            clientAttributes(req.method, url.hostname, carrier.id, status, errorType),
+          );
         events.emit({
           type: 'exchange',
           carrier: carrier.id,
