@@ -2,8 +2,8 @@
  * The trace sampler, chosen by the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG
  * variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
  * Unset, the gateway samples `parentbased_traceidratio` at 0.1: a caller's sampled trace is
- * always continued, and one in ten of the gateway's own root traces is kept, which prices
- * tracing at a few percent of throughput (every span sampled costs ~20 %: bench/README.md).
+ * always continued, and one in ten of the gateway's own root traces is kept: tracing then costs
+ * the hot path little (bench/README.md has the figures for both).
  * Metrics are not sampled: rates, latencies and errors stay exact whatever the sampler.
  */
 import {
