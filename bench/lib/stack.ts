@@ -20,6 +20,8 @@ export interface GatewayStart {
   breaker?: { auth?: Record<string, number>; api?: Record<string, number> };
   /** OTLP endpoint of a sink: telemetry on; undefined: telemetry off. */
   otlpEndpoint?: string | undefined;
+  /** OTEL_TRACES_SAMPLER; unset: the gateway's default (parentbased_traceidratio at 0.1). */
+  sampler?: string;
   execArgv?: string[];
 }
 
@@ -40,6 +42,8 @@ export function startGateway(options: GatewayStart): Promise<Child<GatewayReady>
       // Metrics every 5 s instead of 60 s, so each measured run includes metric exports.
       OTEL_METRIC_EXPORT_INTERVAL: '5000',
       OTEL_SERVICE_NAME: 'carrier-gateway-bench',
+      OTEL_TRACES_SAMPLER: options.sampler ?? '',
+      OTEL_TRACES_SAMPLER_ARG: '',
     },
     ...(options.execArgv ? { execArgv: options.execArgv } : {}),
   });

@@ -87,8 +87,28 @@ const composed = await composeGateway({
 });
 const server = await startServer({ app: composed.app, port: 0, host: '127.0.0.1', shutdownTimeoutMs: 2_000 });
 
-serveRpc({ url: server.url, apiKey, telemetry: telemetry.active } satisfies GatewayReady, {}, async () => {
-  await server.close();
-  await composed.close();
-  await telemetry.shutdown();
-});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Memory after full GCs and an idle pause (needs --expose-gc), for the steady-state scenario. */
+async function memory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('start the gateway with --expose-gc');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(50);
+  }
+  await sleep(2_000);
+  gc();
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal };
+}
+
+serveRpc(
+  { url: server.url, apiKey, telemetry: telemetry.active } satisfies GatewayReady,
+  { memory },
+  async () => {
+    await server.close();
+    await composed.close();
+    await telemetry.shutdown();
+  },
+);

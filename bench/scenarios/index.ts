@@ -5,6 +5,7 @@ import { failover } from './failover.ts';
 import { hotPath } from './hot-path.ts';
 import { scale } from './scale.ts';
 import { stampede } from './stampede.ts';
+import { steady } from './steady.ts';
 import { tokenLoad } from './token-load.ts';
 import { workerBundle } from './worker-bundle.ts';
 
@@ -15,5 +16,6 @@ export const SCENARIOS: readonly Scenario[] = [
   failover,
   tokenLoad,
   scale,
+  steady,
   workerBundle,
 ];

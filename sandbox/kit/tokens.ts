@@ -20,7 +20,11 @@ import type {
 const DEFAULT_LIFETIME_S = 3600;
 const DEFAULT_REFRESH_LIFETIME_S = 30 * 24 * 3600;
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
-/** Above this many live records, expired ones are swept (bounded memory in long runs). */
+/**
+ * Above this many records, expired ones are swept (bounded memory in long runs). The next sweep
+ * waits until the records have doubled again, so issuing stays linear however many are live
+ * (sweeping on every issue past the threshold made 100,000 live tokens quadratic).
+ */
 const SWEEP_THRESHOLD = 50_000;
 
 interface TokenRecord {
@@ -64,6 +68,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
   let refresh = new Map<string, RefreshRecord>();
   let codes = new Map<string, CodeRecord>();
   let families = new Map<string, Set<string>>();
+  let sweepAbove = SWEEP_THRESHOLD;
 
   const sweep = (): void => {
     const now = clock();
@@ -74,6 +79,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
       for (const token of members) if (!access.has(token) && !refresh.has(token)) members.delete(token);
       if (members.size === 0) families.delete(family);
     }
+    sweepAbove = Math.max(SWEEP_THRESHOLD, 2 * (access.size + refresh.size));
   };
 
   const joinFamily = (family: string, token: string): void => {
@@ -90,7 +96,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
   };
 
   const issue = (account: SimAccount, opts: IssueOptions = {}): IssuedToken => {
-    if (access.size + refresh.size > SWEEP_THRESHOLD) sweep();
+    if (access.size + refresh.size > sweepAbove) sweep();
     const now = clock();
     const claimed = modes.get(account.id).tokenLifetimeSeconds ?? opts.lifetimeSeconds ?? DEFAULT_LIFETIME_S;
     const actual = opts.actualLifetimeSeconds ?? claimed;
@@ -222,6 +228,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
       }
     },
     reset() {
+      sweepAbove = SWEEP_THRESHOLD;
       access = new Map();
       refresh = new Map();
       codes = new Map();

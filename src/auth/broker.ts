@@ -17,6 +17,7 @@ import { writeTombstone } from './store-writer.ts';
 import { obtainDerivedWithPrimary } from './strategies/derived.ts';
 import { MissingSettingError } from './strategies/oauth-token.ts';
 import { staticHeaders } from './strategies/static.ts';
+import type { TokenStrategy } from './strategies/strategy.ts';
 import type { TokenHttp } from './strategies/token-http.ts';
 import { type CachedToken, createTokenCache, type TokenSource } from './token-cache.ts';
 import type {
@@ -101,6 +102,28 @@ export interface Broker extends CredentialBroker {
   inspect(account: ResolvedAccount, name?: string): Promise<CredentialInfo | undefined>;
 }
 
+/** A primary token source: a class, so 100,000 accounts hold no closure and context each. */
+class StrategySource implements TokenSource {
+  readonly name = 'primary';
+  readonly key: string;
+  readonly account: ResolvedAccount;
+  readonly usesRefreshToken: boolean;
+  readonly seedRefreshToken: string | undefined;
+  readonly #strategy: TokenStrategy;
+  readonly #http: TokenHttp;
+  constructor(key: string, account: ResolvedAccount, strategy: TokenStrategy, http: TokenHttp) {
+    this.key = key;
+    this.account = account;
+    this.#strategy = strategy;
+    this.#http = http;
+    this.usesRefreshToken = strategy.kind === 'authorization_code';
+    this.seedRefreshToken = account.secrets.refreshToken;
+  }
+  obtain(current: StoredToken | undefined) {
+    return this.#strategy.obtain(this.#http, this.account, current);
+  }
+}
+
 /**
  * A probe's broker keeps tokens of its own: only its token calls (marked 'probe') reach the
  * stream. Its cache hits, waits and stored tokens are not the live credential's, and read as
@@ -175,20 +198,22 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     }
   }
 
+  /**
+   * An account's primary token source, built once per account object (a reloaded account is a
+   * new object and gets its own): its store key hashed once, no strategy rebuilt per call.
+   */
+  const primarySources = new WeakMap<ResolvedAccount, TokenSource>();
+
   async function primarySource(
     account: ResolvedAccount,
     resolved: ResolvedMethod & { type: 'token' },
   ): Promise<TokenSource> {
+    const known = primarySources.get(account);
+    if (known !== undefined) return known;
     const key = await cacheKey(keyPartsOf(account, 'primary', scopeOf(resolved.method, account)));
-    const { strategy } = resolved;
-    return {
-      key,
-      account,
-      name: 'primary',
-      usesRefreshToken: strategy.kind === 'authorization_code',
-      seedRefreshToken: account.secrets.refreshToken,
-      obtain: (current) => strategy.obtain(http, account, current),
-    };
+    const source = new StrategySource(key, account, resolved.strategy, http);
+    primarySources.set(account, source);
+    return source;
   }
 
   function tokenHeaders(token: StoredToken): Record<string, string> {
@@ -215,6 +240,8 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
   }
 
   async function primary(account: ResolvedAccount, options?: CredentialRequestOptions): Promise<Credential> {
+    const known = primarySources.get(account);
+    if (known !== undefined) return asCredential(await cache.get(known, options?.signal, options?.probe));
     const resolved = resolveMethod(profileFor(account), account);
     if (resolved.type === 'static') return staticCredential(resolved, account);
     return asCredential(
@@ -283,6 +310,13 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
 
     async credential(account, name, opts) {
       return name === 'primary' ? primary(account, opts) : derived(account, name, opts);
+    },
+
+    cached(account, name) {
+      if (name !== 'primary') return undefined;
+      const source = primarySources.get(account);
+      const hit = source === undefined ? undefined : cache.hit(source);
+      return hit === undefined ? undefined : asCredential(hit);
     },
 
     async rejected(account, name, refused, opts) {

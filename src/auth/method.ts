@@ -12,12 +12,24 @@ export type ResolvedMethod =
   | { type: 'token'; strategy: TokenStrategy; method: AuthMethod }
   | { type: 'static'; method: StaticAuth };
 
+/** One resolution per profile method: strategies hold nothing per account (tenant scale). */
+const resolutions = new WeakMap<AuthMethod, ResolvedMethod>();
+
 export function resolveMethod(profile: CarrierAuthProfile, account: ResolvedAccount): ResolvedMethod {
   const kind = account.authMethod ?? profile.default;
   const method = profile.methods[kind];
   if (method === undefined) {
     throw misconfigured(account, 'primary', `auth method '${kind}' is not offered by this carrier`);
   }
+  let resolved = resolutions.get(method);
+  if (resolved === undefined) {
+    resolved = resolutionOf(method);
+    resolutions.set(method, resolved);
+  }
+  return resolved;
+}
+
+function resolutionOf(method: AuthMethod): ResolvedMethod {
   switch (method.kind) {
     case 'client_credentials':
       return { type: 'token', strategy: clientCredentialsStrategy(method), method };

@@ -32,6 +32,8 @@ export async function writeToken(
   now: number,
   onError: (attempt: number) => void,
 ): Promise<WriteResult> {
+  // Frozen: the memory store then keeps this very object instead of a copy (one per token).
+  Object.freeze(token);
   let expected = expectedVersion;
   for (let attempt = 1; attempt <= STORE_WRITE_ATTEMPTS; attempt += 1) {
     try {

@@ -29,7 +29,16 @@ export function createTokenCache(deps: TokenCacheDeps) {
   function slotOf(source: TokenSource): Slot {
     let slot = slots.get(source.key);
     if (slot === undefined) {
-      slot = { source, version: 0, refreshAt: 0, unsaved: false };
+      // Every field from the start: one object shape, no property array added later per slot.
+      slot = {
+        source,
+        token: undefined,
+        fingerprint: undefined,
+        version: 0,
+        refreshAt: 0,
+        lastFetchAt: undefined,
+        unsaved: false,
+      };
       slots.set(source.key, slot);
     }
     slot.source = source; // the latest account object (a rotated secret is used next time)
@@ -124,6 +133,20 @@ export function createTokenCache(deps: TokenCacheDeps) {
       );
       if (joined) events.emit(useEvent('token.waited', source));
       return waitWithSignal(promise, signal);
+    },
+
+    /**
+     * The cached token when it is usable and no refresh is due (nothing to start, nothing to
+     * wait for), counted as a cache hit; undefined otherwise (then `get`).
+     */
+    hit(source: TokenSource): CachedToken | undefined {
+      const slot = slots.get(source.key);
+      if (slot === undefined || slot.source !== source) return undefined;
+      const at = now();
+      if (!isUsable(slot.token, at) || slot.fingerprint === undefined || at >= slot.refreshAt)
+        return undefined;
+      events.emit({ ...useEvent('token.cache_hit', source), spanless: true });
+      return { token: slot.token, fingerprint: slot.fingerprint };
     },
 
     /** The carrier refused `refused`: one forced refresh shared by all who saw it refused. */

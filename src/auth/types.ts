@@ -30,6 +30,11 @@ export interface CredentialBroker {
    */
   credential(account: ResolvedAccount, name: string, options?: CredentialRequestOptions): Promise<Credential>;
   /**
+   * The credential when memory can answer at once (a cached token, no refresh due): what a
+   * cache hit costs without waiting or an acquisition span. Undefined: ask `credential`.
+   */
+  cached?(account: ResolvedAccount, name: string): Credential | undefined;
+  /**
    * The carrier refused `fingerprint` although it was believed valid (use-time 401): one
    * forced refresh shared by every caller that saw the same credential refused.
    */

@@ -34,6 +34,11 @@ export interface TokenCallEvent extends AccountRef {
 export interface TokenUseEvent extends AccountRef {
   type: 'token.cache_hit' | 'token.waited';
   name: string;
+  /**
+   * Served from memory without an acquisition span: the caller puts the hit on its own CLIENT
+   * span, so telemetry must not annotate whatever span is active.
+   */
+  spanless?: boolean;
 }
 
 export interface TokenStoredEvent extends AccountRef {

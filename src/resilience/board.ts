@@ -6,7 +6,7 @@ import type { BreakerView } from '../domain/carriers-view.ts';
 import { isCarrierError } from '../domain/failure.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
 import type { BreakerKind } from '../events/types.ts';
-import { ClassifiedBreaker } from './breaker.ts';
+import { type BreakerState, ClassifiedBreaker, type LastFailure } from './breaker.ts';
 import type { BreakerDrive } from './call-driven.ts';
 import type { CarrierPolicy } from './settings.ts';
 import { AUTH_FAILURE_WEIGHTS, NON_HEALING_TRIP } from './weights.ts';
@@ -23,6 +23,8 @@ export interface BreakerBoard {
   /** Whether a request may be sent to this account now (both breakers admit it). */
   admits(carrier: string, account: string): boolean;
   view(carrier: string, account: string): { auth: BreakerView; api: BreakerView };
+  /** Accounts whose breakers are held (for tests and the scale benchmark). */
+  size(): number;
   shutdown(): void;
 }
 
@@ -42,42 +44,100 @@ export interface BreakerBoardOptions {
   now?: () => number;
   /** Where every state change is announced ('breaker.changed'). */
   events?: EventSink;
+  /**
+   * An account's breakers unused this long, both closed with nothing but successes in their
+   * windows, are dropped (default 10 minutes, longer than any window): a new pair created
+   * on the next use decides the same. Open or half-open breakers are never dropped.
+   */
+  idleMs?: number;
+}
+
+export const DEFAULT_BREAKER_IDLE_MS = 10 * 60_000;
+/** Oldest pairs looked at per new pair: eviction costs O(1) per creation, no timer. */
+const SWEEP_PER_CREATE = 4;
+
+interface Entry extends AccountBreakers {
+  /** Seconds since the board started (a pair touched again within a second is not moved). */
+  usedAt: number;
 }
 
 export function createBreakerBoard(
   policyOf: (carrier: string) => CarrierPolicy,
   options: BreakerBoardOptions = {},
 ): BreakerBoard {
-  const breakers = new Map<string, AccountBreakers>();
+  // Per carrier, oldest use first (a pair used again moves to the back): the sweep reads only the front.
+  const breakers = new Map<string, Map<string, Entry>>();
   const events = options.events ?? silentEvents;
+  const now = options.now ?? Date.now;
+  const epoch = now();
+  const idleS = Math.ceil((options.idleMs ?? DEFAULT_BREAKER_IDLE_MS) / 1000);
+
+  // Shared by every breaker (each passes itself): no closure per breaker at tenant scale.
+  const breakerEvents = {
+    stateChange: (state: BreakerState, lastFailure: LastFailure | undefined, b: ClassifiedBreaker) =>
+      events.emit({
+        type: 'breaker.changed',
+        carrier: b.carrier,
+        account: b.account,
+        kind: b.kind,
+        state,
+        lastFailure,
+      }),
+  };
+  const permit = options.probePermit;
+  const probePermit = permit ? (b: ClassifiedBreaker) => permit(b.carrier, b.account) : undefined;
 
   function make(carrier: string, account: string, kind: BreakerKind): ClassifiedBreaker {
     return new ClassifiedBreaker({
-      name: `${carrier}:${account}:${kind}`,
       carrier,
       account,
+      kind,
       settings: policyOf(carrier).breaker[kind],
       weightOf: kind === 'auth' ? authWeight : apiWeight,
       ...(kind === 'auth' ? { consecutiveTrip: NON_HEALING_TRIP } : {}),
-      ...(kind === 'auth' && options.probePermit
-        ? { probePermit: () => options.probePermit!(carrier, account) }
-        : {}),
+      ...(kind === 'auth' && probePermit ? { probePermit } : {}),
       ...(options.drive ? { drive: options.drive } : {}),
       ...(options.now ? { now: options.now } : {}),
-      events: {
-        stateChange: (state, lastFailure) =>
-          events.emit({ type: 'breaker.changed', carrier, account, kind, state, lastFailure }),
-      },
+      events: breakerEvents,
     });
   }
 
+  /** Drops idle pairs from the front; a pair that is not idle goes to the back, as if used. */
+  function sweep(pairs: Map<string, Entry>, at: number): void {
+    let looked = 0;
+    for (const [account, pair] of pairs) {
+      if (looked++ >= SWEEP_PER_CREATE || at - pair.usedAt < idleS) return;
+      pairs.delete(account);
+      if (pair.auth.idle && pair.api.idle) {
+        pair.auth.shutdown();
+        pair.api.shutdown();
+      } else {
+        pair.usedAt = at;
+        pairs.set(account, pair);
+      }
+    }
+  }
+
   function get(carrier: string, account: string): AccountBreakers {
-    const key = `${carrier}\u0000${account}`;
-    let pair = breakers.get(key);
+    // By carrier, then account: no key string per account. Seconds since the board started
+    // stay small integers (no boxed number per pair).
+    const at = Math.floor((now() - epoch) / 1000);
+    let pairs = breakers.get(carrier);
+    if (pairs === undefined) {
+      pairs = new Map();
+      breakers.set(carrier, pairs);
+    }
+    let pair = pairs.get(account);
     if (!pair) {
-      // Created lazily, inside a request: Workers refuse timers at module scope.
-      pair = { auth: make(carrier, account, 'auth'), api: make(carrier, account, 'api') };
-      breakers.set(key, pair);
+      sweep(pairs, at);
+      // Created lazily, inside a request: Workers refuse timers at module scope. A new pair
+      // holds no opossum breaker and no timer until it counts a failure (breaker.ts).
+      pair = { auth: make(carrier, account, 'auth'), api: make(carrier, account, 'api'), usedAt: at };
+      pairs.set(account, pair);
+    } else if (at !== pair.usedAt) {
+      pair.usedAt = at;
+      pairs.delete(account);
+      pairs.set(account, pair);
     }
     return pair;
   }
@@ -98,10 +158,17 @@ export function createBreakerBoard(
       const pair = get(carrier, account);
       return { auth: viewOf(pair.auth), api: viewOf(pair.api) };
     },
+    size: () => {
+      let n = 0;
+      for (const pairs of breakers.values()) n += pairs.size;
+      return n;
+    },
     shutdown() {
-      for (const pair of breakers.values()) {
-        pair.auth.shutdown();
-        pair.api.shutdown();
+      for (const pairs of breakers.values()) {
+        for (const pair of pairs.values()) {
+          pair.auth.shutdown();
+          pair.api.shutdown();
+        }
       }
       breakers.clear();
     },

@@ -4,7 +4,8 @@
  * moves open -> half-open on a reset timer and rolls its stats window on an interval;
  * here both happen when the breaker is next used, from the elapsed time.
  *
- * - 'timers' (Node): opossum's own timers, unchanged.
+ * - 'timers' (Node): opossum's reset timer turns an open breaker half-open on time (one timer
+ *   per open breaker only); the stats window rolls on use, as below (no interval per breaker).
  * - 'calls' (Workers): the window rolls and the reset period is checked on every use.
  */
 export type BreakerDrive = 'timers' | 'calls';
@@ -43,11 +44,15 @@ export class CallDrivenRotation {
     return this.#listeners.size;
   }
 
-  /** One rotation per elapsed bucket interval; more than a whole window's worth clears it once. */
-  advance(now: number): void {
+  /**
+   * One rotation per elapsed bucket interval; more than a whole window's worth clears it once.
+   * Returns whether the window rolled.
+   */
+  advance(now: number): boolean {
     const steps = Math.floor((now - this.#last) / this.#intervalMs);
-    if (steps <= 0) return;
+    if (steps <= 0) return false;
     this.#last += steps * this.#intervalMs;
     for (let i = 0; i < Math.min(steps, this.#buckets); i++) for (const rotate of this.#listeners) rotate();
+    return true;
   }
 }

@@ -32,12 +32,26 @@ export interface IdempotencyStore<T> {
   run(key: string, fingerprint: string, work: () => Promise<T>, options?: RunOptions): Promise<T>;
 }
 
+/**
+ * Default bound of the in-process answers, in approximate bytes: labels carry documents
+ * (~4 KB each from the sandbox), so this keeps the last ~8,000 label answers for replay, and
+ * a long-running single instance levels off instead of growing for 24 hours. Instances that
+ * share Redis keep answers there (redis-idempotency.ts), not here.
+ */
+export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 2 ** 20;
+/** What an entry is counted for while its work runs (its size is known once it settles). */
+const PENDING_BYTES = 1_024;
+
 export function createMemoryIdempotencyStore<T>(
-  options: { max?: number; ttlMs?: number } = {},
+  options: { max?: number; ttlMs?: number; maxBytes?: number } = {},
 ): IdempotencyStore<T> {
+  // Bounded by count and by bytes: 100,000 labels with their documents would not fit in memory.
+  // The oldest answers go first; one still running is the newest, so it goes last.
   const entries = new LRUCache<string, Entry<T>>({
     max: options.max ?? 100_000,
     ttl: options.ttlMs ?? IDEMPOTENCY_TTL_MS,
+    maxSize: options.maxBytes ?? DEFAULT_IDEMPOTENCY_MAX_BYTES,
+    sizeCalculation: () => PENDING_BYTES,
   });
   return {
     async run(key, fingerprint, work) {
@@ -48,14 +62,45 @@ export function createMemoryIdempotencyStore<T>(
           (value): Settled<T> => ({ ok: true, value }),
           (error: unknown): Settled<T> => ({ ok: false, error }),
         );
-        entry = { fingerprint, settled };
-        entries.set(key, entry);
+        const created: Entry<T> = { fingerprint, settled };
+        entry = created;
+        entries.set(key, created);
+        void settled.then((outcome) => {
+          // Counted for what it holds now, if it is still the entry of its key.
+          if (entries.peek(key) !== created) return;
+          const size = key.length + fingerprint.length + approximateBytes(outcome.ok ? outcome.value : 0);
+          // A new wrapper: lru-cache keeps the old size when the same value is set again.
+          entries.set(
+            key,
+            { fingerprint, settled },
+            { size: Math.max(1, Math.min(size, entries.maxSize)), noUpdateTTL: true },
+          );
+        });
       }
       const outcome = await entry.settled;
       if (outcome.ok) return outcome.value;
       throw outcome.error;
     },
   };
+}
+
+/**
+ * A cheap estimate of what a settled answer keeps: string lengths (documents are base64 or
+ * text), 8 bytes a number, 16 a slot, bytes of binary data. Not exact, and need not be.
+ */
+export function approximateBytes(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return 16 + value.length;
+  if (value === null || typeof value !== 'object' || depth > 8) return 8;
+  if (ArrayBuffer.isView(value)) return 64 + value.byteLength;
+  let total = 32;
+  if (Array.isArray(value)) {
+    for (const item of value) total += 8 + approximateBytes(item, depth + 1);
+    return total;
+  }
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    total += 16 + k.length + approximateBytes(v, depth + 1);
+  }
+  return total;
 }
 
 /** A stable fingerprint of a JSON body: SHA-256 of its canonical form (sorted keys). */

@@ -36,9 +36,11 @@ export function createMemoryTokenStore(options: MemoryTokenStoreOptions = {}): M
   });
   let lastVersion = 0;
 
-  // Copies in and out so a caller mutating its object cannot change what is stored.
+  // Copies in and out so a caller mutating its object cannot change what is stored; a frozen
+  // value (the broker freezes every token it writes) cannot change, so it is kept and handed
+  // out as is: one copy of each token in the process, the broker's slot pointing at it.
   const copy = (v: Versioned<StoredToken>): Versioned<StoredToken> => ({
-    value: { ...v.value },
+    value: Object.isFrozen(v.value) ? v.value : { ...v.value },
     version: v.version,
   });
 
@@ -54,7 +56,7 @@ export function createMemoryTokenStore(options: MemoryTokenStoreOptions = {}): M
         return { ok: false, current: current === undefined ? undefined : copy(current) };
       }
       lastVersion += 1;
-      cache.set(key, { value: { ...value }, version: lastVersion });
+      cache.set(key, { value: Object.isFrozen(value) ? value : { ...value }, version: lastVersion });
       return { ok: true, version: lastVersion };
     },
     async delete(key) {

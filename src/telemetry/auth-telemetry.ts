@@ -41,13 +41,18 @@ function tokenCall(event: TokenCallEvent): void {
 }
 
 export function subscribeAuthTelemetry(bus: EventBus): AuthTelemetry {
-  const names = new Map<string, Set<string>>();
+  // By carrier, then account: a cache hit per request builds no key string.
+  const names = new Map<string, Map<string, Set<string>>>();
   const remember = (ref: AccountRef, name: string) => {
-    const key = `${ref.carrier}\u0000${ref.account}`;
-    let set = names.get(key);
+    let accounts = names.get(ref.carrier);
+    if (accounts === undefined) {
+      accounts = new Map();
+      names.set(ref.carrier, accounts);
+    }
+    let set = accounts.get(ref.account);
     if (set === undefined) {
       set = new Set();
-      names.set(key, set);
+      accounts.set(ref.account, set);
     }
     set.add(name);
   };
@@ -61,6 +66,7 @@ export function subscribeAuthTelemetry(bus: EventBus): AuthTelemetry {
         return;
       case 'token.cache_hit': {
         remember(event, event.name);
+        if (event.spanless) return;
         const span = trace.getActiveSpan();
         span?.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: event.name });
         span?.setAttribute(ATTR.tokenSource, 'cache');
@@ -83,7 +89,7 @@ export function subscribeAuthTelemetry(bus: EventBus): AuthTelemetry {
   });
   return {
     namesOf(carrier, account) {
-      return [...(names.get(`${carrier}\u0000${account}`) ?? [])];
+      return [...(names.get(carrier)?.get(account) ?? [])];
     },
     stop,
   };

@@ -24,12 +24,13 @@ function tokenCallSignals(event: TokenCallEvent): void {
 
 /** Carrier API exchanges: 401s on tokens believed valid, 403s, throttling. */
 function exchangeSignals(event: ExchangeEvent): void {
-  const labels = { ...idsOf(event), [ATTR.signalOrigin]: 'api' };
+  // Most exchanges are none of these: no label object is built for them.
+  const labels = () => ({ ...idsOf(event), [ATTR.signalOrigin]: 'api' });
   // A resend's 401 follows the forced refresh of the first one: only first sends count.
   if (event.status === 401 && event.resendCount === 0)
     m.unauthorized().add(1, { ...idsOf(event), [ATTR.operation]: event.operation });
-  if (event.status === 403 || event.failureClass === 'misconfigured') m.scopeFailures().add(1, labels);
-  if (event.status === 429 || event.failureClass === 'throttled') m.throttled().add(1, labels);
+  if (event.status === 403 || event.failureClass === 'misconfigured') m.scopeFailures().add(1, labels());
+  if (event.status === 429 || event.failureClass === 'throttled') m.throttled().add(1, labels());
 }
 
 /** Subscribes the signal metrics to `bus`; returns the unsubscription. */

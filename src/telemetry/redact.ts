@@ -40,11 +40,36 @@ const knownSecrets = new Set<string>();
 /** Registers secret values (credentials from configuration, tokens as they are issued) to mask in free text. */
 export function registerSecret(value: string | undefined): void {
   // Short values would mask ordinary words; real credentials are longer.
-  if (value && value.length >= 8) knownSecrets.add(value);
+  if (value && value.length >= 8 && !knownSecrets.has(value)) {
+    knownSecrets.add(value);
+    masked.clear();
+  }
 }
 
 export function forgetSecrets(): void {
   knownSecrets.clear();
+  masked.clear();
+}
+
+/**
+ * Attribute values repeat (carrier and account ids, operations, hosts): each distinct short
+ * value is masked once, until a new secret is registered. Bounded; long values are not kept.
+ */
+const masked = new Map<string, string>();
+const MASKED_MAX = 4_096;
+const MASKED_LONGEST = 200;
+
+export function maskedValue(value: string): string {
+  // Shorter than a registered secret (8) and an Authorization credential (16), and no `name=`: nothing to mask.
+  if (value.length < 8 && !value.includes('=')) return value;
+  if (value.length > MASKED_LONGEST) return maskSecrets(value);
+  let out = masked.get(value);
+  if (out === undefined) {
+    out = maskSecrets(value);
+    if (masked.size >= MASKED_MAX) masked.clear();
+    masked.set(value, out);
+  }
+  return out;
 }
 
 /** Masks every registered secret, Authorization credential and OAuth parameter in a string. */
@@ -92,16 +117,32 @@ export function safeFields(fields: Readonly<Record<string, unknown>>): Record<st
 /** The gateway's own attribute names: chosen safe, even those that contain `token` or `credential`. */
 const KNOWN_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(ATTR));
 
-function safeAttributeValue(key: string, value: AttributeValue): AttributeValue {
+/** What is done to an attribute's value, decided once per key. */
+type Treatment = 'redact' | 'url' | 'mask';
+
+const treatments = new Map<string, Treatment>();
+/** Attribute keys are few; a flood of distinct keys is judged each time instead of remembered. */
+const TREATMENTS_MAX = 1_024;
+
+function treatmentOf(key: string): Treatment {
+  let t = treatments.get(key);
+  if (t !== undefined) return t;
+  t = key === ATTR.urlFull ? 'url' : !KNOWN_ATTRIBUTES.has(key) && isSecretField(key) ? 'redact' : 'mask';
+  if (treatments.size < TREATMENTS_MAX) treatments.set(key, t);
+  return t;
+}
+
+function safeAttributeValue(treatment: Treatment, value: AttributeValue): AttributeValue {
+  if (treatment === 'redact') return REDACTED;
   if (typeof value === 'string') {
-    if (key === ATTR.urlFull) {
+    if (treatment === 'url') {
       try {
         return maskSecrets(safeUrl(value));
       } catch {
         return maskSecrets(value);
       }
     }
-    return maskSecrets(value);
+    return maskedValue(value);
   }
   if (Array.isArray(value)) {
     return (value as unknown[]).map((v) => (typeof v === 'string' ? maskSecrets(v) : v)) as AttributeValue;
@@ -111,14 +152,26 @@ function safeAttributeValue(key: string, value: AttributeValue): AttributeValue 
 
 /**
  * Attributes fit for a span, a span event or a metric: unknown secret-named keys lose their
- * value, strings are masked, `url.full` loses its query.
+ * value, strings are masked, `url.full` loses its query. The treatment of each key is decided
+ * once; attributes that need no change are handed back as they are (no copy).
  */
 export function safeAttributes(attributes: Attributes | undefined): Attributes {
-  const out: Attributes = {};
-  if (attributes === undefined) return out;
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined) continue;
-    out[key] = !KNOWN_ATTRIBUTES.has(key) && isSecretField(key) ? REDACTED : safeAttributeValue(key, value);
+  if (attributes === undefined) return {};
+  let out: Attributes | undefined;
+  for (const key in attributes) {
+    const value = attributes[key];
+    const safe = value === undefined ? undefined : safeAttributeValue(treatmentOf(key), value);
+    if (out === undefined) {
+      if (safe === value) continue;
+      // The first change: copy what came before it, then go on copying.
+      out = {};
+      for (const before in attributes) {
+        if (before === key) break;
+        const v = attributes[before];
+        if (v !== undefined) out[before] = v;
+      }
+    }
+    if (safe !== undefined) out[key] = safe;
   }
-  return out;
+  return out ?? attributes;
 }

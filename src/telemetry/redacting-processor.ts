@@ -5,11 +5,11 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { maskSecrets, safeAttributes } from './redact.ts';
+import { maskedValue, maskSecrets, safeAttributes } from './redact.ts';
 
 export function redactedSpan(span: ReadableSpan): ReadableSpan {
   return {
-    name: maskSecrets(span.name),
+    name: maskedValue(span.name),
     kind: span.kind,
     spanContext: () => span.spanContext(),
     ...(span.parentSpanContext ? { parentSpanContext: span.parentSpanContext } : {}),
@@ -20,15 +20,21 @@ export function redactedSpan(span: ReadableSpan): ReadableSpan {
         ? span.status
         : { ...span.status, message: maskSecrets(span.status.message) },
     attributes: safeAttributes(span.attributes),
-    links: span.links.map((link) => ({
-      ...link,
-      ...(link.attributes ? { attributes: safeAttributes(link.attributes) } : {}),
-    })),
-    events: span.events.map((event) => ({
-      ...event,
-      name: maskSecrets(event.name),
-      ...(event.attributes ? { attributes: safeAttributes(event.attributes) } : {}),
-    })),
+    links:
+      span.links.length === 0
+        ? span.links
+        : span.links.map((link) => ({
+            ...link,
+            ...(link.attributes ? { attributes: safeAttributes(link.attributes) } : {}),
+          })),
+    events:
+      span.events.length === 0
+        ? span.events
+        : span.events.map((event) => ({
+            ...event,
+            name: maskedValue(event.name),
+            ...(event.attributes ? { attributes: safeAttributes(event.attributes) } : {}),
+          })),
     duration: span.duration,
     ended: span.ended,
     resource: span.resource,

@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { attributeCache } from './attribute-cache.ts';
 import { instruments, tracer } from './instruments.ts';
 import { ATTR } from './names.ts';
 
@@ -44,25 +45,33 @@ function routeOf(c: Context): string | undefined {
   return undefined;
 }
 
+/** The duration histogram's attributes, one object per method, scheme, status, route and error. */
+const durationAttributes = attributeCache((method, scheme, status, route, errorType) => ({
+  [ATTR.httpMethod]: method as string,
+  [ATTR.urlScheme]: scheme as string,
+  [ATTR.httpStatus]: status as number,
+  ...(route ? { [ATTR.httpRoute]: route } : {}),
+  ...(errorType ? { [ATTR.errorType]: errorType } : {}),
+}));
+
 export function serverSpan(): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
     const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : '_OTHER';
+    const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
     const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
-    const span = tracer().startSpan(
-      method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [ATTR.httpMethod]: method,
-          [ATTR.urlPath]: url.pathname,
-          [ATTR.urlScheme]: url.protocol.replace(':', ''),
-          [ATTR.serverAddress]: url.hostname,
-          ...(url.port ? { [ATTR.serverPort]: Number(url.port) } : {}),
-        },
-      },
-      parent,
-    );
+    const span = tracer().startSpan(method, { kind: SpanKind.SERVER }, parent);
+    const recording = span.isRecording();
+    if (recording) {
+      // Only a sampled span pays for its URL attributes.
+      const url = new URL(c.req.url);
+      span.setAttributes({
+        [ATTR.httpMethod]: method,
+        [ATTR.urlPath]: url.pathname,
+        [ATTR.urlScheme]: scheme,
+        [ATTR.serverAddress]: url.hostname,
+        ...(url.port ? { [ATTR.serverPort]: Number(url.port) } : {}),
+      });
+    }
     const started = performance.now();
     let thrown = false;
     try {
@@ -74,23 +83,24 @@ export function serverSpan(): MiddlewareHandler {
       const route = routeOf(c);
       const status = thrown ? 500 : c.res.status;
       const errorType = status >= 500 ? String(status) : undefined;
-      if (route) {
-        span.updateName(`${method} ${route}`);
-        span.setAttribute(ATTR.httpRoute, route);
-      }
-      span.setAttribute(ATTR.httpStatus, status);
-      if (errorType) {
-        span.setAttribute(ATTR.errorType, errorType);
-        span.setStatus({ code: SpanStatusCode.ERROR });
+      if (recording) {
+        if (route) {
+          span.updateName(`${method} ${route}`);
+          span.setAttribute(ATTR.httpRoute, route);
+        }
+        span.setAttribute(ATTR.httpStatus, status);
+        if (errorType) {
+          span.setAttribute(ATTR.errorType, errorType);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       }
       span.end();
-      instruments.serverDuration().record((performance.now() - started) / 1000, {
-        [ATTR.httpMethod]: method,
-        [ATTR.urlScheme]: url.protocol.replace(':', ''),
-        [ATTR.httpStatus]: status,
-        ...(route ? { [ATTR.httpRoute]: route } : {}),
-        ...(errorType ? { [ATTR.errorType]: errorType } : {}),
-      });
+      instruments
+        .serverDuration()
+        .record(
+          (performance.now() - started) / 1000,
+          durationAttributes(method, scheme, status, route, errorType),
+        );
     }
   };
 }

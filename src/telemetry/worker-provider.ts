@@ -30,6 +30,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { redactingProcessor } from './redacting-processor.ts';
+import { samplerFromEnv } from './sampler.ts';
 
 export interface WorkerTelemetry {
   /** Whether spans are recorded and exported. */
@@ -161,7 +162,9 @@ export function installWorkerTelemetry(
   if (Storage) context.setGlobalContextManager(asyncContextManager(Storage));
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const flushSpans =
-    url === undefined ? async () => undefined : installTracing(url, headers('TRACES'), resource);
+    url === undefined
+      ? async () => undefined
+      : installTracing(url, headers('TRACES'), resource, samplerFromEnv(env));
   const flushMetrics =
     metricsUrl === undefined
       ? async () => undefined
@@ -190,11 +193,13 @@ function installTracing(
   url: string,
   headers: Record<string, string>,
   resource: Resource,
+  sampler: ReturnType<typeof samplerFromEnv>,
 ): () => Promise<void> {
   const exporter = new OTLPTraceExporter({ url, headers });
   const provider = new TracerProvider({
     resource,
     spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
+    sampler,
   });
   trace.setGlobalTracerProvider(provider);
   return () => provider.forceFlush();

@@ -17,8 +17,9 @@ import type { ResolvedAccount } from '../config/account.ts';
 import { callerAbortError } from '../domain/caller-abort.ts';
 import { CarrierError } from '../domain/failure.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
+import { attributeCache } from '../telemetry/attribute-cache.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
-import { ATTR } from '../telemetry/names.ts';
+import { ATTR, EVENT } from '../telemetry/names.ts';
 import { safeUrl } from '../telemetry/redact.ts';
 import { describeNetworkFailure } from './network-error.ts';
 import { upstreamResponse } from './response.ts';
@@ -60,6 +61,15 @@ export interface UpstreamClientOptions {
 }
 
 const DEFAULT_TIMEOUTS: UpstreamTimeouts = { totalMs: 15_000 };
+
+/** The client duration histogram's attributes, built once per method, host, carrier, status and error. */
+const clientAttributes = attributeCache((method, host, carrier, status, errorType) => ({
+  [ATTR.httpMethod]: method as string,
+  [ATTR.serverAddress]: host as string,
+  [ATTR.carrier]: carrier as string,
+  ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
+  ...(errorType ? { [ATTR.errorType]: errorType } : {}),
+}));
 
 export interface UpstreamClient {
   context(carrier: CarrierDefinition, account: ResolvedAccount, signal?: AbortSignal): CarrierContext;
@@ -116,6 +126,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     credential: Credential | undefined,
     resendCount: number,
     callerSignal: AbortSignal | undefined,
+    cacheHit?: string,
   ): Promise<UpstreamResponse> {
     const attributes = {
       [ATTR.httpMethod]: req.method,
@@ -126,8 +137,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       [ATTR.account]: account.id,
       [ATTR.operation]: req.operation,
       ...(resendCount > 0 ? { [ATTR.resendCount]: resendCount } : {}),
+      // A cache hit has no acquisition span: the credential is told here.
+      ...(cacheHit !== undefined ? { [ATTR.credentialName]: cacheHit, [ATTR.tokenSource]: 'cache' } : {}),
     };
     return tracer().startActiveSpan(req.method, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      if (cacheHit !== undefined && span.isRecording()) {
+        span.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: cacheHit });
+      }
       const started = now();
       const finish = (status: number | undefined, error?: CarrierError) => {
         const durationMs = now() - started;
@@ -142,13 +158,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.end();
-        instruments.clientDuration().record(durationMs / 1000, {
-          [ATTR.httpMethod]: req.method,
-          [ATTR.serverAddress]: url.hostname,
-          [ATTR.carrier]: carrier.id,
-          ...(status !== undefined ? { [ATTR.httpStatus]: status } : {}),
-          ...(errorType ? { [ATTR.errorType]: errorType } : {}),
-        });
+        instruments
+          .clientDuration()
+          .record(
+            durationMs / 1000,
+            clientAttributes(req.method, url.hostname, carrier.id, status, errorType),
+          );
         events.emit({
           type: 'exchange',
           carrier: carrier.id,
@@ -229,13 +244,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
-  /** Credential acquisition behind the auth gate, as an internal span the broker's hooks annotate. */
+  /**
+   * Credential acquisition behind the auth gate, as an internal span the broker's hooks annotate.
+   * A cache hit (`cached`) still passes the gate (the auth breaker counts it) but gets no span
+   * of its own: the CLIENT span of the call says where its credential came from.
+   */
   function acquire(
     carrier: string,
     account: string,
     name: string,
     get: (probe: boolean) => Promise<Credential>,
+    cached?: Credential,
   ): Promise<Credential> {
+    if (cached !== undefined) return gates.auth(carrier, account, () => Promise.resolve(cached));
     const attributes = { [ATTR.carrier]: carrier, [ATTR.account]: account, [ATTR.credentialName]: name };
     return tracer().startActiveSpan('auth.credential', { attributes }, async (span) => {
       try {
@@ -298,9 +319,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
         const url = buildUrl(account, carrier, req);
         const name = req.auth === false ? undefined : (req.auth ?? 'primary');
-        const send = (credential: Credential | undefined, resendCount: number) =>
+        const send = (credential: Credential | undefined, resendCount: number, cacheHit?: string) =>
           gates.api(carrier.id, account.id, async () => {
-            const res = await exchange(carrier, account, req, url, credential, resendCount, signal);
+            const res = await exchange(carrier, account, req, url, credential, resendCount, signal, cacheHit);
             // A 5xx is the carrier failing: thrown inside the gate so the API breaker counts it.
             if (res.status >= 500) {
               const error = errorFrom(carrier, account, res);
@@ -310,12 +331,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             return res;
           });
 
+        const hit = name ? options.broker.cached?.(account, name) : undefined;
         let credential = name
-          ? await acquire(carrier.id, account.id, name, (probe) =>
-              options.broker.credential(account, name, { signal, probe }),
+          ? await acquire(
+              carrier.id,
+              account.id,
+              name,
+              (probe) => options.broker.credential(account, name, { signal, probe }),
+              hit,
             )
           : undefined;
-        let res = await send(credential, 0);
+        let res = await send(credential, 0, credential === hit ? name : undefined);
         if (res.status === 401 && name && credential && !refusedForGood(carrier, res)) {
           // Use-time 401 on a credential believed valid: one shared forced refresh, one retry.
           const refused = credential.fingerprint;

@@ -25,3 +25,15 @@ describe('parseCarrierJson', () => {
     expect(() => parseCarrierJson('<html>')).toThrow(SyntaxError);
   });
 });
+
+describe('parseCarrierJson without long digit runs', () => {
+  it('parses like JSON.parse when no 16-digit run exists, and keeps exact digits when one does', () => {
+    const plain = '{"a":123456789012345,"b":-1.5e300,"c":"x","d":[1,2,3],"e":900719925474099}';
+    expect(parseCarrierJson(plain)).toEqual(JSON.parse(plain));
+    expect(parseCarrierJson('{"n":9007199254740993}')).toEqual({ n: '9007199254740993' });
+    expect(parseCarrierJson('{"s":"1234567890123456","n":12345678901234567890}')).toEqual({
+      s: '1234567890123456',
+      n: '12345678901234567890',
+    });
+  });
+});

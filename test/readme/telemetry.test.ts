@@ -21,7 +21,12 @@ beforeAll(async () => {
   // npm install is not repeated here (the walkthrough test runs it).
   const code = `set -a\n${otel.code
     .replaceAll('https://otel-collector.example:4318', receiver.url)
-    .replaceAll('x-api-key=…', 'x-api-key=test-key')}\nset +a\n${start.code.replace('npm install && ', '')}`;
+    .replaceAll('x-api-key=…', 'x-api-key=test-key')
+    // One request is sent: every trace kept (the README's ratio is one in ten).
+    .replaceAll(
+      'OTEL_TRACES_SAMPLER_ARG=0.1',
+      'OTEL_TRACES_SAMPLER_ARG=1',
+    )}\nset +a\n${start.code.replace('npm install && ', '')}`;
   gateway = startBlock({ ...otel, code }, { cwd: ROOT, env: { PORT: String(await freePort()) } });
   const line = (await gateway.waitFor(/^\s*export (GATEWAY=.*)$/m, 90_000))[1]!;
   vars = Object.fromEntries(line.split(/\s+/).map((pair) => pair.split('=') as [string, string]));

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IdempotencyConflictError } from '../../src/domain/errors.ts';
-import { createMemoryIdempotencyStore, fingerprintOf } from '../../src/resilience/idempotency.ts';
+import {
+  approximateBytes,
+  createMemoryIdempotencyStore,
+  fingerprintOf,
+} from '../../src/resilience/idempotency.ts';
 
 describe('idempotency store', () => {
   it('runs the work once for concurrent requests with one key and gives all the same answer', async () => {
@@ -34,5 +38,30 @@ describe('idempotency store', () => {
       await fingerprintOf({ b: { d: 3, c: 2 }, a: 1 }),
     );
     expect(await fingerprintOf({ a: 1 })).not.toBe(await fingerprintOf({ a: 2 }));
+  });
+});
+
+describe('idempotency store bounded in bytes', () => {
+  it('keeps the newest answers within maxBytes, oldest out first; a repeat of a kept key replays', async () => {
+    const store = createMemoryIdempotencyStore<{ document: string }>({ maxBytes: 50_000 });
+    let runs = 0;
+    const label = async () => {
+      runs++;
+      return { document: 'x'.repeat(10_000) };
+    };
+    for (let i = 0; i < 10; i++) await store.run(`k${i}`, 'f', label);
+    expect(runs).toBe(10);
+    // ~10 KB each in 50 KB: the newest four are kept and replayed, the first ones are gone.
+    await store.run('k9', 'f', label);
+    await store.run('k6', 'f', label);
+    expect(runs).toBe(10);
+    await store.run('k0', 'f', label);
+    expect(runs).toBe(11);
+  });
+
+  it('estimates what an answer holds', () => {
+    expect(approximateBytes('x'.repeat(1_000))).toBeGreaterThanOrEqual(1_000);
+    expect(approximateBytes({ a: { b: ['y'.repeat(500), 'z'.repeat(500)] } })).toBeGreaterThanOrEqual(1_000);
+    expect(approximateBytes(new Uint8Array(2_000))).toBeGreaterThanOrEqual(2_000);
   });
 });

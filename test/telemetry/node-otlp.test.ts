@@ -54,6 +54,8 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_METRIC_EXPORT_INTERVAL: '300',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      // Every trace: the production default samples one in ten (telemetry/sampler.ts).
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

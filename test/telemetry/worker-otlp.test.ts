@@ -44,7 +44,13 @@ beforeAll(async () => {
   worker = await startWorker({
     bundle: built.bundle,
     config,
-    secrets: { ...secrets, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: SERVICE },
+    secrets: {
+      ...secrets,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: SERVICE,
+      // Every trace: the production default samples one in ten (telemetry/sampler.ts).
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    },
   });
 }, 120_000);
 

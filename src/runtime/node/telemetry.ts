@@ -3,7 +3,8 @@
  * the standard OTEL_* variables; with no OTLP endpoint and no Prometheus endpoint nothing
  * is installed, so the core's @opentelemetry/api calls stay no-ops. Spans reach the
  * exporter only through the redacting processor (telemetry/redact.ts decides what leaves).
- * OTLP goes over HTTP as JSON, which every collector's OTLP/HTTP receiver accepts.
+ * OTLP goes over HTTP as JSON, which every collector's OTLP/HTTP receiver accepts. Traces are
+ * sampled by OTEL_TRACES_SAMPLER (default parentbased_traceidratio at 0.1: telemetry/sampler.ts).
  */
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
@@ -20,6 +21,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { withUnitSuffixes } from '../../telemetry/prometheus-units.ts';
 import { redactingProcessor } from '../../telemetry/redacting-processor.ts';
+import { samplerFromEnv } from '../../telemetry/sampler.ts';
 
 export interface NodeTelemetryOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -74,6 +76,8 @@ export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry
     resourceDetectors: [envDetector, hostDetector, osDetector, serviceInstanceIdDetector],
     // An empty list installs no tracer (Prometheus only); never the SDK's env defaults.
     spanProcessors: otlp ? [redactingProcessor(batchProcessor(options.env))] : [],
+    // OTEL_TRACES_SAMPLER / _ARG, default parentbased_traceidratio 0.1 (telemetry/sampler.ts).
+    sampler: samplerFromEnv(options.env),
     // Logs are JSON lines on stdout (with trace ids), not OTLP log records.
     logRecordProcessors: [],
     metricReaders: readers,
