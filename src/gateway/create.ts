@@ -1,4 +1,5 @@
 /** Assembles the gateway core into the GatewayService the HTTP API calls. */
+
 import type { CredentialBroker } from '../auth/types.ts';
 import type { CarrierDefinition } from '../carrier/definition.ts';
 import type { CarriersResponse } from '../domain/carriers-view.ts';
@@ -21,6 +22,7 @@ import type { CarrierPolicy } from '../resilience/settings.ts';
 import { createUpstreamClient } from '../upstream/client.ts';
 import type { GatewayCore } from './core.ts';
 import { type AccountSource, createDirectory } from './directory.ts';
+import { compactLabel } from './label-compact.ts';
 import { buyLabel, checkLabelRequest } from './labels.ts';
 import { quoteRates } from './rates.ts';
 import type { GatewayService, ReadinessReport } from './service.ts';
@@ -91,7 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     budget: new FailoverBudget(options.budget ?? DEFAULT_BUDGET, now),
     now,
   };
-  const idempotency = options.idempotency ?? createMemoryIdempotencyStore<Label>();
+  const idempotency = options.idempotency ?? createMemoryIdempotencyStore<Label>({ compact: compactLabel });
 
   async function labelOnce(request: LabelRequest): Promise<Label> {
     try {

@@ -14,7 +14,18 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 interface Entry<T> {
   fingerprint: string;
   settled: Promise<Settled<T>>;
+  /** The outcome, once known. */
+  outcome?: Settled<T>;
 }
+
+/** What is kept of an answer pushed out by the byte bound. */
+interface Kept<T> {
+  fingerprint: string;
+  outcome: Settled<T>;
+}
+
+/** Compact answers kept after the full ones, in approximate bytes (about 60,000 labels). */
+export const DEFAULT_IDEMPOTENCY_COMPACT_BYTES = 64 * 2 ** 20;
 
 export interface RunOptions {
   /**
@@ -42,20 +53,61 @@ export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 2 ** 20;
 /** What an entry is counted for while its work runs (its size is known once it settles). */
 const PENDING_BYTES = 1_024;
 
+export interface MemoryIdempotencyOptions<T> {
+  max?: number;
+  ttlMs?: number;
+  maxBytes?: number;
+  /**
+   * The compact form of an answer the byte bound pushes out (a label without its document):
+   * kept, within `compactBytes`, so a repeat is answered with what was bought, never run again.
+   */
+  compact?: (value: T) => T;
+  compactBytes?: number;
+}
+
 export function createMemoryIdempotencyStore<T>(
-  options: { max?: number; ttlMs?: number; maxBytes?: number } = {},
+  options: MemoryIdempotencyOptions<T> = {},
 ): IdempotencyStore<T> {
+  const ttl = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
+  const compact = options.compact;
+  const kept = new LRUCache<string, Kept<T>>({
+    max: 1_000_000,
+    ttl,
+    maxSize: options.compactBytes ?? DEFAULT_IDEMPOTENCY_COMPACT_BYTES,
+    sizeCalculation: (k) => 64 + approximateBytes(k.outcome.ok ? k.outcome.value : 0),
+  });
   // Bounded by count and by bytes: 100,000 labels with their documents would not fit in memory.
   // The oldest answers go first; one still running is the newest, so it goes last.
   const entries = new LRUCache<string, Entry<T>>({
     max: options.max ?? 100_000,
-    ttl: options.ttlMs ?? IDEMPOTENCY_TTL_MS,
+    ttl,
     maxSize: options.maxBytes ?? DEFAULT_IDEMPOTENCY_MAX_BYTES,
     sizeCalculation: () => PENDING_BYTES,
+    dispose(entry, key, reason) {
+      if (reason !== 'evict' || compact === undefined || entry.outcome === undefined) return;
+      const { outcome } = entry;
+      const remaining = entries.getRemainingTTL(key);
+      kept.set(
+        key,
+        {
+          fingerprint: entry.fingerprint,
+          outcome: outcome.ok ? { ok: true, value: compact(outcome.value) } : outcome,
+        },
+        ...(Number.isFinite(remaining) && remaining > 0 ? [{ ttl: remaining }] : []),
+      );
+    },
   });
   return {
     async run(key, fingerprint, work) {
       let entry = entries.get(key);
+      if (entry === undefined) {
+        const compacted = kept.get(key);
+        if (compacted !== undefined) {
+          if (compacted.fingerprint !== fingerprint) throw new IdempotencyConflictError();
+          if (compacted.outcome.ok) return compacted.outcome.value;
+          throw compacted.outcome.error;
+        }
+      }
       if (entry && entry.fingerprint !== fingerprint) throw new IdempotencyConflictError();
       if (!entry) {
         const settled = work().then(
@@ -66,13 +118,14 @@ export function createMemoryIdempotencyStore<T>(
         entry = created;
         entries.set(key, created);
         void settled.then((outcome) => {
+          created.outcome = outcome;
           // Counted for what it holds now, if it is still the entry of its key.
           if (entries.peek(key) !== created) return;
           const size = key.length + fingerprint.length + approximateBytes(outcome.ok ? outcome.value : 0);
           // A new wrapper: lru-cache keeps the old size when the same value is set again.
           entries.set(
             key,
-            { fingerprint, settled },
+            { fingerprint, settled, outcome },
             { size: Math.max(1, Math.min(size, entries.maxSize)), noUpdateTTL: true },
           );
         });

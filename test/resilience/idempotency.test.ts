@@ -59,6 +59,25 @@ describe('idempotency store bounded in bytes', () => {
     expect(runs).toBe(11);
   });
 
+  it('an answer pushed out by the byte bound is kept compact: a repeat gets what was bought, never runs again', async () => {
+    const store = createMemoryIdempotencyStore<{ tracking: string; document?: string }>({
+      maxBytes: 50_000,
+      compact: ({ tracking }) => ({ tracking }),
+    });
+    let runs = 0;
+    const label = (i: number) => async () => {
+      runs++;
+      return { tracking: `T${i}`, document: 'x'.repeat(10_000) };
+    };
+    for (let i = 0; i < 10; i++) await store.run(`k${i}`, 'f', label(i));
+    expect(runs).toBe(10);
+    // k0 left the full answers long ago: its compact form answers, without the document.
+    expect(await store.run('k0', 'f', label(99))).toEqual({ tracking: 'T0' });
+    expect(runs).toBe(10);
+    // A different body under a used key is still a conflict.
+    await expect(store.run('k0', 'other', label(99))).rejects.toThrow(/Idempotency-Key/i);
+  });
+
   it('estimates what an answer holds', () => {
     expect(approximateBytes('x'.repeat(1_000))).toBeGreaterThanOrEqual(1_000);
     expect(approximateBytes({ a: { b: ['y'.repeat(500), 'z'.repeat(500)] } })).toBeGreaterThanOrEqual(1_000);

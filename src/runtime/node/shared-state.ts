@@ -19,6 +19,7 @@ import type { RedisStoreSettings } from '../../config/schema.ts';
 import type { ControlPlane } from '../../control/types.ts';
 import type { Label as LabelType } from '../../domain/shipment.ts';
 import { Label } from '../../domain/shipment.ts';
+import { compactLabel } from '../../gateway/label-compact.ts';
 import type { ReadinessReport } from '../../gateway/service.ts';
 import type { Logger } from '../../log/logger.ts';
 import { type BreakerSync, createBreakerSync } from '../../resilience/breaker-sync.ts';
@@ -205,15 +206,7 @@ export async function openSharedState(
     whenUnreachable: config.idempotencyWhenUnreachable ?? 'refuse',
     // Every instance keeps each label without its document: enough to answer a repeat after a
     // store loss with the label that was bought (its document to be reprinted).
-    compact: (label) => ({
-      ...label,
-      data: undefined,
-      missingDocument: {
-        reason: 'missing',
-        detail:
-          'the shared store lost this label record; its document was not kept: reprint it with the carrier',
-      },
-    }),
+    compact: compactLabel,
     ...(tuning.replicaAckTimeoutMs !== undefined ? { replicaAckTimeoutMs: tuning.replicaAckTimeoutMs } : {}),
     ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
     ...(tuning.idempotencyWaitMs !== undefined ? { waitMs: tuning.idempotencyWaitMs } : {}),
