@@ -191,6 +191,9 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     },
   });
   ports.breakerSync?.attach(gateway.board, events);
+  ports.idempotency?.onWrittenBack?.((restored) =>
+    events.emit({ type: 'store.restored', part: 'idempotency', restored }),
+  );
   const directory = healthDirectory(gateway);
   const stopTelemetry = subscribeTelemetry({ bus: events, accounts: directory.accounts, broker, logger });
 

@@ -41,6 +41,8 @@ export interface IdempotencyStore<T> {
    * call's outcome (value or thrown error); a different fingerprint throws a conflict.
    */
   run(key: string, fingerprint: string, work: () => Promise<T>, options?: RunOptions): Promise<T>;
+  /** A shared store's write-backs after a store loss: how many answers each restored. */
+  onWrittenBack?(listener: (written: number) => void): void;
 }
 
 /**

@@ -97,6 +97,8 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
    * Resolves to how many copies were taken.
    */
   loadCopies(): Promise<number>;
+  /** Told how many answers each write-back restored (the store-loss report counts them). */
+  onWrittenBack(listener: (written: number) => void): void;
 }
 
 /** An answer this instance shared (or tried to): enough to write it again. */
@@ -196,6 +198,7 @@ export function createRedisIdempotencyStore<T>(
   const wakeups = createWakeups();
   /** The write-back under way after the store returned (claims wait for it). */
   let restoring: Promise<unknown> = Promise.resolve();
+  const writtenBack = new Set<(written: number) => void>();
   // Compact copies of the fleet's answers: `id` -> the sealed done record (compact value).
   const copies = new LRUCache<string, { redisKey: string; sealed: string }>({
     max: options.maxCopies ?? 50_000,
@@ -432,7 +435,17 @@ export function createRedisIdempotencyStore<T>(
       // Claims wait for the write-back: a repeat must find its restored record, not a gap.
       const done = writeBackAll();
       restoring = done.catch(() => 0);
+      void done.then(
+        (written) => {
+          for (const listener of writtenBack) listener(written);
+        },
+        () => undefined,
+      );
       return done;
+    },
+
+    onWrittenBack(listener) {
+      writtenBack.add(listener);
     },
   };
 }

@@ -127,6 +127,41 @@ async function checkAccess(
   throw refusal(missing);
 }
 
+/**
+ * The fleet's label answers so far, copied in the background at start-up, so this instance can
+ * restore them too if the store later loses them, even once the instances that bought them
+ * are gone. A copy cut short (the store went away meanwhile) runs again when it returns,
+ * until one completes.
+ */
+function copyFleetAnswers(
+  connection: RedisConnection,
+  idempotency: RedisIdempotencyStore<LabelType>,
+  logger: Logger,
+): void {
+  let state: 'copying' | 'wanted' | 'done' = 'copying';
+  const copy = () => {
+    state = 'copying';
+    idempotency.loadCopies().then(
+      (copied) => {
+        state = 'done';
+        logger.info('label answers of the fleet copied', { copied });
+      },
+      (error: unknown) => {
+        state = 'wanted';
+        // Reachable but refused (a timeout under load): try again shortly.
+        if (connection.connected) setTimeout(() => state === 'wanted' && copy(), 5_000).unref();
+        logger.warn('label answers of the fleet not copied yet: again when the store answers', {
+          errorName: error instanceof Error ? error.name : typeof error,
+        });
+      },
+    );
+  };
+  connection.onConnectionChange((up) => {
+    if (up && state === 'wanted') copy();
+  });
+  copy();
+}
+
 /** One alert-worthy line per transition and per change of primary, after which `writeBack` runs. */
 function reportTransitions(
   connection: RedisConnection,
@@ -228,16 +263,7 @@ export async function openSharedState(
     },
     logger,
   );
-  // The fleet's answers so far, copied in the background: this instance can restore them too
-  // if the store loses them later, even once the instances that bought them are gone.
-  void idempotency
-    .loadCopies()
-    .then((copied) => logger.info('label answers of the fleet copied', { copied }))
-    .catch((error: unknown) =>
-      logger.warn('label answers of the fleet not copied at start-up', {
-        errorName: error instanceof Error ? error.name : typeof error,
-      }),
-    );
+  copyFleetAnswers(connection, idempotency, logger);
   // Claims sent while Redis did not answer are released, then what this instance holds goes back.
   reportTransitions(connection, logger, config.namespace, async () => {
     await idempotency.releaseUncertainClaims().catch(() => 0);

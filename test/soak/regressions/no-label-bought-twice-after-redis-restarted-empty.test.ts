@@ -80,6 +80,14 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
     await redis.restartEmpty(200);
     await ready(a);
     await ready(b);
+    // A reports the loss and the label answer it wrote back.
+    let detail = '';
+    for (let i = 0; i < 100 && !/[1-9]\d* label answer/.test(detail); i++) {
+      const { body } = await a.request<{ checks?: { storeLoss?: { detail?: string } } }>('GET', '/readyz');
+      detail = body.checks?.storeLoss?.detail ?? '';
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(detail).toMatch(/lost data .* [1-9]\d* label answer/);
     // Any answer is acceptable but a second purchase.
     await b.request('POST', '/v1/labels', LABEL, { 'idempotency-key': key }, 30_000);
 
