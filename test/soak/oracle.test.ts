@@ -31,4 +31,37 @@ describe('every-request-answered, label-conflict', () => {
     const bought: AnswerRecord = { ...refused, status: 201, outcome: 'label' };
     expect(everyRequestAnswered([bought, conflictBought], 30_000, 0).holds).toBe(false);
   });
+  it('that first use may end label-outcome-unknown like any label, and the original body is then a conflict', () => {
+    const conflictUnknown: AnswerRecord = {
+      ...conflictBought,
+      status: 502,
+      outcome: 'problem:label-outcome-unknown',
+      problemClass: 'unavailable',
+    };
+    const originalRepeat: AnswerRecord = {
+      ...refused,
+      id: 3,
+      kind: 'label-repeat',
+      dueAt: 3_000,
+      doneAt: 3_010,
+      status: 422,
+      outcome: 'problem:idempotency-conflict',
+    };
+    expect(everyRequestAnswered([refused, conflictUnknown, originalRepeat], 30_000, 0).violations).toEqual(
+      [],
+    );
+  });
+  it('the original body answered conflict under a key it used first is a violation', () => {
+    const bought: AnswerRecord = { ...refused, status: 201, outcome: 'label' };
+    const originalRepeat: AnswerRecord = {
+      ...bought,
+      id: 3,
+      kind: 'label-repeat',
+      dueAt: 3_000,
+      doneAt: 3_010,
+      status: 422,
+      outcome: 'problem:idempotency-conflict',
+    };
+    expect(everyRequestAnswered([bought, originalRepeat], 30_000, 0).holds).toBe(false);
+  });
 });

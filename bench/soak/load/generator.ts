@@ -35,6 +35,8 @@ const pools = settings.instances.map(
 const memory: MixMemory = { labels: [], tracked: [] };
 const mix = createMix(createRandom(settings.seed).fork('load'), settings.runId);
 const bodies = new Map<string, string>();
+/** The body of the request a key's label-outcome-unknown answered: what its replay sends. */
+const unknownBodies = new Map<string, string>();
 let nextInstance = 0;
 let nextId = 0;
 
@@ -144,6 +146,8 @@ async function run(raw: unknown): Promise<AnswerRecord[]> {
       .then((answer) => {
         records.push(answer);
         remember(request, answer);
+        if (answer.outcome === 'problem:label-outcome-unknown' && request.key && request.body)
+          if (!unknownBodies.has(request.key)) unknownBodies.set(request.key, request.body);
       })
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
@@ -172,12 +176,16 @@ async function run(raw: unknown): Promise<AnswerRecord[]> {
   return records;
 }
 
-/** Sends each key again with its original body, one after the other, on successive instances. */
+/**
+ * Sends each key again with the body its label-outcome-unknown answered (the original body,
+ * unless the key's first use was a conflicting body), one after the other, on successive
+ * instances.
+ */
 async function replay(raw: unknown): Promise<AnswerRecord[]> {
   const { keys, deadlineMs } = z.object({ keys: z.array(z.string()), deadlineMs: z.number() }).parse(raw);
   const answers: AnswerRecord[] = [];
   for (const key of keys) {
-    const body = bodies.get(key);
+    const body = unknownBodies.get(key) ?? bodies.get(key);
     if (!body) continue;
     const request: PlannedRequest = {
       kind: 'label-repeat',

@@ -84,14 +84,27 @@ function answerViolation(r: AnswerRecord, deadlineMs: number, start: number): st
 /**
  * A "conflicting" body sent under a key nothing was ever recorded for (its earlier requests were
  * all refused with idempotency-unavailable, so nothing was bought or kept) is the key's first
- * real use: buying it is the right answer.
+ * real use: it is judged as a label request, and the key belongs to that body from then on (a
+ * later repeat of the original body is rightly a conflict).
  */
-function firstRealUse(r: AnswerRecord, records: readonly AnswerRecord[]): boolean {
-  if (r.kind !== 'label-conflict' || r.outcome !== 'label' || r.key === undefined) return false;
-  return records.every(
-    (o) =>
-      o === r || o.key !== r.key || o.dueAt >= r.dueAt || o.outcome === 'problem:idempotency-unavailable',
-  );
+function keysFirstUsedByConflict(records: readonly AnswerRecord[]): Set<string> {
+  const first = new Map<string, AnswerRecord>();
+  for (const r of records) {
+    if (r.key === undefined || r.outcome === 'problem:idempotency-unavailable') continue;
+    if (r.kind !== 'label' && r.kind !== 'label-conflict' && !r.kind.startsWith('label-repeat')) continue;
+    const known = first.get(r.key);
+    if (known === undefined || r.dueAt < known.dueAt) first.set(r.key, r);
+  }
+  return new Set([...first].filter(([, r]) => r.kind === 'label-conflict').map(([key]) => key));
+}
+
+/** How a request is judged: as sent, or (its key first used by the conflicting body) as that use dictates. */
+function judged(r: AnswerRecord, conflictOwned: ReadonlySet<string>): AnswerRecord | undefined {
+  if (r.key === undefined || !conflictOwned.has(r.key)) return r;
+  if (r.kind === 'label-conflict') return { ...r, kind: 'label' };
+  // The original body under a key that belongs to the other one: a conflict is the answer.
+  if (r.kind.startsWith('label-repeat') && r.outcome === 'problem:idempotency-conflict') return undefined;
+  return r;
 }
 
 export function everyRequestAnswered(
@@ -99,9 +112,11 @@ export function everyRequestAnswered(
   deadlineMs: number,
   start: number,
 ): InvariantResult {
-  const violations = records.flatMap((r) =>
-    firstRealUse(r, records) ? [] : (answerViolation(r, deadlineMs, start) ?? []),
-  );
+  const conflictOwned = keysFirstUsedByConflict(records);
+  const violations = records.flatMap((r) => {
+    const subject = judged(r, conflictOwned);
+    return subject === undefined ? [] : (answerViolation(subject, deadlineMs, start) ?? []);
+  });
   const late = records.filter((r) => r.outcome === 'timeout').length;
   return result(
     'every-request-answered',
