@@ -21,11 +21,31 @@ export async function away<R>(command: () => Promise<R>): Promise<R> {
   }
 }
 
-/** Deletes a claim if it is still ours. */
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+/** Takes the key if it is free and announces the claim (every instance keeps a copy of it). */
+const CLAIM_SCRIPT = `
+local set = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
+if set then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+return set
 `;
+
+/**
+ * Deletes a claim if it is still ours, and announces it released (the copies of it go) when
+ * it is ours or nowhere: nothing was bought under it.
+ */
+const RELEASE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current ~= ARGV[1] and current ~= false then return 0 end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+if current == false then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
+/** Where a claim is announced: its channel, the claim message and the release message. */
+export interface ClaimNotice {
+  channel: string;
+  claimed: string;
+  released: string;
+}
 
 /** How often the release of an unanswered claim is tried again while Redis does not answer. */
 const UNCERTAIN_RETRY_MS = 1_000;
@@ -60,15 +80,17 @@ export function createClaims(options: ClaimOptions) {
     return !error && typeof acked === 'number' ? acked : 0;
   }
 
-  const uncertain = new Map<string, string>();
+  const uncertain = new Map<string, { pending: string; notice: ClaimNotice }>();
+  const release = (redisKey: string, pending: string, notice: ClaimNotice) =>
+    client.eval(RELEASE_SCRIPT, 1, redisKey, pending, notice.channel, notice.released);
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   /** Releases the claims whose answer never came (they are ours if they landed); how many. */
   async function releaseUncertain(): Promise<number> {
     let released = 0;
     await Promise.all(
-      [...uncertain].map(async ([redisKey, pending]) => {
-        const deleted = await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
+      [...uncertain].map(async ([redisKey, { pending, notice }]) => {
+        const deleted = await release(redisKey, pending, notice).catch(() => undefined);
         if (deleted === undefined) return;
         uncertain.delete(redisKey);
         if (deleted === 1) released += 1;
@@ -87,22 +109,32 @@ export function createClaims(options: ClaimOptions) {
   return {
     releaseUncertain,
     /** 'taken' when another request holds the key; throws StoreAway, or in progress when unconfirmed. */
-    async claim(redisKey: string, pending: string): Promise<'claimed' | 'taken'> {
+    async claim(redisKey: string, pending: string, notice: ClaimNotice): Promise<'claimed' | 'taken'> {
+      const claimArgs = [
+        CLAIM_SCRIPT,
+        1,
+        redisKey,
+        pending,
+        pendingTtlMs,
+        notice.channel,
+        notice.claimed,
+      ] as const;
       if (replicaAcks === 0) {
-        const set = await away(() => client.set(redisKey, pending, 'PX', pendingTtlMs, 'NX')).catch(
-          (error: unknown) => {
-            // Unanswered, the claim may still land (a frozen Redis runs it when it resumes): its
-            // release is sent at once (on the same connection it runs right after the claim) and
-            // again until Redis answers, so no repeat waits on a claim nobody holds.
-            uncertain.set(redisKey, pending);
-            void releaseUncertain();
-            throw error;
-          },
-        );
+        const set = await away(() => client.eval(...claimArgs)).catch((error: unknown) => {
+          // Unanswered, the claim may still land (a frozen Redis runs it when it resumes): its
+          // release is sent at once (on the same connection it runs right after the claim) and
+          // again until Redis answers, so no repeat waits on a claim nobody holds.
+          uncertain.set(redisKey, { pending, notice });
+          void releaseUncertain();
+          throw error;
+        });
         return set === 'OK' ? 'claimed' : 'taken';
       }
       const wanted = Math.min(replicaAcks, knownReplicas);
-      const pipeline = client.pipeline().set(redisKey, pending, 'PX', pendingTtlMs, 'NX').role();
+      const pipeline = client
+        .pipeline()
+        .eval(...claimArgs)
+        .role();
       if (wanted > 0) pipeline.wait(wanted, replicaAckTimeoutMs);
       const results = await away(() => pipeline.exec());
       const [[setError, set] = [], [roleError, role] = [], [waitError, acked] = []] = results ?? [];
@@ -116,7 +148,7 @@ export function createClaims(options: ClaimOptions) {
       if (confirmed < needed && wanted < needed)
         confirmed = await replicated(redisKey, needed).catch(() => 0);
       if (confirmed >= needed) return 'claimed';
-      await client.eval(RELEASE_SCRIPT, 1, redisKey, pending).catch(() => undefined);
+      await release(redisKey, pending, notice).catch(() => undefined);
       options.logger?.warn('idempotency claim not confirmed by a replica: label not bought', {
         replicas: needed,
       });

@@ -29,7 +29,6 @@
  * - Key names come from redis-keys.ts (record and channel share the record's hash tag).
  */
 
-import { LRUCache } from 'lru-cache';
 import { errorFromWire, errorToWire } from '../domain/error-wire.ts';
 import {
   IdempotencyConflictError,
@@ -46,6 +45,7 @@ import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { away, createClaims, IN_PROGRESS_RETRY_MS, StoreAway } from './redis-idempotency-claim.ts';
+import { announce, createFleetCopies, inBatches } from './redis-idempotency-copies.ts';
 import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 /** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
@@ -92,8 +92,9 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
   /** Releases claims sent while Redis did not answer (call when it answers again). */
   releaseUncertainClaims(): Promise<number>;
   /**
-   * Takes a compact copy of every answer the store holds (at start-up): an instance started
-   * after a label was bought can still restore its record if the store later loses it.
+   * Takes a copy of every claim and answer the store holds (at start-up, and after each
+   * reconnection): an instance started after a label was bought can still restore its record
+   * if the store later loses it. Until the first copy completes, labels are refused.
    * Resolves to how many copies were taken.
    */
   loadCopies(): Promise<number>;
@@ -121,19 +122,12 @@ interface LocalEntry<T> {
 
 const LOCAL_MAX = 10_000;
 
+const COPYING =
+  "this instance is still copying the fleet's label answers from the shared store; nothing was bought: retry with the same key";
+
 async function hashOf(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Runs `write` over `items`, 100 at a time; resolves to how many wrote (true). */
-async function inBatches<I>(items: readonly I[], write: (item: I) => Promise<boolean>): Promise<number> {
-  let written = 0;
-  for (let i = 0; i < items.length; i += 100) {
-    const batch = await Promise.allSettled(items.slice(i, i + 100).map(write));
-    written += batch.filter((r) => r.status === 'fulfilled' && r.value).length;
-  }
-  return written;
 }
 
 /** Answers this instance produced or is producing, by caller key (bounded, oldest out first). */
@@ -199,17 +193,29 @@ export function createRedisIdempotencyStore<T>(
   /** The write-back under way after the store returned (claims wait for it). */
   let restoring: Promise<unknown> = Promise.resolve();
   const writtenBack = new Set<(written: number) => void>();
-  // Compact copies of the fleet's answers: `id` -> the sealed done record (compact value).
-  const copies = new LRUCache<string, { redisKey: string; sealed: string }>({
+  // Copies of the fleet's claims and answers (redis-idempotency-copies.ts).
+  const copies = createFleetCopies({
+    connection,
+    keys,
+    sealer,
+    ttlMs,
+    now,
     max: options.maxCopies ?? 50_000,
-    ttl: ttlMs,
+    compactRecord: (record) =>
+      record.outcome.ok && options.compact
+        ? {
+            ...record,
+            outcome: { ok: true, value: options.compact(options.decodeValue(record.outcome.value)) },
+          }
+        : record,
   });
-  void connection.psubscribe(keys.patterns.channels, (channel, message) => {
+  /** 'none' until loadCopies is first asked; labels wait for a first complete copy. */
+  let firstCopy: 'none' | 'running' | 'done' = 'none';
+  const subscribed = connection.psubscribe(keys.patterns.channels, (channel, message) => {
     if (!channel.endsWith(CHANNEL.idempotencyDone)) return;
     const space = message.indexOf(' ');
     const id = space < 0 ? message : message.slice(0, space);
-    if (space > 0)
-      copies.set(id, { redisKey: keys.idempotency(id).record, sealed: message.slice(space + 1) });
+    copies.heard(id, space < 0 ? '' : message.slice(space + 1));
     wakeups.wake(id);
   });
 
@@ -237,7 +243,7 @@ export function createRedisIdempotencyStore<T>(
   async function share(answer: SharedAnswer & { sealed: string }, remainingMs: number): Promise<boolean> {
     const { id, redisKey, pending, sealed, copy } = answer;
     const done = keys.idempotency(id).done;
-    const message = copy === undefined ? id : `${id} ${copy}`;
+    const message = announce.answered(id, copy);
     return (
       (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, message, done)) === 1
     );
@@ -308,8 +314,19 @@ export function createRedisIdempotencyStore<T>(
     runOptions: RunOptions,
   ): Promise<Settled<T>> {
     await restoring;
+    // Without the fleet's copies a repeat here could not be restored after a store loss.
+    if (firstCopy === 'running' && connection.connected)
+      throw new IdempotencyUnavailableError(IN_PROGRESS_RETRY_MS, COPYING);
     const id = await hashOf(key);
     const redisKey = keys.idempotency(id).record;
+    const notice = (pending: string) => ({
+      channel: keys.idempotency(id).done,
+      claimed: announce.claimed(id, pending),
+      released: announce.released(id, pending),
+    });
+    // The store may have lost this key's record, its write-back not done yet: ours goes first.
+    const copy = copies.get(id);
+    if (copy !== undefined) await away(() => copies.restore(id, copy));
     const deadline = now() + waitMs;
     // A few rounds: a pending record can vanish (its owner died) between reads.
     for (let round = 0; round < 5; round += 1) {
@@ -317,7 +334,7 @@ export function createRedisIdempotencyStore<T>(
         JSON.stringify({ state: 'pending', fingerprint, owner: crypto.randomUUID(), startedAt: now() }),
         redisKey,
       );
-      if ((await claim(redisKey, pending)) === 'claimed')
+      if ((await claim(redisKey, pending, notice(pending))) === 'claimed')
         return runOwned(key, id, redisKey, fingerprint, pending, work);
       let record: IdempotencyRecord | undefined;
       try {
@@ -355,47 +372,20 @@ export function createRedisIdempotencyStore<T>(
         ? reclaim(answer)
         : share({ ...answer, sealed: answer.sealed }, remainingMs),
     );
-    // The fleet's other answers, from their compact copies, only where the record is gone.
+    // The fleet's other claims and answers, from their copies, only where the record is gone.
     const mine = new Set(answers.map((a) => a.id));
-    const others = [...copies.entries()].filter(([id]) => !mine.has(id));
-    const restored = await inBatches(others, async ([id, { redisKey, sealed }]) => {
-      // lru-cache measures with performance.now(): a fraction of a millisecond Redis refuses.
-      const remainingMs = Math.max(1, Math.min(ttlMs, Math.ceil(copies.getRemainingTTL(id))));
-      return (await client.set(redisKey, sealed, 'PX', remainingMs, 'NX')) === 'OK';
-    });
+    const others = copies.list().filter(({ id }) => !mine.has(id));
+    const restored = await inBatches(others, ({ id, copy }) => copies.restore(id, copy));
     return written + restored;
   }
 
-  /** A compact copy of a done record read from the store, sealed as its done message carries it. */
-  async function copyOf(redisKey: string): Promise<{ sealed: string; remainingMs: number } | undefined> {
-    const sealed = await client.get(redisKey);
-    if (sealed === null) return undefined;
-    const record = IdempotencyRecord.parse(JSON.parse(await sealer.open(sealed, redisKey)));
-    // A record lives `ttlMs` from its answer (a write-back keeps what was left of it).
-    const remainingMs = record.state === 'done' ? record.at + ttlMs - now() : 0;
-    if (record.state !== 'done' || remainingMs <= 0) return undefined;
-    const compactRecord: IdempotencyRecord =
-      record.outcome.ok && options.compact
-        ? {
-            ...record,
-            outcome: { ok: true, value: options.compact(options.decodeValue(record.outcome.value)) },
-          }
-        : record;
-    return { sealed: await sealer.seal(JSON.stringify(compactRecord), redisKey), remainingMs };
-  }
-
   async function loadCopies(): Promise<number> {
-    const prefix = `${keys.namespace}:{`;
-    const names = (await connection.scan(keys.patterns.idempotencyRecords)).slice(0, copies.max);
-    return inBatches(names, async (redisKey) => {
-      const id = redisKey.slice(prefix.length, redisKey.indexOf('}', prefix.length));
-      // A copy heard on the channel meanwhile is as good: keep it.
-      if (copies.has(id)) return false;
-      const copy = await copyOf(redisKey);
-      if (copy === undefined) return false;
-      copies.set(id, { redisKey, sealed: copy.sealed }, { ttl: copy.remainingMs });
-      return true;
-    });
+    // Subscribed first: an answer announced while the store is read is heard, not missed.
+    await subscribed;
+    if (firstCopy === 'none') firstCopy = 'running';
+    const copied = await copies.load();
+    firstCopy = 'done';
+    return copied;
   }
 
   return {
@@ -433,7 +423,10 @@ export function createRedisIdempotencyStore<T>(
 
     writeBack() {
       // Claims wait for the write-back: a repeat must find its restored record, not a gap.
-      const done = writeBackAll();
+      // Set at once (in the same turn as the reconnection): no claim slips in before it.
+      const done = releaseUncertain()
+        .catch(() => 0)
+        .then(writeBackAll);
       restoring = done.catch(() => 0);
       void done.then(
         (written) => {

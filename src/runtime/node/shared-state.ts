@@ -128,46 +128,57 @@ async function checkAccess(
 }
 
 /**
- * The fleet's label answers so far, copied in the background at start-up, so this instance can
- * restore them too if the store later loses them, even once the instances that bought them
- * are gone. A copy cut short (the store went away meanwhile) runs again when it returns,
- * until one completes.
+ * The fleet's label claims and answers, copied at start-up (awaited when the store answers,
+ * so the instance serves labels holding them), so this instance can restore them if the
+ * store later loses them, even once the instances that bought them are gone. Copied again
+ * after each reconnection (announcements sent meanwhile were missed). A copy cut short (the
+ * store went away) runs again when it returns; labels are refused until one completes.
  */
-function copyFleetAnswers(
+function createAnswerCopier(
   connection: RedisConnection,
   idempotency: RedisIdempotencyStore<LabelType>,
   logger: Logger,
-): void {
-  let state: 'copying' | 'wanted' | 'done' = 'copying';
-  const copy = () => {
-    state = 'copying';
-    idempotency.loadCopies().then(
-      (copied) => {
-        state = 'done';
-        logger.info('label answers of the fleet copied', { copied });
-      },
+) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const copy = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = idempotency.loadCopies().then(
+      (copied) => logger.info('label answers of the fleet copied', { copied }),
       (error: unknown) => {
-        state = 'wanted';
         // Reachable but refused (a timeout under load): try again shortly.
-        if (connection.connected) setTimeout(() => state === 'wanted' && copy(), 5_000).unref();
+        if (connection.connected) setTimeout(() => void copy(), 5_000).unref();
         logger.warn('label answers of the fleet not copied yet: again when the store answers', {
           errorName: error instanceof Error ? error.name : typeof error,
         });
       },
     );
+    void running.then(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        void copy();
+      }
+    });
+    return running;
   };
-  connection.onConnectionChange((up) => {
-    if (up && state === 'wanted') copy();
-  });
-  copy();
+  return { copy };
 }
 
-/** One alert-worthy line per transition and per change of primary, after which `writeBack` runs. */
+/**
+ * One alert-worthy line per transition and per change of primary. When the store answers
+ * again, what this instance holds is written back at once (claims wait for it), then the
+ * fleet's records are copied again.
+ */
 function reportTransitions(
   connection: RedisConnection,
   logger: Logger,
   namespace: string,
-  writeBack: () => Promise<number>,
+  idempotency: RedisIdempotencyStore<LabelType>,
+  copier: { copy(): Promise<void> },
 ): void {
   const degraded = () =>
     logger.error('shared store unreachable: degraded mode', {
@@ -175,6 +186,18 @@ function reportTransitions(
       alert: true,
       namespace,
     });
+  const writeBack = (after: string) =>
+    void idempotency
+      .writeBack()
+      .then(
+        (written) =>
+          logger.info(`idempotency answers written back after ${after}`, {
+            event: 'shared_store.idempotency_written_back',
+            written,
+          }),
+        () => undefined,
+      )
+      .then(() => copier.copy());
   connection.onConnectionChange((up) => {
     if (!up) return degraded();
     logger.warn('shared store reachable again: shared mode resumed', {
@@ -182,12 +205,7 @@ function reportTransitions(
       namespace,
     });
     // Redis may have restarted empty: the answers this instance holds go back.
-    void writeBack().then((written) =>
-      logger.info('idempotency answers written back after the store returned', {
-        event: 'shared_store.idempotency_written_back',
-        written,
-      }),
-    );
+    writeBack('the store returned');
   });
   if (!connection.connected) degraded();
   connection.onPrimaryChange((change) => {
@@ -199,12 +217,7 @@ function reportTransitions(
       to: change.to.join(','),
       failovers: change.failovers,
     });
-    void writeBack().then((written) =>
-      logger.info('idempotency answers written back after a change of primary', {
-        event: 'shared_store.idempotency_written_back',
-        written,
-      }),
-    );
+    writeBack('a change of primary');
   });
 }
 
@@ -263,12 +276,11 @@ export async function openSharedState(
     },
     logger,
   );
-  copyFleetAnswers(connection, idempotency, logger);
+  const copier = createAnswerCopier(connection, idempotency, logger);
   // Claims sent while Redis did not answer are released, then what this instance holds goes back.
-  reportTransitions(connection, logger, config.namespace, async () => {
-    await idempotency.releaseUncertainClaims().catch(() => 0);
-    return idempotency.writeBack();
-  });
+  reportTransitions(connection, logger, config.namespace, idempotency, copier);
+  const copied = copier.copy();
+  if (connection.connected) await copied;
   const stopObserving = observeTopology(connection);
   const topology = () => describeTopology(connection, config.sentinel?.masterName);
 
