@@ -11,7 +11,7 @@ import { type SoakRedis, startSoakRedis } from '../../bench/soak/processes/redis
 import { createSimulator as upsSimulator } from '../../carriers/ups/simulator/index.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { connectedAccount, tokenStats } from '../redis/support/accounts.ts';
-import { type Fleet, type Instance, startFleet } from '../redis/support/fleet.ts';
+import { type Fleet, type Instance, startFleet, untilReady } from '../redis/support/fleet.ts';
 import { ADDRESSES } from '../support/gateway-harness.ts';
 import { hasRedis } from '../support/redis.ts';
 
@@ -33,20 +33,6 @@ const LABEL = {
   recipient: ADDRESSES.newYork,
   parcels: [{ weight: { value: 1, unit: 'kg' } }],
 };
-
-interface Readiness {
-  status?: string;
-  checks?: Record<string, { ok: boolean; detail?: string }>;
-}
-
-async function ready(instance: Instance): Promise<Readiness> {
-  for (let i = 0; i < 200; i++) {
-    const { body } = await instance.request<Readiness>('GET', '/readyz');
-    if (body.status === 'ready') return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`instance ${instance.index} never saw the shared store again`);
-}
 
 describe.runIf(hasRedis)('store loss, 2 instances on a Redis without persistence', () => {
   let redis: SoakRedis;
@@ -100,7 +86,7 @@ describe.runIf(hasRedis)('store loss, 2 instances on a Redis without persistence
       await new Promise((resolve) => setTimeout(resolve, 100));
     await redis.restartEmpty(1_000);
     const back = Date.now();
-    for (const instance of fleet.instances) await ready(instance);
+    for (const instance of fleet.instances) await untilReady(instance);
     // Tokens expire every 3 s: the account must refresh on the restored store, several times.
     const afterLoss = (await tokenStats(sandbox, 'ups', ROTATING)).refreshes;
     for (let i = 0; i < 300 && (await tokenStats(sandbox, 'ups', ROTATING)).refreshes < afterLoss + 3; i++)
@@ -119,7 +105,7 @@ describe.runIf(hasRedis)('store loss, 2 instances on a Redis without persistence
     // The fleet reports the loss: whichever instance wrote first restored the tokens (the other
     // may have found them there already).
     const details = await Promise.all(
-      fleet.instances.map(async (instance) => (await ready(instance)).checks?.storeLoss?.detail ?? ''),
+      fleet.instances.map(async (instance) => (await untilReady(instance)).checks?.storeLoss?.detail ?? ''),
     );
     expect(details.some((detail) => /lost data .* written back: [1-9]\d* token/.test(detail))).toBe(true);
   }, 120_000);
@@ -138,8 +124,8 @@ describe.runIf(hasRedis)('store loss, 2 instances on a Redis without persistence
     for (const answer of answers) expect([201, 503]).toContain(answer.status);
     for (const answer of answers.filter((x) => x.status === 503))
       expect(answer.body.type).toBe('/problems/idempotency-unavailable');
-    await ready(a);
-    await ready(b);
+    await untilReady(a);
+    await untilReady(b);
     const retry = await b.request<{ trackingNumber?: string }>(
       'POST',
       '/v1/labels',

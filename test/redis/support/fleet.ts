@@ -63,6 +63,22 @@ export async function sharedStoreWhenReady(instance: Instance): Promise<{ ok: bo
   return check;
 }
 
+/** What `/readyz` answers. */
+export interface Readiness {
+  status?: string;
+  checks?: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Waits until the instance reports `ready` (it sees the shared store again); its answer. */
+export async function untilReady(instance: Instance): Promise<Readiness> {
+  for (let i = 0; i < 200; i++) {
+    const { body } = await instance.request<Readiness>('GET', '/readyz');
+    if (body.status === 'ready') return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`instance ${instance.index} never saw the shared store again`);
+}
+
 export interface FleetOptions {
   size: number;
   sandbox: Sandbox;

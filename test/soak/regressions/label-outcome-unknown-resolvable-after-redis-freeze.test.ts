@@ -19,7 +19,7 @@ import { type SoakRedis, startSoakRedis } from '../../../bench/soak/processes/re
 import { createSimulator as fedexSimulator } from '../../../carriers/fedex/simulator/index.ts';
 import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
 import { clientAccount } from '../../redis/support/accounts.ts';
-import { type Fleet, type Instance, startFleet } from '../../redis/support/fleet.ts';
+import { type Fleet, type Instance, startFleet, untilReady } from '../../redis/support/fleet.ts';
 import { ADDRESSES } from '../../support/gateway-harness.ts';
 import { hasRedis } from '../../support/redis.ts';
 
@@ -34,15 +34,6 @@ const LABEL = {
   recipient: ADDRESSES.newYork,
   parcels: [{ weight: { value: 1, unit: 'kg' } }],
 };
-
-async function ready(instance: Instance): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const { body } = await instance.request<{ status?: string }>('GET', '/readyz');
-    if (body.status === 'ready') return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`instance ${instance.index} never saw the shared store again`);
-}
 
 describe.runIf(hasRedis)('a label key first sent while Redis was frozen', () => {
   let redis: SoakRedis;
@@ -77,8 +68,8 @@ describe.runIf(hasRedis)('a label key first sent while Redis was frozen', () => 
     } finally {
       redis.thaw();
     }
-    await ready(a);
-    await ready(b);
+    await untilReady(a);
+    await untilReady(b);
 
     const repeat = await b.request<{ type?: string }>(
       'POST',

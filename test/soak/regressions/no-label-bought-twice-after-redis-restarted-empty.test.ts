@@ -23,7 +23,7 @@ import { type SoakRedis, startSoakRedis } from '../../../bench/soak/processes/re
 import { createSimulator as fedexSimulator } from '../../../carriers/fedex/simulator/index.ts';
 import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
 import { clientAccount } from '../../redis/support/accounts.ts';
-import { type Fleet, type Instance, startFleet } from '../../redis/support/fleet.ts';
+import { type Fleet, type Instance, startFleet, untilReady } from '../../redis/support/fleet.ts';
 import { ADDRESSES } from '../../support/gateway-harness.ts';
 import { hasRedis } from '../../support/redis.ts';
 
@@ -39,15 +39,6 @@ const LABEL = {
   recipient: ADDRESSES.newYork,
   parcels: [{ weight: { value: 1, unit: 'kg' } }],
 };
-
-async function ready(instance: Instance): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const { body } = await instance.request<{ status?: string }>('GET', '/readyz');
-    if (body.status === 'ready') return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`instance ${instance.index} never saw the shared store again`);
-}
 
 describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
   let redis: SoakRedis;
@@ -78,8 +69,8 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
     expect(first.status).toBe(201);
 
     await redis.restartEmpty(200);
-    await ready(a);
-    await ready(b);
+    await untilReady(a);
+    await untilReady(b);
     // The fleet reports the loss and the label answer written back: A (which bought it) or B
     // (which kept a copy), whichever wrote first; the other found it there already.
     const detailOf = async (instance: Instance) =>
@@ -113,7 +104,7 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
 
     await fleet.kill(0);
     await redis.restartEmpty(200);
-    await ready(b);
+    await untilReady(b);
     const repeat = await b.request<{ trackingNumber?: string; missingDocument?: { reason: string } }>(
       'POST',
       '/v1/labels',
@@ -149,7 +140,7 @@ describe.runIf(hasRedis)('a label key after Redis restarted empty', () => {
 
     await fleet.kill(0);
     await redis.restartEmpty(200);
-    await ready(b);
+    await untilReady(b);
     const repeat = await b.request<{ trackingNumber?: string; missingDocument?: { reason: string } }>(
       'POST',
       '/v1/labels',
