@@ -64,7 +64,7 @@ async function refusals(cluster: Cluster): Promise<Record<string, number>> {
 
 describe.runIf(hasRedis)('Redis Cluster: 4 instances, 1,000 accounts, 2,000 requests at token expiry', () => {
   beforeAll(async () => {
-    topology = await startTopology('cluster');
+    topology = await startTopology('cluster', { own: true });
     sandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     for (let i = 0; i < ACCOUNTS; i++) accounts.push(registeredClientAccount(sandbox, 'ups', `tenant-${i}`));
     fleet = await startFleet({

@@ -78,7 +78,7 @@ const telemetry = installTestTelemetry();
 
 describe.runIf(hasRedis)('Sentinel: the primary killed under steady traffic', () => {
   beforeAll(async () => {
-    topology = await startTopology('sentinel');
+    topology = await startTopology('sentinel', { own: true });
     sandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     account = connectedAccount(sandbox, 'ups', ACCOUNT);
     fleet = await startFleet({
@@ -256,7 +256,7 @@ describe.runIf(hasRedis)('Sentinel: failover to a replica that missed the newest
   let lagFleet: Fleet;
 
   beforeAll(async () => {
-    lagTopology = await startTopology('sentinel');
+    lagTopology = await startTopology('sentinel', { own: true });
     lagSandbox = await startSandbox({ simulators: { ups: upsSimulator } });
     lagFleet = await startFleet({
       target: lagTopology.target,

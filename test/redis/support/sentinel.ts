@@ -24,6 +24,8 @@ export interface TestSentinels {
   sentinels: string[];
   /** The data nodes, the first one the initial primary. */
   data: RedisProcess[];
+  /** The sentinels' processes. */
+  sentinelProcesses: RedisProcess[];
   /** `host:port` of the primary the sentinels name now. */
   primary(): Promise<string>;
   /** kill -9 of the current primary; resolves once the sentinels name its successor. */
@@ -40,7 +42,7 @@ async function dataNode(port: number, args: string[]): Promise<RedisProcess> {
   });
 }
 
-async function sentinelNode(port: number, primaryPort: number): Promise<RedisProcess> {
+async function sentinelNode(port: number, primaryPort: number, downAfterMs: number): Promise<RedisProcess> {
   const dir = await tempDir('cg-sentinel-');
   const configFile = join(dir, 'sentinel.conf');
   await writeFile(
@@ -48,7 +50,7 @@ async function sentinelNode(port: number, primaryPort: number): Promise<RedisPro
     [
       `port ${port}`,
       `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${primaryPort} 2`,
-      `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+      `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfterMs}`,
       `sentinel failover-timeout ${MASTER_NAME} 10000`,
       `sentinel parallel-syncs ${MASTER_NAME} 1`,
       '',
@@ -66,7 +68,11 @@ async function sentinelNode(port: number, primaryPort: number): Promise<RedisPro
 
 const cli = (port: number, ...args: string[]) => redisCli(['-p', String(port), ...args]);
 
-export async function startSentinels(): Promise<TestSentinels> {
+/**
+ * `downAfterMs`: how long the primary may not answer before the sentinels act (1 s for a
+ * failover test; longer for a set shared by many suites on a busy machine).
+ */
+export async function startSentinels(downAfterMs = 1_000): Promise<TestSentinels> {
   const all: RedisProcess[] = [];
   try {
     const [primaryPort, replicaPort] = [await freePort(), await freePort()];
@@ -78,7 +84,8 @@ export async function startSentinels(): Promise<TestSentinels> {
       (await cli(replicaPort, 'info', 'replication')).includes('master_link_status:up'),
     );
     const sentinels: RedisProcess[] = [];
-    for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(await freePort(), primaryPort));
+    for (let i = 0; i < 3; i++)
+      sentinels.push(await sentinelNode(await freePort(), primaryPort, downAfterMs));
     all.push(...sentinels);
     for (const s of sentinels) {
       await until(`sentinel ${s.port} to know the replica and its peers`, async () => {
@@ -102,6 +109,7 @@ export async function startSentinels(): Promise<TestSentinels> {
     return {
       sentinels: sentinels.map((s) => `127.0.0.1:${s.port}`),
       data: [primary, replica],
+      sentinelProcesses: sentinels,
       primary: primaryNow,
       async killPrimary() {
         const from = await primaryNow();

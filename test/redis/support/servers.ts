@@ -65,6 +65,8 @@ export async function until(what: string, check: () => Promise<boolean>, deadlin
 export interface RedisProcess {
   port: number;
   dir: string;
+  /** Its process id while it runs. */
+  readonly pid: number | undefined;
   /** Whether it is running now. */
   readonly running: boolean;
   /** Starts it (again) with the same arguments; resolves once `ready` holds. */
@@ -123,6 +125,9 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   return {
     port: options.port,
     dir: options.dir,
+    get pid() {
+      return alive() ? child?.pid : undefined;
+    },
     get running() {
       return alive();
     },

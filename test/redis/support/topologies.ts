@@ -1,8 +1,10 @@
 /**
- * The Redis topologies the multi-instance suites run against, started by the test itself:
+ * The Redis topologies the multi-instance suites run against:
  * - single: the machine's Redis (REDIS_URL, shared: unique namespaces, never flushed);
- * - cluster: three primaries of our own (cluster.ts);
- * - sentinel: a primary, a replica and three sentinels of our own (sentinel.ts).
+ * - cluster: three primaries (cluster.ts);
+ * - sentinel: a primary, a replica and three sentinels (sentinel.ts);
+ * a cluster and a sentinel set are shared by the suites of one run (shared-topologies.ts),
+ * unless a suite asks for its own.
  *
  * Which suite runs where (the whole `npm test` must stay under 10 minutes on an idle 2-core
  * machine, and a topology costs a few seconds to start):
@@ -23,6 +25,7 @@ import { Cluster, Redis } from 'ioredis';
 import { REDIS_URL } from '../../support/redis.ts';
 import { startCluster, type TestCluster } from './cluster.ts';
 import { MASTER_NAME, startSentinels, type TestSentinels } from './sentinel.ts';
+import { sharedDir, sharedTopology } from './shared-topologies.ts';
 
 export type TopologyKind = 'single' | 'cluster' | 'sentinel';
 
@@ -50,6 +53,9 @@ export interface Topology {
   target: StoreTarget;
   /** An admin connection (default user): commands go to the node holding the key. */
   admin: AdminClient;
+  /** `host:port` of the primaries at the start (a cluster's three, a sentinel set's one). */
+  nodes: string[];
+  /** The suite's own processes (`own: true`): to stop, kill or signal them. */
   cluster?: TestCluster;
   sentinels?: TestSentinels;
   dispose(): Promise<void>;
@@ -106,11 +112,23 @@ export function adminFor(target: StoreTarget): AdminClient {
   return client;
 }
 
-export async function startTopology(kind: TopologyKind): Promise<Topology> {
+/**
+ * A topology for a suite: the machine's Redis for `single`; for a cluster or a sentinel set,
+ * the run's shared one (shared-topologies.ts), or with `own` one of the suite's own (a suite
+ * that stops, kills or counts errors on its nodes).
+ */
+export async function startTopology(kind: TopologyKind, options: { own?: boolean } = {}): Promise<Topology> {
   if (kind === 'single') {
     const target = { url: REDIS_URL };
     const admin = adminFor(target);
-    return { kind, target, admin, dispose: async () => admin.disconnect() };
+    const nodes = [REDIS_URL.replace(/^redis:\/\//, '').replace(/\/.*$/, '')];
+    return { kind, target, admin, nodes, dispose: async () => admin.disconnect() };
+  }
+  const dir = options.own ? undefined : await sharedDir();
+  if (dir !== undefined) {
+    const { target, nodes } = await sharedTopology(dir, kind);
+    const admin = adminFor(target);
+    return { kind, target, admin, nodes, dispose: async () => admin.disconnect() };
   }
   if (kind === 'cluster') {
     const cluster = await startCluster();
@@ -120,6 +138,7 @@ export async function startTopology(kind: TopologyKind): Promise<Topology> {
       kind,
       target,
       admin,
+      nodes: cluster.nodes,
       cluster,
       async dispose() {
         admin.disconnect();
@@ -137,6 +156,7 @@ export async function startTopology(kind: TopologyKind): Promise<Topology> {
     kind,
     target,
     admin,
+    nodes: [await sentinels.primary()],
     sentinels,
     async dispose() {
       admin.disconnect();
