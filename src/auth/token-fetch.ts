@@ -289,12 +289,20 @@ export function createTokenFetcher(
     if (stored !== undefined && (await adoptable(slot, stored.value, reason, refused, now())))
       return remember(slot, stored.value, stored.version, false, random);
     if (coordination === undefined) return callAndPersist(slot, reason, stored, probe);
+    // A key this instance had stored in the shared store is gone (the store lost it): the token
+    // written now is its lineage written back, even when it beats the store-loss write-back.
+    const lost = flushed && read === undefined && slot.version > 0;
+    const persist = async (from: Versioned<StoredToken> | undefined) => {
+      const cached = await callAndPersist(slot, reason, from, probe);
+      if (lost) events.emit({ type: 'store.restored', part: 'tokens', restored: 1 });
+      return cached;
+    };
     // Several instances: one takes the refresh lock, the others wait for its token (coordination.ts).
     const entry = await coordination.enter(slot, reason, refused, stored);
     if (entry.kind === 'adopted') return entry.cached;
-    if (entry.kind === 'local') return callAndPersist(slot, reason, stored, probe);
+    if (entry.kind === 'local') return persist(stored);
     try {
-      return await callAndPersist(slot, reason, entry.stored, probe);
+      return await persist(entry.stored);
     } finally {
       // Released only once the new token is persisted (chaos A8: never answer before storing).
       await entry.release();
