@@ -380,9 +380,9 @@ export function createRedisIdempotencyStore<T>(
   }
 
   async function loadCopies(): Promise<number> {
+    if (firstCopy === 'none') firstCopy = 'running';
     // Subscribed first: an answer announced while the store is read is heard, not missed.
     await subscribed;
-    if (firstCopy === 'none') firstCopy = 'running';
     const copied = await copies.load();
     firstCopy = 'done';
     return copied;
