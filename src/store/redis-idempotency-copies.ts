@@ -10,7 +10,8 @@
  *   A restored claim is the same bytes as the original, so a live buyer still answers over it.
  * - An answer is announced with its compact form (a label without its document).
  * - An instance copies the store's records when it starts, and again after each reconnection
- *   (announcements sent while its subscriber was away are lost).
+ *   (announcements sent while its subscriber was away are lost): the compact copy each answer
+ *   keeps beside its record (redis-keys.ts), so a start costs no label documents read.
  * - A repeat restores its key's copy before claiming it (`SET NX`), so it never depends on
  *   whether the write-back after a loss has reached its key yet.
  *
@@ -113,21 +114,35 @@ export function createFleetCopies(options: FleetCopiesOptions) {
     },
 
     /**
-     * Copies every record the store holds that this instance has no answer for (claims are read
-     * again: they may have been answered meanwhile). Resolves to how many were copied.
+     * Copies what the store holds that this instance has no answer for: the answers' compact
+     * copies first (small, sealed as kept), then the records without one (claims, which are
+     * small, and answers written back after a loss). Resolves to how many were copied.
      */
     async load(): Promise<number> {
       const prefix = `${keys.namespace}:{`;
+      const idOf = (name: string) => name.slice(prefix.length, name.indexOf('}', prefix.length));
+      const known = (id: string) => copies.get(id)?.state === 'done';
+      const copyNames = (await connection.scan(keys.patterns.idempotencyCopies)).slice(0, copies.max);
+      const fromCopies = await inBatches(copyNames, async (copyKey) => {
+        const id = idOf(copyKey);
+        if (known(id)) return false;
+        const [[, sealed] = [], [, ttl] = []] =
+          (await connection.client.pipeline().get(copyKey).pttl(copyKey).exec()) ?? [];
+        if (typeof sealed !== 'string' || typeof ttl !== 'number' || ttl <= 0) return false;
+        keep(id, { redisKey: keys.idempotency(id).record, sealed, state: 'done' }, ttl);
+        return true;
+      });
       const names = (await connection.scan(keys.patterns.idempotencyRecords)).slice(0, copies.max);
-      return inBatches(names, async (redisKey) => {
-        const id = redisKey.slice(prefix.length, redisKey.indexOf('}', prefix.length));
-        // An answer heard on the channel is as good: keep it.
-        if (copies.get(id)?.state === 'done') return false;
+      const fromRecords = await inBatches(names, async (redisKey) => {
+        const id = idOf(redisKey);
+        // An answer heard on the channel or copied above is as good: keep it.
+        if (known(id)) return false;
         const found = await copyOf(redisKey);
         if (found === undefined) return false;
         keep(id, found.copy, found.ttl);
         return true;
       });
+      return fromCopies + fromRecords;
     },
   };
 }

@@ -48,11 +48,15 @@ import { away, createClaims, IN_PROGRESS_RETRY_MS, StoreAway } from './redis-ide
 import { announce, createFleetCopies, inBatches } from './redis-idempotency-copies.ts';
 import { CHANNEL, redisKeys } from './redis-keys.ts';
 
-/** Writes the answer over our own pending claim, or where nothing is; never over another's record. */
+/**
+ * Writes the answer over our own pending claim, or where nothing is; never over another's
+ * record. Its compact copy (if any) goes beside it, for instances starting later to load.
+ */
 const COMPLETE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if current ~= false and current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+if ARGV[6] ~= '' then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[3]) end
 redis.call('PUBLISH', ARGV[5], ARGV[4])
 return 1
 `;
@@ -98,6 +102,8 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
    * Resolves to how many copies were taken.
    */
   loadCopies(): Promise<number>;
+  /** Whether the first copy of the fleet's records is still under way (labels are refused). */
+  copying(): boolean;
   /** Told how many answers each write-back restored (the store-loss report counts them). */
   onWrittenBack(listener: (written: number) => void): void;
 }
@@ -201,12 +207,11 @@ export function createRedisIdempotencyStore<T>(
     ttlMs,
     now,
     max: options.maxCopies ?? 50_000,
+    // Not decoded here (thousands at start-up): the record is authenticated as the gateway's own
+    // (sealed, bound to its name), and a replay decodes the copy before answering with it.
     compactRecord: (record) =>
       record.outcome.ok && options.compact
-        ? {
-            ...record,
-            outcome: { ok: true, value: options.compact(options.decodeValue(record.outcome.value)) },
-          }
+        ? { ...record, outcome: { ok: true, value: options.compact(record.outcome.value as T) } }
         : record,
   });
   /** 'none' until loadCopies is first asked; labels wait for a first complete copy. */
@@ -242,11 +247,10 @@ export function createRedisIdempotencyStore<T>(
   /** Shares the answer: over our own claim, or where nothing is (a lease run out, a lost write). */
   async function share(answer: SharedAnswer & { sealed: string }, remainingMs: number): Promise<boolean> {
     const { id, redisKey, pending, sealed, copy } = answer;
-    const done = keys.idempotency(id).done;
+    const names = keys.idempotency(id);
     const message = announce.answered(id, copy);
-    return (
-      (await client.eval(COMPLETE_SCRIPT, 1, redisKey, pending, sealed, remainingMs, message, done)) === 1
-    );
+    const args = [pending, sealed, remainingMs, message, names.done, copy ?? ''];
+    return (await client.eval(COMPLETE_SCRIPT, 2, redisKey, names.copy, ...args)) === 1;
   }
 
   /** Waits until the record is no longer pending (or gone), or the deadline passes. */
@@ -390,6 +394,7 @@ export function createRedisIdempotencyStore<T>(
 
   return {
     loadCopies,
+    copying: () => firstCopy === 'running',
     async run(key, fingerprint, work, runOptions = {}) {
       const mine = local.get(key);
       if (mine !== undefined && mine.expiresAt > now()) {

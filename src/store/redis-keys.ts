@@ -72,9 +72,17 @@ export function redisKeys(namespace: string) {
       };
     },
 
-    /** One label idempotency record (`id`: hash of the caller's Idempotency-Key) and its channel. */
+    /**
+     * One label idempotency record (`id`: hash of the caller's Idempotency-Key), the compact
+     * copy of its answer that instances load at start-up (small: a label without its
+     * document), and its channel.
+     */
     idempotency(id: string) {
-      return { record: tagged(id, 'idem'), done: `${namespace}:{${id}}${CHANNEL.idempotencyDone}` };
+      return {
+        record: tagged(id, 'idem'),
+        copy: tagged(id, 'idem-copy'),
+        done: `${namespace}:{${id}}${CHANNEL.idempotencyDone}`,
+      };
     },
 
     /** Fleet-global names. */
@@ -96,6 +104,8 @@ export function redisKeys(namespace: string) {
       tokens: `${namespace}:{*:token`,
       /** Every label idempotency record (`idempotency(id).record`). */
       idempotencyRecords: `${namespace}:{*}:idem`,
+      /** Every compact copy of an answer (`idempotency(id).copy`). */
+      idempotencyCopies: `${namespace}:{*}:idem-copy`,
     },
   };
 }

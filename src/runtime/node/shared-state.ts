@@ -81,6 +81,9 @@ export interface SharedState {
 const DEGRADED_DETAIL =
   'shared store (Redis) unreachable: serving the tokens this instance holds, refreshes coordinated in this instance only';
 
+const COPYING_DETAIL =
+  "copying the fleet's label answers from the shared store: labels answer 503 until it is done";
+
 const refusal = (message: string) => new ConfigError([{ key: 'store', message }]);
 
 /** The connection, or a configuration error when Redis refuses the gateway (not when it is away). */
@@ -128,11 +131,11 @@ async function checkAccess(
 }
 
 /**
- * The fleet's label claims and answers, copied at start-up (awaited when the store answers,
- * so the instance serves labels holding them), so this instance can restore them if the
- * store later loses them, even once the instances that bought them are gone. Copied again
- * after each reconnection (announcements sent meanwhile were missed). A copy cut short (the
- * store went away) runs again when it returns; labels are refused until one completes.
+ * The fleet's label claims and answers, copied at start-up so this instance can restore them
+ * if the store later loses them, even once the instances that bought them are gone. Until the
+ * first copy completes labels are refused (`503`, retry) and `/readyz` says `degraded`: rates
+ * and tracking are served meanwhile. Copied again after each reconnection (announcements sent
+ * meanwhile were missed). A copy cut short (the store went away) runs again when it returns.
  */
 function createAnswerCopier(
   connection: RedisConnection,
@@ -279,8 +282,7 @@ export async function openSharedState(
   const copier = createAnswerCopier(connection, idempotency, logger);
   // Claims sent while Redis did not answer are released, then what this instance holds goes back.
   reportTransitions(connection, logger, config.namespace, idempotency, copier);
-  const copied = copier.copy();
-  if (connection.connected) await copied;
+  void copier.copy();
   const stopObserving = observeTopology(connection);
   const topology = () => describeTopology(connection, config.sentinel?.masterName);
 
@@ -301,10 +303,15 @@ export async function openSharedState(
       const sharedStore = up
         ? { ok: true, detail: topology() }
         : { ok: false, detail: `${DEGRADED_DETAIL} (${topology()})` };
+      const copying = idempotency.copying();
       return {
         ready: true,
-        status: up ? 'ready' : 'degraded',
-        checks: { config: { ok: true }, sharedStore },
+        status: up && !copying ? 'ready' : 'degraded',
+        checks: {
+          config: { ok: true },
+          sharedStore,
+          ...(copying ? { labelAnswers: { ok: false, detail: COPYING_DETAIL } } : {}),
+        },
       };
     },
     async close() {

@@ -13,14 +13,16 @@
  *   was still running (cut short by Redis freezes), so it held none of the older keys.
  *
  * The fix: every claim is announced and copied by every instance like answers are; a repeat
- * restores its key's copy (`SET NX`) before claiming; a starting instance copies the store
- * before it serves labels (and refuses them, retryable, while a copy cut short runs again);
- * the write-back after a reconnection starts in the same turn as the reconnection.
+ * restores its key's copy (`SET NX`) before claiming; a starting instance refuses labels
+ * (503, retry) until its first copy of the store is complete, and that copy reads each
+ * answer's compact copy kept beside its record (not the label documents); the write-back after
+ * a reconnection starts in the same turn as the reconnection.
  *
  * Instances are idempotency stores on their own connections to the real Redis; the
  * loss is the record deleted behind their backs (no reconnection, so no write-back runs).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { IdempotencyUnavailableError } from '../../../src/domain/errors.ts';
 import { CarrierError } from '../../../src/domain/failure.ts';
 import { createSealer } from '../../../src/store/encryption.ts';
 import { createRedisConnection, type RedisConnection } from '../../../src/store/redis-connection.ts';
@@ -55,7 +57,7 @@ async function instance(
   });
 }
 
-/** The store loses every record of the namespace (as an empty restart does). */
+/** The store loses every key of the namespace (as an empty restart does): `expected` of them. */
 async function loseRecords(namespace: string, expected: number): Promise<void> {
   const admin = connections[0]!.client;
   const names = await connections[0]!.scan(`${namespace}:*`);
@@ -81,7 +83,7 @@ describe.runIf(hasRedis)('no label bought twice when Redis lost a record the fle
     expect(await a.run('key-1', 'body', buy)).toEqual({ trackingNumber: 'label-1' });
     // b heard the answer announced, or copies it now from the store: either way it holds it.
     await b.loadCopies();
-    await loseRecords(ns, 1);
+    await loseRecords(ns, 2); // the record and its compact copy
     // No reconnection happened: no write-back runs. The repeat restores its own copy first.
     expect(await b.run('key-1', 'body', buy)).toEqual({ trackingNumber: 'label-1' });
     expect(bought).toBe(1);
@@ -112,6 +114,29 @@ describe.runIf(hasRedis)('no label bought twice when Redis lost a record the fle
     expect(bought).toBe(1);
   });
 
+  it('an instance refuses labels until its first copy of the fleet is complete: nothing bought meanwhile', async () => {
+    const ns = testNamespace('regress-copy-first');
+    const a = await instance(ns);
+    expect(await a.run('key-4', 'body', async () => ({ trackingNumber: 'label-1' }))).toEqual({
+      trackingNumber: 'label-1',
+    });
+    const starting = await instance(ns);
+    let bought = 0;
+    const copying = starting.loadCopies();
+    expect(starting.copying()).toBe(true);
+    await expect(
+      starting.run('key-5', 'body', async () => ({ trackingNumber: `label-${++bought}` })),
+    ).rejects.toBeInstanceOf(IdempotencyUnavailableError);
+    expect(await copying).toBe(1);
+    expect(starting.copying()).toBe(false);
+    expect(
+      await starting.run('key-5', 'body', async () => ({ trackingNumber: `label-${++bought}` })),
+    ).toEqual({
+      trackingNumber: 'label-1',
+    });
+    expect(bought).toBe(1);
+  });
+
   it('an answer that was a refusal is restored too: the refusal is replayed, nothing bought again', async () => {
     const ns = testNamespace('regress-claim-released');
     const [a, b] = [await instance(ns), await instance(ns)];
@@ -133,7 +158,7 @@ describe.runIf(hasRedis)('no label bought twice when Redis lost a record the fle
     ).rejects.toBe(failing);
     // b heard the answer announced, or copies it now from the store: either way it holds it.
     await b.loadCopies();
-    await loseRecords(ns, 1);
+    await loseRecords(ns, 2);
     await expect(b.run('key-3', 'body', async () => ({ trackingNumber: 'never' }))).rejects.toMatchObject({
       failureClass: 'rejected',
       code: 'ADDR_1',
