@@ -22,8 +22,10 @@ import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR, EVENT } from '../telemetry/names.ts';
 import { safeUrl } from '../telemetry/redact.ts';
 import { describeNetworkFailure } from './network-error.ts';
+import { outboundHeaders } from './outbound-headers.ts';
 import { upstreamResponse } from './response.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { headerLookup, transportFromFetch, type UpstreamTransport } from './transport.ts';
 
 export interface UpstreamTimeouts {
   /** Whole call, from sending to the last body byte. */
@@ -49,10 +51,10 @@ const openGates: UpstreamGates = {
 
 export interface UpstreamClientOptions {
   broker: CredentialBroker;
-  /** Node injects an undici-backed fetch with connect timeouts; Workers use the global one. */
-  fetch?: typeof fetch;
-  /** A transport per carrier (its connect timeout); takes precedence over `fetch`. */
-  fetchFor?: (carrier: string) => typeof fetch;
+  /** Node injects its undici pools with connect timeouts; without one, the global fetch is adapted. */
+  transport?: UpstreamTransport;
+  /** A transport per carrier (its connect timeout); takes precedence over `transport`. */
+  transportFor?: (carrier: string) => UpstreamTransport;
   timeoutsFor?: (carrier: string) => UpstreamTimeouts;
   gates?: UpstreamGates;
   /** Every finished exchange is reported here (ids, status and class only). */
@@ -76,8 +78,9 @@ export interface UpstreamClient {
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const defaultFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const fetchFor = options.fetchFor ?? (() => defaultFetch);
+  const defaultTransport =
+    options.transport ?? transportFromFetch((input, init) => globalThis.fetch(input, init));
+  const transportFor = options.transportFor ?? (() => defaultTransport);
   const now = options.now ?? Date.now;
   const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
   const gates = options.gates ?? openGates;
@@ -184,21 +187,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       span: Span,
       finish: (status: number | undefined, error?: CarrierError) => void,
     ): Promise<UpstreamResponse> {
-      const headers = new Headers(req.headers);
-      if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip');
-      for (const [k, v] of Object.entries(credential?.headers ?? {})) headers.set(k, v);
       const timeout = AbortSignal.timeout(timeoutsFor(carrier.id).totalMs);
       const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
       try {
-        const res = await fetchFor(carrier.id)(url, {
+        const res = await transportFor(carrier.id)({
           method: req.method,
-          headers,
-          body: req.body ?? null,
+          origin: url.origin,
+          path: url.pathname + url.search,
+          headers: outboundHeaders(req.headers, credential?.headers),
+          body: req.body,
           signal,
         });
-        const body = new Uint8Array(await res.arrayBuffer());
         finish(res.status);
-        return upstreamResponse(res.status, res.headers, body);
+        return upstreamResponse(res.status, headerLookup(res.headers), res.body);
       } catch (error) {
         // The caller went away: not the carrier's failure, so nothing is classified or counted.
         if (callerSignal?.aborted) {
