@@ -20,11 +20,12 @@ import { type EventSink, silentEvents } from '../events/bus.ts';
 import { attributeCache } from '../telemetry/attribute-cache.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR, EVENT } from '../telemetry/names.ts';
-import { safeUrl } from '../telemetry/redact.ts';
+import { startDeadline } from './deadline.ts';
 import { describeNetworkFailure } from './network-error.ts';
 import { outboundHeaders } from './outbound-headers.ts';
 import { upstreamResponse } from './response.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { joinTarget, type Target, targetOf } from './target.ts';
 import { headerLookup, transportFromFetch, type UpstreamTransport } from './transport.ts';
 
 export interface UpstreamTimeouts {
@@ -104,8 +105,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
-  function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
-    if (req.url !== undefined) return linkUrl(account, carrier, req.url);
+  function buildTarget(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): Target {
+    if (req.url !== undefined) return targetOf(linkUrl(account, carrier, req.url));
     const base = account.baseUrls[req.host ?? 'default'];
     if (!base) {
       throw new CarrierError({
@@ -116,16 +117,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         message: `no base URL for host '${req.host ?? 'default'}'`,
       });
     }
-    const url = new URL(base.replace(/\/+$/, '') + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-    return url;
+    return joinTarget(base, req.path, req.query);
   }
 
   async function exchange(
     carrier: CarrierDefinition,
     account: ResolvedAccount,
     req: UpstreamRequest,
-    url: URL,
+    target: Target,
     credential: Credential | undefined,
     resendCount: number,
     callerSignal: AbortSignal | undefined,
@@ -133,9 +132,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<UpstreamResponse> {
     const attributes = {
       [ATTR.httpMethod]: req.method,
-      [ATTR.serverAddress]: url.hostname,
-      [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      [ATTR.urlFull]: safeUrl(url),
+      [ATTR.serverAddress]: target.hostname,
+      [ATTR.serverPort]: target.port,
+      [ATTR.urlFull]: target.safe,
       [ATTR.carrier]: carrier.id,
       [ATTR.account]: account.id,
       [ATTR.operation]: req.operation,
@@ -165,7 +164,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           .clientDuration()
           .record(
             durationMs / 1000,
-            clientAttributes(req.method, url.hostname, carrier.id, status, errorType),
+            clientAttributes(req.method, target.hostname, carrier.id, status, errorType),
           );
         events.emit({
           type: 'exchange',
@@ -187,16 +186,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       span: Span,
       finish: (status: number | undefined, error?: CarrierError) => void,
     ): Promise<UpstreamResponse> {
-      const timeout = AbortSignal.timeout(timeoutsFor(carrier.id).totalMs);
-      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+      const deadline = startDeadline(timeoutsFor(carrier.id).totalMs, callerSignal);
       try {
         const res = await transportFor(carrier.id)({
           method: req.method,
-          origin: url.origin,
-          path: url.pathname + url.search,
+          origin: target.origin,
+          path: target.path,
           headers: outboundHeaders(req.headers, credential?.headers),
           body: req.body,
-          signal,
+          signal: deadline.signal,
         });
         finish(res.status);
         return upstreamResponse(res.status, headerLookup(res.headers), res.body);
@@ -206,7 +204,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           span.end();
           throw callerAbortError(callerSignal);
         }
-        const failure = describeNetworkFailure(error, timeout.aborted);
+        const failure = describeNetworkFailure(error, deadline.timedOut);
         const classified = new CarrierError({
           carrier: carrier.id,
           account: account.id,
@@ -221,6 +219,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         });
         finish(undefined, classified);
         throw classified;
+      } finally {
+        deadline.done();
       }
     }
   }
@@ -318,11 +318,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   return {
     context(carrier, account, signal) {
       const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
-        const url = buildUrl(account, carrier, req);
+        const target = buildTarget(account, carrier, req);
         const name = req.auth === false ? undefined : (req.auth ?? 'primary');
         const send = (credential: Credential | undefined, resendCount: number, cacheHit?: string) =>
           gates.api(carrier.id, account.id, async () => {
-            const res = await exchange(carrier, account, req, url, credential, resendCount, signal, cacheHit);
+            const res = await exchange(
+              carrier,
+              account,
+              req,
+              target,
+              credential,
+              resendCount,
+              signal,
+              cacheHit,
+            );
             // A 5xx is the carrier failing: thrown inside the gate so the API breaker counts it.
             if (res.status >= 500) {
               const error = errorFrom(carrier, account, res);
