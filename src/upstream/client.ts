@@ -23,6 +23,7 @@ import { ATTR, EVENT } from '../telemetry/names.ts';
 import { startDeadline } from './deadline.ts';
 import { describeNetworkFailure } from './network-error.ts';
 import { outboundHeaders } from './outbound-headers.ts';
+import { followRedirects } from './redirects.ts';
 import { upstreamResponse } from './response.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { joinTarget, type Target, targetOf } from './target.ts';
@@ -81,7 +82,18 @@ export interface UpstreamClient {
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const defaultTransport =
     options.transport ?? transportFromFetch((input, init) => globalThis.fetch(input, init));
-  const transportFor = options.transportFor ?? (() => defaultTransport);
+  const given = options.transportFor ?? (() => defaultTransport);
+  // One redirect-following wrapper per transport, built once.
+  const followed = new Map<UpstreamTransport, UpstreamTransport>();
+  const transportFor = (carrier: string): UpstreamTransport => {
+    const transport = given(carrier);
+    let wrapped = followed.get(transport);
+    if (wrapped === undefined) {
+      wrapped = followRedirects(transport);
+      followed.set(transport, wrapped);
+    }
+    return wrapped;
+  };
   const now = options.now ?? Date.now;
   const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
   const gates = options.gates ?? openGates;
