@@ -83,8 +83,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const defaultTransport =
     options.transport ?? transportFromFetch((input, init) => globalThis.fetch(input, init));
   const given = options.transportFor ?? (() => defaultTransport);
-  // One redirect-following wrapper per transport, built once.
-  const followed = new Map<UpstreamTransport, UpstreamTransport>();
+  // One redirect-following wrapper per transport, built once (weakly held: transports come and go).
+  const followed = new WeakMap<UpstreamTransport, UpstreamTransport>();
   const transportFor = (carrier: string): UpstreamTransport => {
     const transport = given(carrier);
     let wrapped = followed.get(transport);
