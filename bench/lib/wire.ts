@@ -12,6 +12,7 @@ import { createCredentialBroker } from '../../src/auth/broker.ts';
 import { RateRequest } from '../../src/domain/shipment.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { createUpstreamClient } from '../../src/upstream/client.ts';
+import { transportFromFetch, type UpstreamTransport } from '../../src/upstream/transport.ts';
 
 /** A domestic US shipment every US carrier quotes. */
 export const RATE_BODY = SAMPLE_RATE_REQUEST;
@@ -25,7 +26,7 @@ export interface WireRequest {
 }
 
 /**
- * Runs the carrier's real rate mapping once against the simulator, through a fetch that
+ * Runs the carrier's real rate mapping once against the simulator, through a transport that
  * records what was sent (URL, headers with the bearer token, body).
  */
 export async function captureWireRequest(
@@ -38,21 +39,20 @@ export async function captureWireRequest(
   const account = sandboxAccount(carrier, simAccount, `${simulatorUrl}/${carrierId}`);
   const broker = createCredentialBroker({ store: createMemoryTokenStore(), profileOf: () => carrier.auth });
   let captured: WireRequest | undefined;
-  const recording = (async (input: URL | string, init?: RequestInit) => {
-    const url = new URL(String(input));
+  const send = transportFromFetch((input, init) => fetch(input, init));
+  const recording: UpstreamTransport = (request) => {
     const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((value, name) => {
+    for (const [name, value] of Object.entries(request.headers))
       if (name !== 'accept-encoding') headers[name] = value;
-    });
     captured = {
-      path: url.pathname.slice(new URL(simulatorUrl).pathname.replace(/\/$/, '').length) + url.search,
-      method: (init?.method ?? 'GET') as 'POST' | 'GET',
+      path: request.path.slice(new URL(simulatorUrl).pathname.replace(/\/$/, '').length),
+      method: request.method as 'POST' | 'GET',
       headers,
-      body: typeof init?.body === 'string' ? init.body : new TextDecoder().decode(init?.body as Uint8Array),
+      body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body),
     };
-    return fetch(input, init);
-  }) as typeof fetch;
-  const upstream = createUpstreamClient({ broker, fetch: recording });
+    return send(request);
+  };
+  const upstream = createUpstreamClient({ broker, transport: recording });
   const rates = await carrier.rate(upstream.context(carrier, account), RateRequest.parse(RATE_BODY));
   if (!captured || rates.length === 0) throw new Error(`${carrierId}: the rate call did not go through`);
   return captured;

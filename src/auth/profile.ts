@@ -3,6 +3,7 @@
  * strategies; the profile never implements HTTP itself, it only describes the wire.
  */
 import type { FailureClass } from '../domain/failure.ts';
+import type { HeaderLookup } from '../upstream/transport.ts';
 
 /** How an OAuth client presents its id and secret to the token endpoint. */
 export type ClientAuthMethod = 'basic' | 'form' | 'json';
@@ -10,7 +11,7 @@ export type ClientAuthMethod = 'basic' | 'form' | 'json';
 /** What the token endpoint answered, as raw as possible, for a carrier's error decoder. */
 export interface TokenEndpointAnswer {
   status: number;
-  headers: Headers;
+  headers: HeaderLookup;
   /** Raw body text. */
   text: string;
   /** Parsed JSON body, or undefined when the body is not JSON. */

@@ -47,18 +47,36 @@ const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !
  * A deep copy without nulls: object members set to null disappear, null list items too. A
  * null list item is noted (a list that loses an item may hold money that no longer adds up).
  */
-export function withoutNulls(value: unknown, at: Key[] = []): unknown {
+export function withoutNulls(value: unknown, at: readonly Key[] = []): unknown {
+  return copyWithoutNulls(value, [...at]);
+}
+
+/** `path` is one stack pushed and popped on the way down: no path array per value copied. */
+function copyWithoutNulls(value: unknown, path: Key[]): unknown {
   if (Array.isArray(value)) {
     const kept: unknown[] = [];
-    value.forEach((v, i) => {
-      if (v === null) noteFinding(`${pathText([...at, i])} is null; left out`);
-      else kept.push(withoutNulls(v, [...at, i]));
-    });
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === null) {
+        noteFinding(`${pathText([...path, i])} is null; left out`);
+        continue;
+      }
+      path.push(i);
+      kept.push(copyWithoutNulls(v, path));
+      path.pop();
+    }
     return kept;
   }
   if (isContainer(value)) {
+    const source = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, [...at, k]);
+    for (const k of Object.keys(source)) {
+      const v = source[k];
+      if (v === null) continue;
+      path.push(k);
+      out[k] = copyWithoutNulls(v, path);
+      path.pop();
+    }
     return out;
   }
   return value;

@@ -15,6 +15,9 @@ import type {
   ShipmentOptions,
   Tracking,
 } from '../domain/shipment.ts';
+import type { HeaderLookup } from '../upstream/transport.ts';
+
+export type { HeaderLookup } from '../upstream/transport.ts';
 
 export type Environment = 'sandbox' | 'production';
 
@@ -59,7 +62,8 @@ export interface UpstreamRequest {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  /** Read-only, names case-insensitive (a plain record underneath on Node, not a Web `Headers`). */
+  headers: HeaderLookup;
   /** Body bytes, already decompressed. */
   body: Uint8Array;
   text(): string;

@@ -1,9 +1,9 @@
 /** Small readers of carrier HTTP answers shared by every adapter's error decoding. */
 import { parseRetryAfter } from '../upstream/retry-after.ts';
-import type { UpstreamResponse } from './definition.ts';
+import type { HeaderLookup, UpstreamResponse } from './definition.ts';
 
 /** Retry-After (seconds or an HTTP date) in milliseconds from `now`; undefined when absent or invalid. */
-export const retryAfterMs = (headers: Headers, now: number = Date.now()): number | undefined =>
+export const retryAfterMs = (headers: HeaderLookup, now: number = Date.now()): number | undefined =>
   parseRetryAfter(headers.get('retry-after'), now);
 
 /** An HTML page (a proxy's or a load balancer's), not the carrier's own answer. */

@@ -125,9 +125,10 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     if (!carrier) throw new Error(`unknown carrier ${id}`);
     return carrier.auth;
   };
-  // Each carrier's calls go through a pool with its own connect timeout.
-  const carrierFetch = (carrier: string) =>
-    ports.transport.fetchFor(carrier, policies[carrier]?.timeouts.connectMs ?? 3_000);
+  // Each carrier's calls go through pools with its own connect timeout.
+  const connectMs = (carrier: string) => policies[carrier]?.timeouts.connectMs ?? 3_000;
+  const carrierFetch = (carrier: string) => ports.transport.fetchFor(carrier, connectMs(carrier));
+  const carrierTransport = (carrier: string) => ports.transport.transportFor(carrier, connectMs(carrier));
   const members = createMembership(control, Date.now);
   // Token-endpoint budgets are counted once for the fleet (probes spend from them too).
   const quota = createSharedTokenQuota(control.store, () => members.lastKnownCount());
@@ -179,7 +180,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     accounts: () => accounts.accounts(),
     policies,
     broker,
-    fetchFor: carrierFetch,
+    transportFor: carrierTransport,
     events,
     ...(options.budget ? { budget: options.budget } : {}),
     ...(ports.idempotency ? { idempotency: ports.idempotency } : {}),
@@ -225,6 +226,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     broker,
     store: ports.tokens,
     fetchFor: carrierFetch,
+    transportFor: carrierTransport,
     settings,
     accountConfig: accounts.healthConfig,
     publicBaseUrl,

@@ -13,10 +13,13 @@ import type { Timers } from '../health/index.ts';
 import type { BreakerSync } from '../resilience/breaker-sync.ts';
 import type { BreakerDrive } from '../resilience/call-driven.ts';
 import type { IdempotencyStore } from '../resilience/idempotency.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 
 /** Outbound HTTP: the carriers' APIs and their token endpoints. */
 export interface TransportPort {
-  /** The fetch a carrier's API calls go through, with its connect timeout where the runtime has one. */
+  /** Where a carrier's API calls go (plain status, headers, bytes), with its connect timeout where the runtime has one. */
+  transportFor(carrier: string, connectTimeoutMs: number): UpstreamTransport;
+  /** The fetch of a carrier's rarer calls (revocations, a probe's tapped token calls), same connect timeout. */
   fetchFor(carrier: string, connectTimeoutMs: number): typeof fetch;
   /** The fetch token-endpoint calls go through. */
   tokenFetch: typeof fetch;

@@ -20,6 +20,7 @@ import {
 } from '../resilience/idempotency.ts';
 import type { CarrierPolicy } from '../resilience/settings.ts';
 import { createUpstreamClient } from '../upstream/client.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 import type { GatewayCore } from './core.ts';
 import { type AccountSource, createDirectory } from './directory.ts';
 import { compactLabel } from './label-compact.ts';
@@ -35,8 +36,9 @@ export interface GatewayOptions {
   accounts: AccountSource;
   policies?: Readonly<Record<string, CarrierPolicy>>;
   broker: CredentialBroker;
-  fetch?: typeof fetch;
-  fetchFor?: (carrier: string) => typeof fetch;
+  /** Where carrier API calls are sent (default: the global fetch, adapted). */
+  transport?: UpstreamTransport;
+  transportFor?: (carrier: string) => UpstreamTransport;
   idempotency?: IdempotencyStore<Label>;
   budget?: BudgetSettings;
   /** Where exchanges, breaker changes, routing and label outcomes are reported. */
@@ -75,8 +77,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const board = createBreakerBoard((carrier) => directory.policy(carrier), { ...options.breakers, events });
   const upstream = createUpstreamClient({
     broker: options.broker,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.fetchFor ? { fetchFor: options.fetchFor } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.transportFor ? { transportFor: options.transportFor } : {}),
     timeoutsFor: (carrier) => directory.policy(carrier).timeouts,
     gates: {
       auth: (carrier, account, acquire) => board.for(carrier, account).auth.run(acquire),

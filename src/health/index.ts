@@ -17,6 +17,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { HealthProvider } from '../gateway/view.ts';
 import type { Logger } from '../log/logger.ts';
 import type { BreakerBoard } from '../resilience/board.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 import type { AccountHealth } from './account-health.ts';
 import { createOperatorActions, type OperatorActions } from './actions.ts';
 import { createNotifier } from './alerts/notifier.ts';
@@ -58,6 +59,8 @@ export interface HealthDeps {
   broker: Broker;
   store: TokenStore;
   fetchFor(carrier: string): typeof fetch;
+  /** The carrier API transport the probes' light calls go through. */
+  transportFor(carrier: string): UpstreamTransport;
   settings: HealthSettings;
   accountConfig?: AccountConfigLookup | undefined;
   publicBaseUrl: string;
@@ -258,6 +261,7 @@ function createProbing(
   const prober = createProber({
     definition: (carrier) => deps.directory.carrier(carrier),
     fetchFor: deps.fetchFor,
+    transportFor: deps.transportFor,
     timeoutsFor: (carrier) => deps.directory.policy(carrier).timeouts,
     liveBroker: deps.broker,
     now,

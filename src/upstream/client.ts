@@ -20,10 +20,14 @@ import { type EventSink, silentEvents } from '../events/bus.ts';
 import { attributeCache } from '../telemetry/attribute-cache.ts';
 import { instruments, tracer } from '../telemetry/instruments.ts';
 import { ATTR, EVENT } from '../telemetry/names.ts';
-import { safeUrl } from '../telemetry/redact.ts';
+import { startDeadline } from './deadline.ts';
 import { describeNetworkFailure } from './network-error.ts';
+import { outboundHeaders } from './outbound-headers.ts';
+import { followRedirects } from './redirects.ts';
 import { upstreamResponse } from './response.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { joinTarget, type Target, targetOf } from './target.ts';
+import { headerLookup, transportFromFetch, type UpstreamTransport } from './transport.ts';
 
 export interface UpstreamTimeouts {
   /** Whole call, from sending to the last body byte. */
@@ -49,10 +53,10 @@ const openGates: UpstreamGates = {
 
 export interface UpstreamClientOptions {
   broker: CredentialBroker;
-  /** Node injects an undici-backed fetch with connect timeouts; Workers use the global one. */
-  fetch?: typeof fetch;
-  /** A transport per carrier (its connect timeout); takes precedence over `fetch`. */
-  fetchFor?: (carrier: string) => typeof fetch;
+  /** Node injects its undici pools with connect timeouts; without one, the global fetch is adapted. */
+  transport?: UpstreamTransport;
+  /** A transport per carrier (its connect timeout); takes precedence over `transport`. */
+  transportFor?: (carrier: string) => UpstreamTransport;
   timeoutsFor?: (carrier: string) => UpstreamTimeouts;
   gates?: UpstreamGates;
   /** Every finished exchange is reported here (ids, status and class only). */
@@ -76,8 +80,20 @@ export interface UpstreamClient {
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const defaultFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const fetchFor = options.fetchFor ?? (() => defaultFetch);
+  const defaultTransport =
+    options.transport ?? transportFromFetch((input, init) => globalThis.fetch(input, init));
+  const given = options.transportFor ?? (() => defaultTransport);
+  // One redirect-following wrapper per transport, built once (weakly held: transports come and go).
+  const followed = new WeakMap<UpstreamTransport, UpstreamTransport>();
+  const transportFor = (carrier: string): UpstreamTransport => {
+    const transport = given(carrier);
+    let wrapped = followed.get(transport);
+    if (wrapped === undefined) {
+      wrapped = followRedirects(transport);
+      followed.set(transport, wrapped);
+    }
+    return wrapped;
+  };
   const now = options.now ?? Date.now;
   const timeoutsFor = options.timeoutsFor ?? (() => DEFAULT_TIMEOUTS);
   const gates = options.gates ?? openGates;
@@ -101,8 +117,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
-  function buildUrl(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): URL {
-    if (req.url !== undefined) return linkUrl(account, carrier, req.url);
+  function buildTarget(account: ResolvedAccount, carrier: CarrierDefinition, req: UpstreamRequest): Target {
+    if (req.url !== undefined) return targetOf(linkUrl(account, carrier, req.url));
     const base = account.baseUrls[req.host ?? 'default'];
     if (!base) {
       throw new CarrierError({
@@ -113,16 +129,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         message: `no base URL for host '${req.host ?? 'default'}'`,
       });
     }
-    const url = new URL(base.replace(/\/+$/, '') + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-    return url;
+    return joinTarget(base, req.path, req.query);
   }
 
   async function exchange(
     carrier: CarrierDefinition,
     account: ResolvedAccount,
     req: UpstreamRequest,
-    url: URL,
+    target: Target,
     credential: Credential | undefined,
     resendCount: number,
     callerSignal: AbortSignal | undefined,
@@ -130,9 +144,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<UpstreamResponse> {
     const attributes = {
       [ATTR.httpMethod]: req.method,
-      [ATTR.serverAddress]: url.hostname,
-      [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      [ATTR.urlFull]: safeUrl(url),
+      [ATTR.serverAddress]: target.hostname,
+      [ATTR.serverPort]: target.port,
+      [ATTR.urlFull]: target.safe,
       [ATTR.carrier]: carrier.id,
       [ATTR.account]: account.id,
       [ATTR.operation]: req.operation,
@@ -162,7 +176,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           .clientDuration()
           .record(
             durationMs / 1000,
-            clientAttributes(req.method, url.hostname, carrier.id, status, errorType),
+            clientAttributes(req.method, target.hostname, carrier.id, status, errorType),
           );
         events.emit({
           type: 'exchange',
@@ -184,28 +198,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       span: Span,
       finish: (status: number | undefined, error?: CarrierError) => void,
     ): Promise<UpstreamResponse> {
-      const headers = new Headers(req.headers);
-      if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip');
-      for (const [k, v] of Object.entries(credential?.headers ?? {})) headers.set(k, v);
-      const timeout = AbortSignal.timeout(timeoutsFor(carrier.id).totalMs);
-      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+      const deadline = startDeadline(timeoutsFor(carrier.id).totalMs, callerSignal);
       try {
-        const res = await fetchFor(carrier.id)(url, {
+        const res = await transportFor(carrier.id)({
           method: req.method,
-          headers,
-          body: req.body ?? null,
-          signal,
+          origin: target.origin,
+          path: target.path,
+          headers: outboundHeaders(req.headers, credential?.headers),
+          body: req.body,
+          signal: deadline.signal,
         });
-        const body = new Uint8Array(await res.arrayBuffer());
         finish(res.status);
-        return upstreamResponse(res.status, res.headers, body);
+        return upstreamResponse(res.status, headerLookup(res.headers), res.body);
       } catch (error) {
         // The caller went away: not the carrier's failure, so nothing is classified or counted.
         if (callerSignal?.aborted) {
           span.end();
           throw callerAbortError(callerSignal);
         }
-        const failure = describeNetworkFailure(error, timeout.aborted);
+        const failure = describeNetworkFailure(error, deadline.timedOut);
         const classified = new CarrierError({
           carrier: carrier.id,
           account: account.id,
@@ -220,6 +231,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         });
         finish(undefined, classified);
         throw classified;
+      } finally {
+        deadline.done();
       }
     }
   }
@@ -317,11 +330,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   return {
     context(carrier, account, signal) {
       const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
-        const url = buildUrl(account, carrier, req);
+        const target = buildTarget(account, carrier, req);
         const name = req.auth === false ? undefined : (req.auth ?? 'primary');
         const send = (credential: Credential | undefined, resendCount: number, cacheHit?: string) =>
           gates.api(carrier.id, account.id, async () => {
-            const res = await exchange(carrier, account, req, url, credential, resendCount, signal, cacheHit);
+            const res = await exchange(
+              carrier,
+              account,
+              req,
+              target,
+              credential,
+              resendCount,
+              signal,
+              cacheHit,
+            );
             // A 5xx is the carrier failing: thrown inside the gate so the API breaker counts it.
             if (res.status >= 500) {
               const error = errorFrom(carrier, account, res);

@@ -1,6 +1,7 @@
 /**
- * Decides, for a fetch that threw, whether the request can have reached the carrier. Only
- * failures before a connection existed are certainly "not sent"; anything later is ambiguous.
+ * Decides, for a transport call (or a fetch) that threw, whether the request can have reached
+ * the carrier. Only failures before a connection existed, or before the request was handed to
+ * one, are certainly "not sent"; anything later is ambiguous.
  */
 import type { SendOutcome } from '../domain/failure.ts';
 
@@ -14,6 +15,8 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT',
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
+  // undici.request refusing the request's own arguments (a header value it cannot send).
+  'UND_ERR_INVALID_ARG',
 ]);
 
 function errorCode(error: unknown): string | undefined {

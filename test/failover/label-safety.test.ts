@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Label } from '../../src/domain/shipment.ts';
-import { MAX_CONNECTIONS_PER_ORIGIN } from '../../src/runtime/node/upstream-fetch.ts';
+import { MAX_CONNECTIONS_PER_ORIGIN } from '../../src/runtime/node/upstream-transport.ts';
 import { type GatewayHarness, startGatewayHarness } from '../support/gateway-harness.ts';
 import { AMPLE_BUDGET, labelBody, policyWith } from './support.ts';
 

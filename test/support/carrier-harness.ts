@@ -9,6 +9,7 @@ import { startSandbox } from '../../sandbox/server.ts';
 import { createCredentialBroker } from '../../src/auth/broker.ts';
 import type { CarrierContext, CarrierDefinition } from '../../src/carrier/definition.ts';
 import type { ResolvedAccount } from '../../src/config/account.ts';
+import { createNodeUpstreamTransport } from '../../src/runtime/node/upstream-transport.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { createUpstreamClient } from '../../src/upstream/client.ts';
 
@@ -33,7 +34,9 @@ export async function startCarrierHarness(
     ...(options.authMethod ? { authMethod: options.authMethod } : {}),
   }));
   const broker = createCredentialBroker({ store: createMemoryTokenStore(), profileOf: () => carrier.auth });
-  const upstream = createUpstreamClient({ broker });
+  // The production Node transport (undici pools), so every simulator's answers cross it.
+  const transport = createNodeUpstreamTransport();
+  const upstream = createUpstreamClient({ broker, transport: transport.transportFor(3_000) });
   return {
     accounts,
     control: sandbox.control,
@@ -43,6 +46,9 @@ export async function startCarrierHarness(
       if (!account) throw new Error(`no sandbox account '${accountId}' for ${carrier.id}`);
       return upstream.context(carrier, account, signal);
     },
-    close: () => sandbox.close(),
+    close: async () => {
+      await transport.close();
+      await sandbox.close();
+    },
   };
 }

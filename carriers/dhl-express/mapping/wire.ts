@@ -2,6 +2,7 @@
  * Small wire helpers shared by the MyDHL mappings: required headers, the spec's date-time
  * format, exact unit conversion to the metric units the API is asked for.
  */
+import type { HeaderLookup } from '../../../src/carrier/definition.ts';
 import { decimalToNumber, parseDecimal } from '../../../src/domain/decimal.ts';
 import type { Address, Parcel } from '../../../src/domain/shipment.ts';
 import { convertLength, convertWeight } from '../../../src/domain/units.ts';
@@ -70,7 +71,7 @@ export function postalAddress(a: Address): Record<string, string> {
 }
 
 /** Retry-After in seconds or as an HTTP-date, in milliseconds; undefined when absent or invalid. */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

@@ -1,4 +1,5 @@
 /** Wire helpers for Parcel DE: exact grams and millimetres, alpha-3 countries, Retry-After. */
+import type { HeaderLookup } from '../../../src/carrier/definition.ts';
 import { toAlpha3 } from '../../../src/domain/countries.ts';
 import { parseDecimal } from '../../../src/domain/decimal.ts';
 import type { Parcel } from '../../../src/domain/shipment.ts';
@@ -42,7 +43,7 @@ export function splitStreet(line: string): { street: string; house: string } | u
   return undefined;
 }
 
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

@@ -3,13 +3,13 @@
  * `{"transactionId","customerTransactionId"?,"errors":[{"code","message","parameterList"?}]}`.
  */
 import type { TokenEndpointAnswer, TokenErrorDecoder } from '../../../src/auth/profile.ts';
-import type { DecodedError } from '../../../src/carrier/definition.ts';
+import type { DecodedError, HeaderLookup } from '../../../src/carrier/definition.ts';
 import { FedexErrorBody } from './wire.ts';
 
 /** What the decoders need of an answer (both UpstreamResponse and a plain object fit). */
 export interface ErrorAnswer {
   status: number;
-  headers: Headers;
+  headers: HeaderLookup;
   json: unknown;
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { tryReadBody } from '../../../src/carrier/body.ts';
-import type { DecodedError, UpstreamResponse } from '../../../src/carrier/definition.ts';
+import type { DecodedError, HeaderLookup, UpstreamResponse } from '../../../src/carrier/definition.ts';
 import type { FailureClass } from '../../../src/domain/failure.ts';
 import { ErrorMessage, type ErrorMessage as ErrorMessageBody, GatewayFault, OAuthError } from './wire.ts';
 
@@ -93,7 +93,7 @@ export function parseUspsErrorBody(
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now; undefined when absent/invalid. */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;

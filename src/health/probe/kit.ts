@@ -9,6 +9,7 @@ import { isCarrierError } from '../../domain/failure.ts';
 import type { EventSink } from '../../events/bus.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
 import { createUpstreamClient } from '../../upstream/client.ts';
+import type { UpstreamTransport } from '../../upstream/transport.ts';
 import { createTokenTap, type TokenTap } from './tap.ts';
 import type { PayloadFinding } from './token-payload.ts';
 import type { ProbeKind, ProbeResult, ProbeStep } from './types.ts';
@@ -16,6 +17,7 @@ import type { ProbeKind, ProbeResult, ProbeStep } from './types.ts';
 export interface ProberDeps {
   definition(carrier: string): CarrierDefinition | undefined;
   fetchFor(carrier: string): typeof fetch;
+  transportFor(carrier: string): UpstreamTransport;
   timeoutsFor(carrier: string): { totalMs: number; tokenMs: number };
   /** The live broker: only read from (refresh-token and static accounts). */
   liveBroker: CredentialBroker;
@@ -124,7 +126,7 @@ export async function apiStep(
     return { step: 'api', ok: undefined, detail: 'the carrier has no probe call' };
   const client = createUpstreamClient({
     broker,
-    fetchFor: deps.fetchFor,
+    transportFor: deps.transportFor,
     timeoutsFor: deps.timeoutsFor,
     now: deps.now,
     // The probe's own exchanges are not live traffic: only its first refusal matters here.

@@ -12,6 +12,7 @@ import { createMemoryTokenStore } from '../../store/memory.ts';
 import { tracedFetch } from '../../telemetry/token-refresh.ts';
 import { openSharedState, type SharedStateTuning } from './shared-state.ts';
 import { createNodeUpstreamFetch } from './upstream-fetch.ts';
+import { createNodeUpstreamTransport } from './upstream-transport.ts';
 
 /** Connect timeout of token-endpoint calls (their total is the carrier's token timeout). */
 const TOKEN_CONNECT_TIMEOUT_MS = 3_000;
@@ -41,6 +42,7 @@ export async function nodePorts(options: NodePortOptions): Promise<CorePorts> {
       ? await openSharedState(config.store, options.logger, options.sharedTuning)
       : undefined;
   const transport = createNodeUpstreamFetch();
+  const pools = createNodeUpstreamTransport();
   return {
     tokens: shared?.store ?? createMemoryTokenStore(),
     coordinator: shared?.coordinator,
@@ -49,9 +51,12 @@ export async function nodePorts(options: NodePortOptions): Promise<CorePorts> {
     breakerSync: shared?.breakers,
     readiness: shared?.readiness,
     transport: {
+      transportFor: (_carrier, connectMs) => pools.transportFor(connectMs),
       fetchFor: (_carrier, connectMs) => transport.fetchFor(connectMs),
       tokenFetch: tracedFetch(transport.fetchFor(TOKEN_CONNECT_TIMEOUT_MS)),
-      close: () => transport.close(),
+      close: async () => {
+        await Promise.all([transport.close(), pools.close()]);
+      },
     },
     timers: nodeTimers,
     ...(shared

@@ -1,16 +1,12 @@
 /**
- * The Node upstream transport: undici's fetch over pooled keep-alive connections, one pool
- * per connect timeout, so a carrier's connect timeout is enforced by the socket layer and a
- * refused or slow connection is told apart from a request that was sent.
- *
- * Connections per carrier host are bounded: a burst of checkouts queues on warm keep-alive
- * sockets instead of opening one socket per request, which on a busy host overflows the
- * carrier's accept backlog and turns the burst into connect timeouts.
+ * The Node fetch for the calls that still speak WHATWG fetch (token endpoints, revocations, a
+ * probe's tapped token calls): undici's fetch over pooled keep-alive connections, one agent
+ * per connect timeout, so a connect timeout is enforced by the socket layer and a refused or
+ * slow connection is told apart from a request that was sent. Carrier API calls go through
+ * `upstream-transport.ts` instead (no WHATWG layer).
  */
 import { Agent, fetch as undiciFetch } from 'undici';
-
-/** Sockets one instance keeps open to one carrier host at most; further requests queue. */
-export const MAX_CONNECTIONS_PER_ORIGIN = 256;
+import { MAX_CONNECTIONS_PER_ORIGIN } from './upstream-transport.ts';
 
 export interface NodeUpstreamFetch {
   fetchFor(connectTimeoutMs: number): typeof fetch;

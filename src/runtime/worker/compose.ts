@@ -14,6 +14,7 @@ import type { CarrierDefinition } from '../../carrier/definition.ts';
 import { type Core, composeCore } from '../../core/compose.ts';
 import { createLogger } from '../../log/logger.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
+import { transportFromFetch } from '../../upstream/transport.ts';
 import { createAuthorityBroker } from './authority/client.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createWorkerControlPlane, type WorkerControlPlane } from './control/client.ts';
@@ -26,6 +27,8 @@ export interface WorkerGateway extends Core {
 
 // Wrapped: workerd refuses a fetch called with another `this`.
 const workerFetch: typeof fetch = (input, init) => fetch(input, init);
+// Workers have no socket API to pool: carrier calls are the platform's fetch, read into bytes.
+const workerTransport = transportFromFetch(workerFetch);
 
 export async function composeWorkerGateway(
   rawEnv: Record<string, unknown>,
@@ -50,7 +53,11 @@ export async function composeWorkerGateway(
       idempotency: createLedgerIdempotencyStore({ namespace: env.IDEMPOTENCY_LEDGER }),
       control,
       breakerDrive: 'calls',
-      transport: { fetchFor: () => workerFetch, tokenFetch: workerFetch },
+      transport: {
+        transportFor: () => workerTransport,
+        fetchFor: () => workerFetch,
+        tokenFetch: workerFetch,
+      },
     },
     { config, accounts, apiKeys: config.apiKeys, registry: carriers, logger, health: {} },
   );

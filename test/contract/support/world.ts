@@ -9,6 +9,7 @@ import { createCredentialBroker } from '../../../src/auth/broker.ts';
 import type { CarrierContract } from '../../../src/carrier/contract.ts';
 import type { CarrierContext, CarrierDefinition } from '../../../src/carrier/definition.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
+import { createNodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts';
 import { createMemoryTokenStore } from '../../../src/store/memory.ts';
 import { createUpstreamClient } from '../../../src/upstream/client.ts';
 import { type GatewayHarness, startGatewayHarness } from '../../support/gateway-harness.ts';
@@ -96,11 +97,17 @@ export async function startContractWorld(options: { timeoutMs?: number } = {}): 
     store: createMemoryTokenStore(),
     profileOf: (carrier) => (byId.get(carrier) as CarrierDefinition).auth,
   });
+  // The production Node transport: the carriers' answers and faults cross undici pools as in the gateway.
+  const transport = createNodeUpstreamTransport();
   const clients = new Map<number, ReturnType<typeof createUpstreamClient>>();
   const clientFor = (timeoutMs: number) => {
     let client = clients.get(timeoutMs);
     if (!client) {
-      client = createUpstreamClient({ broker, timeoutsFor: () => ({ totalMs: timeoutMs }) });
+      client = createUpstreamClient({
+        broker,
+        transport: transport.transportFor(3_000),
+        timeoutsFor: () => ({ totalMs: timeoutMs }),
+      });
       clients.set(timeoutMs, client);
     }
     return client;
@@ -119,6 +126,7 @@ export async function startContractWorld(options: { timeoutMs?: number } = {}): 
     context: (carrier, scenario, o = {}) =>
       clientFor(o.timeoutMs ?? 15_000).context(carrier, account(carrier.id, adapterAccount(scenario))),
     async close() {
+      await transport.close();
       await gateway.close();
       await proxy.close();
     },

@@ -1,0 +1,84 @@
+/**
+ * CPU time per request of the server under test on the hot path (`POST /v1/rates`, UPS, token
+ * cached), read from /proc/<pid>/stat around each run: the bare proxy, the gateway with
+ * telemetry on (default sampler) and off, 32 connections, 3 alternated rounds, medians.
+ *
+ * On a shared machine throughput follows whatever else runs; the CPU a process spends per
+ * request moves much less, so the CPU ratio bare proxy / gateway stands in for the throughput
+ * ratio when the machine is busy. Linux only.
+ *
+ *   node bench/tools/hot-path-cpu.ts [seconds per run, default 3]
+ */
+import { readFileSync } from 'node:fs';
+import type { Child } from '../lib/child.ts';
+import { closeLoad, runLoad } from '../lib/load.ts';
+import {
+  callerHeaders,
+  startBareProxy,
+  startGateway,
+  startSimulator,
+  startSink,
+  stopAll,
+} from '../lib/stack.ts';
+import { median } from '../lib/stats.ts';
+import { captureWireRequest, RATE_BODY } from '../lib/wire.ts';
+
+const SECONDS = Number(process.argv[2] ?? 3);
+const ROUNDS = 3;
+/** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
+const TICKS_PER_SECOND = 100;
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+const simulator = await startSimulator({ carriers: ['ups'] });
+const sink = await startSink();
+const children: Child<unknown>[] = [simulator, sink];
+try {
+  const simAccount = simulator.ready.accounts.ups?.[0];
+  if (!simAccount) throw new Error('the simulator has no UPS account');
+  const wire = await captureWireRequest('ups', simAccount, simulator.ready.url);
+  const base = { simulator: simulator.ready, carriers: ['ups'] };
+  const on = await startGateway({ ...base, otlpEndpoint: sink.ready.url });
+  const off = await startGateway(base);
+  const proxy = await startBareProxy(simulator.ready.url);
+  children.push(on, off, proxy);
+  const gatewayTarget = (g: typeof on) => ({
+    url: `${g.ready.url}/v1/rates`,
+    headers: callerHeaders(g.ready),
+    body: JSON.stringify(RATE_BODY),
+  });
+  const variants = [
+    {
+      name: 'bare proxy',
+      pid: proxy.pid,
+      target: { url: `${proxy.ready.url}${wire.path}`, headers: wire.headers, body: wire.body },
+    },
+    { name: 'gateway, telemetry on', pid: on.pid, target: gatewayTarget(on) },
+    { name: 'gateway, telemetry off', pid: off.pid, target: gatewayTarget(off) },
+  ].map((v) => ({ ...v, perRequest: [] as number[] }));
+
+  for (const v of variants) await runLoad({ ...v.target, connections: 8, durationSec: 2 }); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
+      const before = cpuMs(v.pid);
+      const run = await runLoad({ ...v.target, connections: 32, durationSec: SECONDS });
+      v.perRequest.push(((cpuMs(v.pid) - before) * 1000) / Math.max(1, run.responses));
+    }
+  }
+  for (const v of variants)
+    console.log(
+      `${v.name}: ${median(v.perRequest).toFixed(0)} µs CPU per request (rounds ${v.perRequest.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+  const [bare, gatewayOn, gatewayOff] = variants.map((v) => median(v.perRequest));
+  if (bare !== undefined && gatewayOn !== undefined && gatewayOff !== undefined)
+    console.log(
+      `CPU per request, bare proxy / gateway: ${(bare / gatewayOn).toFixed(2)} (telemetry on), ${(bare / gatewayOff).toFixed(2)} (off)`,
+    );
+} finally {
+  await closeLoad();
+  await stopAll(children);
+}

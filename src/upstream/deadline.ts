@@ -1,0 +1,38 @@
+/**
+ * One abort signal per exchange: the caller going away or the total timeout, whichever comes
+ * first. A controller and a timer cleared when the exchange ends cost less per request than
+ * `AbortSignal.any([caller, AbortSignal.timeout(ms)])`, which on Node tracks both signals
+ * with weak references until they are collected.
+ */
+
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** True once the total timeout fired (the caller's abort does not set it). */
+  readonly timedOut: boolean;
+  /** The exchange ended: stop the timer and stop listening to the caller. */
+  done(): void;
+}
+
+export function startDeadline(totalMs: number, callerSignal?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('the carrier did not answer in time', 'TimeoutError'));
+  }, totalMs);
+  // Node: a pending deadline alone does not keep the process alive (as AbortSignal.timeout).
+  (timer as { unref?: () => void }).unref?.();
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    done() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
