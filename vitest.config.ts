@@ -1,13 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import LongFirstSequencer from './test/support/long-first-sequencer.ts';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'carriers/**/*.test.ts', 'src/**/*.test.ts'],
     // A Redis Cluster and a Sentinel set shared by the suites of one run.
     globalSetup: ['test/support/global-setup.ts'],
-    // The longest files first: on a clean clone Vitest has no durations to order by.
-    sequence: { sequencer: LongFirstSequencer },
     testTimeout: 30_000,
     // Set-up builds Worker bundles, installs and starts servers: minutes on a loaded CI machine.
     hookTimeout: 120_000,
