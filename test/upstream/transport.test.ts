@@ -165,6 +165,36 @@ describe('node upstream transport', () => {
     for (let i = 0; i < 30; i += 1) await transport(request('/echo'));
     expect(connections).toBe(warm);
   });
+
+  it("closes an idle connection after its own idle time, whatever the server's Keep-Alive hint", async () => {
+    // A carrier edge keeping sockets for 65 s announces `Keep-Alive: timeout=65`; undici would
+    // follow it, so every socket a burst opened would stay a minute after the burst.
+    const patient = createServer((_req, res) => res.end('ok'));
+    patient.keepAliveTimeout = 65_000;
+    let open = 0;
+    patient.on('connection', (socket) => {
+      open += 1;
+      socket.on('close', () => {
+        open -= 1;
+      });
+    });
+    await new Promise<void>((resolve) => patient.listen(0, '127.0.0.1', resolve));
+    const patientOrigin = `http://127.0.0.1:${(patient.address() as AddressInfo).port}`;
+    const short = createNodeUpstreamTransport({ idleConnectionMs: 200 });
+    try {
+      const answer = await short.transportFor(1_000)({ ...request('/'), origin: patientOrigin });
+      expect(answer.headers['keep-alive']).toBe('timeout=65');
+      expect(open).toBe(1);
+      // Waits for the state (the server saw the client close it), not for a fixed time.
+      for (let waited = 0; open > 0 && waited < 20_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(open).toBe(0);
+    } finally {
+      await short.close();
+      patient.closeAllConnections();
+      await new Promise((resolve) => patient.close(resolve));
+    }
+  });
 });
 
 describe('headerLookup', () => {

@@ -83,7 +83,11 @@ async function send(
       const res = await pools[target]!.request({
         path: request.path,
         method: request.method,
-        headers: { authorization: `Bearer ${settings.apiKey}`, ...request.headers },
+        headers: {
+          authorization: `Bearer ${settings.apiKey}`,
+          'x-request-id': `soak-${id}-${tries}`,
+          ...request.headers,
+        },
         body: request.body ?? null,
         headersTimeout: remaining,
         bodyTimeout: remaining,

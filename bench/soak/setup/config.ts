@@ -80,7 +80,7 @@ export async function writeGatewayConfig(options: {
     GATEWAY_ADMIN_KEYS: adminKey,
     REDIS_URL: options.redisUrl,
     SOAK_TOKEN_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
   });
   const config = {
     apiKeys: [{ env: 'GATEWAY_API_KEYS' }],

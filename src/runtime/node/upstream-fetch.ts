@@ -6,7 +6,7 @@
  * `upstream-transport.ts` instead (no WHATWG layer).
  */
 import { Agent, fetch as undiciFetch } from 'undici';
-import { MAX_CONNECTIONS_PER_ORIGIN } from './upstream-transport.ts';
+import { IDLE_CONNECTION_MS, MAX_CONNECTIONS_PER_ORIGIN } from './upstream-transport.ts';
 
 export interface NodeUpstreamFetch {
   fetchFor(connectTimeoutMs: number): typeof fetch;
@@ -23,7 +23,8 @@ export function createNodeUpstreamFetch(): NodeUpstreamFetch {
         const agent = new Agent({
           connect: { timeout: connectTimeoutMs },
           connections: MAX_CONNECTIONS_PER_ORIGIN,
-          keepAliveTimeout: 10_000,
+          keepAliveTimeout: IDLE_CONNECTION_MS,
+          keepAliveMaxTimeout: IDLE_CONNECTION_MS,
         });
         agents.set(connectTimeoutMs, agent);
         fetcher = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>

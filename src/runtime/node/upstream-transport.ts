@@ -16,7 +16,17 @@ import { decompress } from './decompress.ts';
 /** Sockets one instance keeps open to one carrier host at most; further requests queue. */
 export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
-const KEEP_ALIVE_MS = 10_000;
+/**
+ * How long an idle connection to a carrier stays open. Also the cap on the server's own
+ * `Keep-Alive: timeout=N` hint, which undici otherwise follows up to 10 minutes: a carrier
+ * edge announcing 65 s would keep every socket a burst opened for a minute after it.
+ */
+export const IDLE_CONNECTION_MS = 10_000;
+
+export interface NodeUpstreamTransportOptions {
+  /** Idle keep-alive of a carrier connection, whatever the server announces (default 10 s). */
+  idleConnectionMs?: number;
+}
 
 export interface NodeUpstreamTransport {
   /** The transport whose connections time out connecting after `connectTimeoutMs`. */
@@ -37,7 +47,10 @@ function flatHeaders(raw: IncomingHttpHeaders): Record<string, string> {
   return flat ?? (raw as Record<string, string>);
 }
 
-export function createNodeUpstreamTransport(): NodeUpstreamTransport {
+export function createNodeUpstreamTransport(
+  options: NodeUpstreamTransportOptions = {},
+): NodeUpstreamTransport {
+  const idleMs = options.idleConnectionMs ?? IDLE_CONNECTION_MS;
   const pools = new Map<string, Pool>();
   const transports = new Map<number, UpstreamTransport>();
 
@@ -48,7 +61,8 @@ export function createNodeUpstreamTransport(): NodeUpstreamTransport {
       pool = new Pool(origin, {
         connections: MAX_CONNECTIONS_PER_ORIGIN,
         connect: { timeout: connectTimeoutMs },
-        keepAliveTimeout: KEEP_ALIVE_MS,
+        keepAliveTimeout: idleMs,
+        keepAliveMaxTimeout: idleMs,
       });
       pools.set(key, pool);
     }
