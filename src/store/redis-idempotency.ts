@@ -6,7 +6,8 @@
  *   then replaces its own pending record by the answer (value or problem-ready error), kept
  *   24 hours, and publishes that the key is done.
  * - A repeat with the same key and body replays the answer; with another body it is a
- *   conflict. A repeat that finds the key pending (on any instance) waits for the answer,
+ *   conflict, at once even while the key is pending (as the memory store and the Durable
+ *   Object ledger answer). A repeat that finds the key pending (on any instance) waits for the answer,
  *   woken by pub/sub (polling as a fallback), until a deadline: then 409 in progress.
  * - A pending record whose owner stopped before answering (its lease ran out) is never run
  *   again: the purchase may have happened, so a repeat is answered `abandoned` (for a label:
@@ -253,15 +254,20 @@ export function createRedisIdempotencyStore<T>(
     return (await client.eval(COMPLETE_SCRIPT, 2, redisKey, names.copy, ...args)) === 1;
   }
 
-  /** Waits until the record is no longer pending (or gone), or the deadline passes. */
+  /**
+   * Waits until the record is no longer pending (or gone), or the deadline passes. Another
+   * body's record is returned at once: the key is taken whatever its answer will be.
+   */
   async function waitForAnswer(
     id: string,
     redisKey: string,
+    fingerprint: string,
     deadline: number,
   ): Promise<IdempotencyRecord | undefined> {
     for (;;) {
       const record = await read(redisKey);
       if (record === undefined || record.state === 'done' || now() >= deadline) return record;
+      if (record.fingerprint !== fingerprint) return record;
       if (abandoned(record)) return record;
       await wakeups.sleep(id, Math.min(pollMs, Math.max(0, deadline - now())));
     }
@@ -342,7 +348,7 @@ export function createRedisIdempotencyStore<T>(
         return runOwned(key, id, redisKey, fingerprint, pending, work);
       let record: IdempotencyRecord | undefined;
       try {
-        record = await waitForAnswer(id, redisKey, deadline);
+        record = await waitForAnswer(id, redisKey, fingerprint, deadline);
       } catch (error) {
         // Another instance may be buying this label right now: never run it a second time here.
         if (error instanceof StoreAway) throw new IdempotencyUnavailableError(IN_PROGRESS_RETRY_MS);

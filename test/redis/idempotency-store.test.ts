@@ -153,6 +153,26 @@ describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind
     expect(secondRan).toBe(false);
   });
 
+  it('another body under a key in flight elsewhere is a conflict at once, as on the other stores', async () => {
+    const ns = testNamespace('idem-conflict-pending');
+    // A long wait: the conflict must not wait for the first request's answer.
+    const [a, b] = [await instance(ns), await instance(ns, { waitMs: 60_000 })];
+    const first = deferred<Answer>();
+    const running = a.run('key-c', 'fp', () => first.promise);
+    await claimed(ns);
+    let otherRan = false;
+    const error = await b
+      .run('key-c', 'other-body', async () => {
+        otherRan = true;
+        return { id: 'other' };
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyConflictError);
+    expect(otherRan).toBe(false);
+    first.resolve({ id: 'first' });
+    expect(await running).toEqual({ id: 'first' });
+  });
+
   it('a repeat stops waiting at its deadline: in progress (409), and the work is not run twice', async () => {
     const ns = testNamespace('idem-deadline');
     const [a, b] = [await instance(ns), await instance(ns, { waitMs: 150 })];

@@ -64,4 +64,17 @@ describe('every-request-answered, label-conflict', () => {
     };
     expect(everyRequestAnswered([bought, originalRepeat], 30_000, 0).holds).toBe(false);
   });
+  it('a refusal after a try whose connection died does not free the key: a conflict is then right', () => {
+    // The first try reached an instance killed mid-purchase (its claim stands, the label may be
+    // bought); the next try was refused while that claim was pending.
+    const refusedAfterLostTry: AnswerRecord = { ...refused, tries: 2 };
+    const conflict: AnswerRecord = {
+      ...conflictBought,
+      status: 422,
+      outcome: 'problem:idempotency-conflict',
+    };
+    expect(everyRequestAnswered([refusedAfterLostTry, conflict], 30_000, 0).violations).toEqual([]);
+    // The same conflict after refusals at the first try (nothing was claimed) is wrong.
+    expect(everyRequestAnswered([refused, conflict], 30_000, 0).holds).toBe(false);
+  });
 });

@@ -83,14 +83,16 @@ function answerViolation(r: AnswerRecord, deadlineMs: number, start: number): st
 
 /**
  * A "conflicting" body sent under a key nothing was ever recorded for (its earlier requests were
- * all refused with idempotency-unavailable, so nothing was bought or kept) is the key's first
- * real use: it is judged as a label request, and the key belongs to that body from then on (a
- * later repeat of the original body is rightly a conflict).
+ * all refused with idempotency-unavailable at their first try, so nothing was bought or kept) is
+ * the key's first real use: it is judged as a label request, and the key belongs to that body
+ * from then on (a later repeat of the original body is rightly a conflict). A refusal after a
+ * lost try does not count as unused: the lost try may have claimed the key on an instance killed
+ * mid-purchase, and the refusal was the wait on that claim.
  */
 function keysFirstUsedByConflict(records: readonly AnswerRecord[]): Set<string> {
   const first = new Map<string, AnswerRecord>();
   for (const r of records) {
-    if (r.key === undefined || r.outcome === 'problem:idempotency-unavailable') continue;
+    if (r.key === undefined || (r.outcome === 'problem:idempotency-unavailable' && r.tries === 1)) continue;
     if (r.kind !== 'label' && r.kind !== 'label-conflict' && !r.kind.startsWith('label-repeat')) continue;
     const known = first.get(r.key);
     if (known === undefined || r.dueAt < known.dueAt) first.set(r.key, r);
