@@ -64,17 +64,21 @@ describe('every-request-answered, label-conflict', () => {
     };
     expect(everyRequestAnswered([bought, originalRepeat], 30_000, 0).holds).toBe(false);
   });
-  it('a refusal after a try whose connection died does not free the key: a conflict is then right', () => {
-    // The first try reached an instance killed mid-purchase (its claim stands, the label may be
-    // bought); the next try was refused while that claim was pending.
-    const refusedAfterLostTry: AnswerRecord = { ...refused, tries: 2 };
+  it('a refusal after a try lost mid-request may hide a claim: the conflicting body may be refused or bought', () => {
+    // The first try reached an instance killed mid-purchase (its claim may stand, the label may
+    // be bought); the next try was refused while that claim was pending.
+    const refusedAfterLostTry: AnswerRecord = { ...refused, tries: 2, lostTries: 1 };
     const conflict: AnswerRecord = {
       ...conflictBought,
       status: 422,
       outcome: 'problem:idempotency-conflict',
     };
     expect(everyRequestAnswered([refusedAfterLostTry, conflict], 30_000, 0).violations).toEqual([]);
-    // The same conflict after refusals at the first try (nothing was claimed) is wrong.
+    // The lost try had claimed nothing: the conflicting body is the key's first use.
+    expect(everyRequestAnswered([refusedAfterLostTry, conflictBought], 30_000, 0).violations).toEqual([]);
+    // Refusals whose tries never reached a gateway (refused at connect): the key is unused.
+    const refusedAfterRefusedConnect: AnswerRecord = { ...refused, tries: 2 };
+    expect(everyRequestAnswered([refusedAfterRefusedConnect, conflict], 30_000, 0).holds).toBe(false);
     expect(everyRequestAnswered([refused, conflict], 30_000, 0).holds).toBe(false);
   });
 });

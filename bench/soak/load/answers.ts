@@ -15,6 +15,11 @@ export interface AnswerRecord {
   instance: number;
   /** Connection attempts (a failed connection is tried again on the next instance). */
   tries: number;
+  /**
+   * Tries whose connection died after the request may have reached the gateway (reset, closed:
+   * not refused, not a connect timeout). Such a try may have claimed a label's key.
+   */
+  lostTries?: number;
   status: number;
   /** rate | label | tracking | problem:<name> | no-answer | timeout */
   outcome: string;

@@ -50,6 +50,9 @@ const RETRYABLE = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/** Errors of a connection never made: the request was not sent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
 function errorCode(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string } };
   return e.code ?? e.cause?.code ?? 'unknown';
@@ -64,6 +67,7 @@ async function send(
   const id = nextId++;
   const deadline = dueAt + deadlineMs;
   let tries = 0;
+  let lostTries = 0;
   let target = instance ?? nextInstance++ % pools.length;
   const base = {
     id,
@@ -74,11 +78,20 @@ async function send(
     ...(request.carrier ? { carrier: request.carrier } : {}),
     ...(request.flaw ? { flaw: request.flaw } : {}),
   };
+  const lost = () => (lostTries > 0 ? { lostTries } : {});
   for (;;) {
     tries += 1;
     const remaining = deadline - Date.now();
     if (remaining <= 0)
-      return { ...base, doneAt: Date.now(), instance: target, tries, status: 0, outcome: 'timeout' };
+      return {
+        ...base,
+        ...lost(),
+        doneAt: Date.now(),
+        instance: target,
+        tries,
+        status: 0,
+        outcome: 'timeout',
+      };
     try {
       const res = await pools[target]!.request({
         path: request.path,
@@ -96,6 +109,7 @@ async function send(
       const contentType = String(res.headers['content-type'] ?? '');
       return {
         ...base,
+        ...lost(),
         doneAt: Date.now(),
         instance: target,
         tries,
@@ -107,11 +121,20 @@ async function send(
     } catch (error) {
       const code = errorCode(error);
       if (code.includes('TIMEOUT') && code !== 'UND_ERR_CONNECT_TIMEOUT') {
-        return { ...base, doneAt: Date.now(), instance: target, tries, status: 0, outcome: 'timeout' };
+        return {
+          ...base,
+          ...lost(),
+          doneAt: Date.now(),
+          instance: target,
+          tries,
+          status: 0,
+          outcome: 'timeout',
+        };
       }
       if (!RETRYABLE.has(code) || Date.now() >= deadline) {
         return {
           ...base,
+          ...lost(),
           doneAt: Date.now(),
           instance: target,
           tries,
@@ -119,6 +142,7 @@ async function send(
           outcome: `no-answer:${code}`,
         };
       }
+      if (!NOT_SENT.has(code)) lostTries += 1;
       target = (target + 1) % pools.length;
       // A whole fleet restarting: do not spin.
       if (tries % pools.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));

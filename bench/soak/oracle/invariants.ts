@@ -83,21 +83,35 @@ function answerViolation(r: AnswerRecord, deadlineMs: number, start: number): st
 
 /**
  * A "conflicting" body sent under a key nothing was ever recorded for (its earlier requests were
- * all refused with idempotency-unavailable at their first try, so nothing was bought or kept) is
- * the key's first real use: it is judged as a label request, and the key belongs to that body
- * from then on (a later repeat of the original body is rightly a conflict). A refusal after a
- * lost try does not count as unused: the lost try may have claimed the key on an instance killed
- * mid-purchase, and the refusal was the wait on that claim.
+ * all refused with idempotency-unavailable, so nothing was bought or kept) is the key's first
+ * real use: it is judged as a label request, and the key belongs to that body from then on (a
+ * later repeat of the original body is rightly a conflict). One exception: a refusal after a
+ * try lost mid-request (its instance died, `lostTries`) may have been the wait on a claim that
+ * lost try made, so the key may be taken; the conflicting body may then be refused as a
+ * conflict (or bought, if the claim was never made: a second purchase would show in the label
+ * books, which count both bodies).
  */
 function keysFirstUsedByConflict(records: readonly AnswerRecord[]): Set<string> {
   const first = new Map<string, AnswerRecord>();
+  /** The earliest refusal after a lost try, per key. */
+  const maybeClaimedAt = new Map<string, number>();
   for (const r of records) {
-    if (r.key === undefined || (r.outcome === 'problem:idempotency-unavailable' && r.tries === 1)) continue;
+    if (r.key === undefined) continue;
     if (r.kind !== 'label' && r.kind !== 'label-conflict' && !r.kind.startsWith('label-repeat')) continue;
+    if (r.outcome === 'problem:idempotency-unavailable') {
+      const at = maybeClaimedAt.get(r.key);
+      if ((r.lostTries ?? 0) > 0 && (at === undefined || r.dueAt < at)) maybeClaimedAt.set(r.key, r.dueAt);
+      continue;
+    }
     const known = first.get(r.key);
     if (known === undefined || r.dueAt < known.dueAt) first.set(r.key, r);
   }
-  return new Set([...first].filter(([, r]) => r.kind === 'label-conflict').map(([key]) => key));
+  const takenBefore = (key: string, r: AnswerRecord) => (maybeClaimedAt.get(key) ?? Infinity) < r.dueAt;
+  return new Set(
+    [...first]
+      .filter(([key, r]) => r.kind === 'label-conflict' && !(takenBefore(key, r) && r.outcome !== 'label'))
+      .map(([key]) => key),
+  );
 }
 
 /** How a request is judged: as sent, or (its key first used by the conflicting body) as that use dictates. */
