@@ -5,7 +5,15 @@
  * connected one if the primary has fewer (ROLE, WAIT, in one pipeline so they run on the
  * node that holds the key, in a cluster too). A claim that cannot be confirmed is released
  * and nothing may be bought: an absent record after a failover is then truly absent.
+ *
+ * A released claim leaves a tombstone for the claim's lifetime: an instance that kept a copy
+ * of the claim but missed its release (its subscriber was reconnecting) must not restore it, or
+ * the key would stay "in progress, then abandoned" although nothing was bought. The tombstone
+ * blocks only the restoring of claims: a claim, an answer or an owner's write-back takes its
+ * place. The releasing instance remembers its releases and writes the tombstones back after a
+ * reconnection, as it writes back its answers, in case the store lost them.
  */
+import { LRUCache } from 'lru-cache';
 import { IdempotencyUnavailableError } from '../domain/errors.ts';
 import type { RedisClient } from './redis-clients.ts';
 
@@ -21,23 +29,30 @@ export async function away<R>(command: () => Promise<R>): Promise<R> {
   }
 }
 
-/** Takes the key if it is free and announces the claim (every instance keeps a copy of it). */
+/** What a released claim leaves in its record's place (not sealed: it says nothing). */
+export const RELEASED = 'released';
+
+/** Takes the key if it is free (or a released claim's) and announces the claim. */
 const CLAIM_SCRIPT = `
-local set = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
-if set then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
-return set
+local current = redis.call('GET', KEYS[1])
+if current ~= false and current ~= ARGV[5] then return false end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 'OK'
 `;
 
 /**
- * Deletes a claim if it is still ours, and announces it released (the copies of it go) when
- * it is ours or nowhere: nothing was bought under it.
+ * Replaces a claim by a tombstone if it is still ours, or nothing (or a tombstone) is there,
+ * and announces it released (the copies of it go): nothing was bought under it. 1 when it
+ * replaced our claim.
  */
 const RELEASE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
-if current ~= ARGV[1] and current ~= false then return 0 end
+if current ~= ARGV[1] and current ~= false and current ~= ARGV[5] then return 0 end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
-if current == false then return 0 end
-return redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[4])
+if current == ARGV[1] then return 1 end
+return 0
 `;
 
 /** Where a claim is announced: its channel, the claim message and the release message. */
@@ -49,6 +64,42 @@ export interface ClaimNotice {
 
 /** How often the release of an unanswered claim is tried again while Redis does not answer. */
 const UNCERTAIN_RETRY_MS = 1_000;
+
+/**
+ * Puts a record back where the store has none: a copy of another's claim never over a
+ * tombstone (its release was missed), an answer or this instance's own running claim over one.
+ */
+const RESTORE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == false or (ARGV[4] == '1' and current == ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** Writes `sealed` back at `redisKey` if nothing (or, when allowed, only a tombstone) is there. */
+export async function restoreRecord(
+  client: RedisClient,
+  redisKey: string,
+  sealed: string,
+  ttlMs: number,
+  overTombstone: boolean,
+): Promise<boolean> {
+  const written = await client.eval(
+    RESTORE_SCRIPT,
+    1,
+    redisKey,
+    sealed,
+    ttlMs,
+    RELEASED,
+    overTombstone ? '1' : '0',
+  );
+  return written === 1;
+}
+
+/** Releases remembered for their tombstones' write-back. */
+const RELEASES_KEPT = 10_000;
 
 /** What a request that could not be served yet is told to wait before asking again. */
 export const IN_PROGRESS_RETRY_MS = 1_000;
@@ -81,8 +132,26 @@ export function createClaims(options: ClaimOptions) {
   }
 
   const uncertain = new Map<string, { pending: string; notice: ClaimNotice }>();
-  const release = (redisKey: string, pending: string, notice: ClaimNotice) =>
-    client.eval(RELEASE_SCRIPT, 1, redisKey, pending, notice.channel, notice.released);
+  // Claims this instance released, for their lifetime (bounded): their tombstones go back
+  // after a reconnection.
+  const released = new LRUCache<string, { pending: string; notice: ClaimNotice }>({
+    max: RELEASES_KEPT,
+    ttl: pendingTtlMs,
+  });
+  const release = async (redisKey: string, pending: string, notice: ClaimNotice) => {
+    const deleted = await client.eval(
+      RELEASE_SCRIPT,
+      1,
+      redisKey,
+      pending,
+      notice.channel,
+      notice.released,
+      pendingTtlMs,
+      RELEASED,
+    );
+    released.set(redisKey, { pending, notice }, { noUpdateTTL: true });
+    return deleted;
+  };
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   /** Releases the claims whose answer never came (they are ours if they landed); how many. */
@@ -108,6 +177,14 @@ export function createClaims(options: ClaimOptions) {
 
   return {
     releaseUncertain,
+    /** Writes the tombstones of this instance's releases again (the store may have lost them). */
+    async writeBackReleases(): Promise<number> {
+      const entries = [...released.entries()];
+      const done = await Promise.allSettled(
+        entries.map(([redisKey, { pending, notice }]) => release(redisKey, pending, notice)),
+      );
+      return done.filter((d) => d.status === 'fulfilled').length;
+    },
     /** 'taken' when another request holds the key; throws StoreAway, or in progress when unconfirmed. */
     async claim(redisKey: string, pending: string, notice: ClaimNotice): Promise<'claimed' | 'taken'> {
       const claimArgs = [
@@ -118,6 +195,7 @@ export function createClaims(options: ClaimOptions) {
         pendingTtlMs,
         notice.channel,
         notice.claimed,
+        RELEASED,
       ] as const;
       if (replicaAcks === 0) {
         const set = await away(() => client.eval(...claimArgs)).catch((error: unknown) => {

@@ -14,6 +14,8 @@
  *   keeps beside its record (redis-keys.ts), so a start costs no label documents read.
  * - A repeat restores its key's copy before claiming it (`SET NX`), so it never depends on
  *   whether the write-back after a loss has reached its key yet.
+ * - A released claim leaves a tombstone (redis-idempotency-claim.ts): a copy of the claim is
+ *   never restored over it, and a copy taken after a reconnection drops the claim's copy.
  *
  * Announcements travel on the record's done channel: `<id> p <sealed>` (claimed),
  * `<id> d <sealed>` (answered), `<id> r <sealed>` (released), `<id>` (wake only).
@@ -22,6 +24,7 @@ import { LRUCache } from 'lru-cache';
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { RELEASED, restoreRecord } from './redis-idempotency-claim.ts';
 import type { redisKeys } from './redis-keys.ts';
 
 export interface RecordCopy {
@@ -74,10 +77,16 @@ export function createFleetCopies(options: FleetCopiesOptions) {
   /** What is left of a copy's life (lru-cache counts fractions of a millisecond: at least 1). */
   const remainingMs = (id: string) => Math.max(1, Math.min(ttlMs, Math.ceil(copies.getRemainingTTL(id))));
 
-  /** A copy of a record read from the store (the claim as stored, an answer compacted). */
-  async function copyOf(redisKey: string): Promise<{ copy: RecordCopy; ttl: number } | undefined> {
+  /**
+   * A copy of a record read from the store (the claim as stored, an answer compacted), or
+   * 'released' for a released claim's tombstone.
+   */
+  async function copyOf(
+    redisKey: string,
+  ): Promise<{ copy: RecordCopy; ttl: number } | 'released' | undefined> {
     const stored = await connection.client.get(redisKey);
     if (stored === null) return undefined;
+    if (stored === RELEASED) return 'released';
     const record = IdempotencyRecord.parse(JSON.parse(await sealer.open(stored, redisKey)));
     if (record.state === 'pending') {
       const ttl = record.startedAt + ttlMs - now();
@@ -108,9 +117,18 @@ export function createFleetCopies(options: FleetCopiesOptions) {
     /** Every copy with what is left of its life, for a write-back. */
     list: () => [...copies.entries()].map(([id, copy]) => ({ id, copy, remainingMs: remainingMs(id) })),
 
-    /** Puts a copy back where the store has nothing for its key; true when it did. */
-    async restore(id: string, copy: RecordCopy): Promise<boolean> {
-      return (await connection.client.set(copy.redisKey, copy.sealed, 'PX', remainingMs(id), 'NX')) === 'OK';
+    /**
+     * Puts a copy back where the store has nothing for its key; true when it did. A claim's copy
+     * never goes over its release's tombstone (a release this instance missed); an answer does.
+     */
+    restore(id: string, copy: RecordCopy): Promise<boolean> {
+      return restoreRecord(
+        connection.client,
+        copy.redisKey,
+        copy.sealed,
+        remainingMs(id),
+        copy.state === 'done',
+      );
     },
 
     /**
@@ -138,7 +156,9 @@ export function createFleetCopies(options: FleetCopiesOptions) {
         // An answer heard on the channel or copied above is as good: keep it.
         if (known(id)) return false;
         const found = await copyOf(redisKey);
-        if (found === undefined) return false;
+        // Released while this instance was not listening: its copy of the claim goes.
+        if (found === 'released') copies.delete(id);
+        if (found === undefined || found === 'released') return false;
         keep(id, found.copy, found.ttl);
         return true;
       });

@@ -45,17 +45,24 @@ import {
 import { IdempotencyRecord } from '../resilience/idempotency-record.ts';
 import type { Sealer } from './encryption.ts';
 import type { RedisConnection } from './redis-connection.ts';
-import { away, createClaims, IN_PROGRESS_RETRY_MS, StoreAway } from './redis-idempotency-claim.ts';
+import {
+  away,
+  createClaims,
+  IN_PROGRESS_RETRY_MS,
+  RELEASED,
+  restoreRecord,
+  StoreAway,
+} from './redis-idempotency-claim.ts';
 import { announce, createFleetCopies, inBatches } from './redis-idempotency-copies.ts';
 import { CHANNEL, redisKeys } from './redis-keys.ts';
 
 /**
- * Writes the answer over our own pending claim, or where nothing is; never over another's
- * record. Its compact copy (if any) goes beside it, for instances starting later to load.
+ * Writes the answer over our own pending claim, or where nothing (or a released claim's
+ * tombstone) is; never over another's record. Its compact copy (if any) goes beside it, for instances starting later to load.
  */
 const COMPLETE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
-if current ~= false and current ~= ARGV[1] then return 0 end
+if current ~= false and current ~= ARGV[1] and current ~= ARGV[7] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 if ARGV[6] ~= '' then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[3]) end
 redis.call('PUBLISH', ARGV[5], ARGV[4])
@@ -225,7 +232,7 @@ export function createRedisIdempotencyStore<T>(
     wakeups.wake(id);
   });
 
-  const { claim, releaseUncertain } = createClaims({
+  const claims = createClaims({
     client,
     // A claim outlives its lease: an abandoned purchase must never look like an unused key.
     pendingTtlMs: ttlMs,
@@ -234,9 +241,12 @@ export function createRedisIdempotencyStore<T>(
     ...(options.logger ? { logger: options.logger } : {}),
   });
 
+  const { claim, releaseUncertain } = claims;
+
   async function read(redisKey: string): Promise<IdempotencyRecord | undefined> {
     const sealed = await away(() => client.get(redisKey));
-    if (sealed === null) return undefined;
+    // A released claim's tombstone: the key is free.
+    if (sealed === null || sealed === RELEASED) return undefined;
     return IdempotencyRecord.parse(JSON.parse(await sealer.open(sealed, redisKey)));
   }
 
@@ -250,7 +260,7 @@ export function createRedisIdempotencyStore<T>(
     const { id, redisKey, pending, sealed, copy } = answer;
     const names = keys.idempotency(id);
     const message = announce.answered(id, copy);
-    const args = [pending, sealed, remainingMs, message, names.done, copy ?? ''];
+    const args = [pending, sealed, remainingMs, message, names.done, copy ?? '', RELEASED];
     return (await client.eval(COMPLETE_SCRIPT, 2, redisKey, names.copy, ...args)) === 1;
   }
 
@@ -376,12 +386,14 @@ export function createRedisIdempotencyStore<T>(
     );
     // Still running: the claim goes back, so a repeat waits instead of buying again.
     const reclaim = (answer: SharedAnswer) =>
-      client.set(answer.redisKey, answer.pending, 'PX', ttlMs, 'NX').then((r) => r === 'OK');
+      restoreRecord(client, answer.redisKey, answer.pending, ttlMs, true);
     const written = await inBatches(answers, ({ remainingMs, ...answer }) =>
       answer.sealed === undefined
         ? reclaim(answer)
         : share({ ...answer, sealed: answer.sealed }, remainingMs),
     );
+    // The tombstones of claims this instance released go back before any copy is restored.
+    await claims.writeBackReleases();
     // The fleet's other claims and answers, from their copies, only where the record is gone.
     const mine = new Set(answers.map((a) => a.id));
     const others = copies.list().filter(({ id }) => !mine.has(id));
