@@ -17,6 +17,7 @@ import { type Sandbox, startSandbox } from '../../../sandbox/server.ts';
 import { buildWorker, ROOT, type WorkerBundle } from '../../../scripts/build-worker.ts';
 import type { AuthMethodKind } from '../../../src/auth/profile.ts';
 import { type Fetcher, type HttpAnswer, requestJson } from '../../support/http.ts';
+import { sharedDir, sharedForRun } from '../../support/shared-for-run.ts';
 
 /** The parts of wrangler.toml the runtime setup comes from (so tests run what is deployed). */
 export const WranglerConfig = z.object({
@@ -44,10 +45,27 @@ export function readWranglerConfig(): WranglerConfig {
 
 export type { HttpAnswer } from '../../support/http.ts';
 
-/** Builds the bundle once per test file, into a temporary directory. */
-export async function buildTestBundle(): Promise<{ bundle: WorkerBundle; cleanup(): Promise<void> }> {
+/** Builds the bundle into a temporary directory. */
+async function buildInto(): Promise<{ bundle: WorkerBundle; outdir: string }> {
   const outdir = await mkdtemp(join(tmpdir(), 'cg-worker-'));
-  const bundle = await buildWorker({ outdir });
+  return { bundle: await buildWorker({ outdir }), outdir };
+}
+
+/**
+ * The Worker bundle: built once per `vitest run` and shared by the files that run it (a build
+ * is a wrangler process and an esbuild run: seconds of CPU each), or once per file when the
+ * run has no shared directory. The run's teardown removes the shared one.
+ */
+export async function buildTestBundle(): Promise<{ bundle: WorkerBundle; cleanup(): Promise<void> }> {
+  const dir = await sharedDir();
+  if (dir !== undefined) {
+    const shared = await sharedForRun(dir, 'worker-bundle', async () => {
+      const { bundle, outdir } = await buildInto();
+      return { bundle, pids: [], dirs: [outdir] };
+    });
+    return { bundle: shared.bundle, cleanup: async () => undefined };
+  }
+  const { bundle, outdir } = await buildInto();
   return { bundle, cleanup: () => rm(outdir, { recursive: true, force: true }) };
 }
 
