@@ -117,7 +117,7 @@ const varName = (...parts: string[]) =>
  * Secrets only ever travel as { "env": "NAME" } references, as in production.
  */
 export function workerConfig(
-  sandbox: Sandbox,
+  sandbox: Pick<Sandbox, 'accounts' | 'baseUrl'>,
   options: WorkerConfigOptions,
 ): { config: Record<string, unknown>; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
