@@ -9,9 +9,9 @@
  *
  *   node bench/tools/hot-path-cpu.ts [seconds per run, default 3]
  */
-import { readFileSync } from 'node:fs';
 import type { Child } from '../lib/child.ts';
 import { closeLoad, runLoad } from '../lib/load.ts';
+import { cpuMs } from '../lib/proc-cpu.ts';
 import {
   callerHeaders,
   startBareProxy,
@@ -25,14 +25,6 @@ import { captureWireRequest, RATE_BODY } from '../lib/wire.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = 3;
-/** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
-const TICKS_PER_SECOND = 100;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the command name.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 const simulator = await startSimulator({ carriers: ['ups'] });
 const sink = await startSink();

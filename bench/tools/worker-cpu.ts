@@ -16,24 +16,13 @@ import { buildWorker } from '../../scripts/build-worker.ts';
 import { startWorker, workerConfig } from '../../test/worker/support/worker-harness.ts';
 import type { Child } from '../lib/child.ts';
 import { closeLoad, runLoad } from '../lib/load.ts';
+import { cpuMs, statFields } from '../lib/proc-cpu.ts';
 import { callerHeaders, startGateway, startSimulator, stopAll } from '../lib/stack.ts';
 import { median } from '../lib/stats.ts';
 import { RATE_BODY } from '../lib/wire.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = 3;
-/** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
-const TICKS_PER_SECOND = 100;
-
-function statFields(pid: number): string[] {
-  // Fields after the command name, which may hold spaces: stat(5) field 3 is index 0.
-  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-}
-
-function cpuMs(pid: number): number {
-  const fields = statFields(pid);
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 /** The workerd process Miniflare started: a child of this process named workerd. */
 function workerdPid(): number {

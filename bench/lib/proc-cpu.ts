@@ -1,0 +1,17 @@
+/** CPU time of a process from /proc/<pid>/stat (Linux only), for the bench's CPU-per-request tools. */
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
+const TICKS_PER_SECOND = 100;
+
+/** The fields after the command name (which may hold spaces): stat(5) field 3 is index 0. */
+export function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+}
+
+/** User plus system CPU time the process has spent, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const fields = statFields(pid);
+  // utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
