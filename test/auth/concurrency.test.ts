@@ -63,7 +63,13 @@ describe('single-flight', () => {
       count: 1,
     });
     const early = Array.from({ length: 20 }, () => broker.credential(account, 'primary'));
-    await new Promise((r) => setTimeout(r, 200)); // more callers arrive while the call is in flight
+    // More callers arrive while the call is in flight: once the carrier has counted it (on
+    // arrival, before the 800 ms delay), not after a fixed pause a busy machine may outlast.
+    const deadline = Date.now() + 20_000;
+    while (((await sandbox.control.stats(CARRIER)).tokenCallsByGrant.default?.refresh_token ?? 0) === 0) {
+      if (Date.now() > deadline) throw new Error('the refresh call never reached the carrier');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const late = Array.from({ length: 20 }, () => broker.credential(account, 'primary'));
     const results = await Promise.all([...early, ...late]);
     const stats = await sandbox.control.stats(CARRIER);
