@@ -56,13 +56,23 @@ function contentTypeProblem(contentType: string | undefined): ApiProblem | undef
   return undefined;
 }
 
+/**
+ * A declared Content-Length is checked from the header alone; only a chunked body goes
+ * through Hono's streaming limit. Hono's middleware reads `request.body` first, which makes
+ * the Node adapter build a whole Web Request and stream for every request.
+ */
 export function limitBody(maxBytes: number): MiddlewareHandler<ApiEnv> {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiProblem('payload-too-large', `The request body exceeds ${maxBytes} bytes.`);
-    },
-  });
+  const tooLarge = () => {
+    throw new ApiProblem('payload-too-large', `The request body exceeds ${maxBytes} bytes.`);
+  };
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async (c, next) => {
+    const headers = c.req.raw.headers;
+    if (headers.has('transfer-encoding')) return streamed(c, next);
+    const declared = headers.get('content-length');
+    if (declared !== null && Number.parseInt(declared, 10) > maxBytes) tooLarge();
+    return next();
+  };
 }
 
 const hasBody = (headers: Headers): boolean =>
