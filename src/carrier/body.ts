@@ -51,6 +51,20 @@ export function withoutNulls(value: unknown, at: readonly Key[] = []): unknown {
   return copyWithoutNulls(value, [...at]);
 }
 
+/** Whether a null appears anywhere in `value` (a scan without copying). */
+function holdsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsNull(value[i])) return true;
+    return false;
+  }
+  if (isContainer(value)) {
+    for (const k in value)
+      if (Object.hasOwn(value, k) && holdsNull((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
 /** `path` is one stack pushed and popped on the way down: no path array per value copied. */
 function copyWithoutNulls(value: unknown, path: Key[]): unknown {
   if (Array.isArray(value)) {
@@ -158,12 +172,18 @@ const MAX_REPAIRS = 500;
  */
 export function readBody<S extends z.ZodType>(schema: S, json: unknown): BodyRead<z.output<S>> {
   const nulls: string[] = [];
-  sinks.push(nulls);
-  let root: unknown;
-  try {
-    root = withoutNulls(json);
-  } finally {
-    sinks.pop();
+  // Most answers hold no null and read at the first attempt: they are read as they are,
+  // and copied only before a repair, which removes from the copy (the answer is shared).
+  let root: unknown = json;
+  let owned = false;
+  if (holdsNull(json)) {
+    sinks.push(nulls);
+    try {
+      root = withoutNulls(json);
+      owned = true;
+    } finally {
+      sinks.pop();
+    }
   }
   const warnings: string[] = [...nulls];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
@@ -179,6 +199,10 @@ export function readBody<S extends z.ZodType>(schema: S, json: unknown): BodyRea
       return { value: result.data as z.output<S>, warnings: [...new Set([...warnings, ...findings])] };
     }
     const issue = result.error.issues[0];
+    if (!owned) {
+      root = withoutNulls(root);
+      owned = true;
+    }
     const note = issue === undefined ? undefined : repair(root, issue);
     if (note === undefined) {
       const where = issue === undefined ? '' : `${pathText(toKeys(issue.path))}: `;
