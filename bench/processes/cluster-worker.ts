@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 import { createCredentialBroker } from '../../src/auth/broker.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { openSharedState } from '../../src/runtime/node/shared-state.ts';
-import { createNodeUpstreamFetch } from '../../src/runtime/node/upstream-fetch.ts';
+import { createNodeUpstreamTransport } from '../../src/runtime/node/upstream-transport.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { genericAccount, genericProfile } from '../lib/generic-account.ts';
 import { serveRpc, settingsOf } from '../lib/rpc.ts';
@@ -39,11 +39,12 @@ const shared = settings.redis
       logger,
     )
   : undefined;
-const transport = createNodeUpstreamFetch();
+// Token calls as the Node composition root sends them: undici pools.
+const transport = createNodeUpstreamTransport();
 const broker = createCredentialBroker({
   store: shared?.store ?? createMemoryTokenStore(),
   profileOf: () => genericProfile,
-  fetch: transport.fetchFor(3_000),
+  transport: transport.transportFor(3_000),
   logger,
   ...(shared ? { coordinator: shared.coordinator } : {}),
 });

@@ -13,7 +13,7 @@ import { createCredentialBroker } from '../../src/auth/broker.ts';
 import { cacheKey, keyPartsOf } from '../../src/auth/cache-key.ts';
 import { createBreakerBoard } from '../../src/resilience/board.ts';
 import { DEFAULT_POLICY } from '../../src/resilience/settings.ts';
-import { createNodeUpstreamFetch } from '../../src/runtime/node/upstream-fetch.ts';
+import { createNodeUpstreamTransport } from '../../src/runtime/node/upstream-transport.ts';
 import { createMemoryTokenStore } from '../../src/store/memory.ts';
 import { GENERIC_ID, genericAccount, genericProfile } from '../lib/generic-account.ts';
 import { serveRpc, settingsOf } from '../lib/rpc.ts';
@@ -105,13 +105,14 @@ async function footprint(): Promise<Footprint> {
 
 async function measure(): Promise<ScaleResult> {
   const settings = settingsOf(Settings);
-  const transport = createNodeUpstreamFetch();
+  // Token calls as the Node composition root sends them: undici pools.
+  const transport = createNodeUpstreamTransport();
   // Sized for every account: the composition root's default store keeps 10,000 keys.
   const store = createMemoryTokenStore({ max: settings.accounts + 1_000 });
   const broker = createCredentialBroker({
     store,
     profileOf: () => genericProfile,
-    fetch: transport.fetchFor(3_000),
+    transport: transport.transportFor(3_000),
   });
   const board = createBreakerBoard(() => DEFAULT_POLICY);
   const empty = await footprint();

@@ -5,6 +5,7 @@
 import type { ResolvedAccount } from '../config/account.ts';
 import type { ControlStore } from '../control/types.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 import { isOwnAuthError, misconfigured } from './auth-error.ts';
 import { createBackoff } from './backoff.ts';
 import { cacheKey, fingerprint, keyPartsOf } from './cache-key.ts';
@@ -18,7 +19,7 @@ import { obtainDerivedWithPrimary } from './strategies/derived.ts';
 import { MissingSettingError } from './strategies/oauth-token.ts';
 import { staticHeaders } from './strategies/static.ts';
 import type { TokenStrategy } from './strategies/strategy.ts';
-import type { TokenHttp } from './strategies/token-http.ts';
+import { type TokenHttp, tokenTransport } from './strategies/token-http.ts';
 import { type CachedToken, createTokenCache, type TokenSource } from './token-cache.ts';
 import type {
   Credential,
@@ -44,6 +45,8 @@ export const REFRESH_TOKEN_KEEPALIVE_MARGIN_MS = 2 * 24 * 3600 * 1000;
 export interface CredentialBrokerOptions {
   store: TokenStore;
   profileOf(carrier: string): CarrierAuthProfile;
+  /** How token calls are sent (the runtime's transport); else `fetch`, else the global fetch. */
+  transport?: UpstreamTransport;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -139,7 +142,7 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
   const random = options.random ?? Math.random;
   const timeoutMs = options.tokenCallTimeoutMs ?? DEFAULT_TOKEN_CALL_TIMEOUT_MS;
   const http: TokenHttp = {
-    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    send: tokenTransport(options.transport, options.fetch),
     timeoutMs,
     now,
   };

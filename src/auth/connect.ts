@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { ResolvedAccount } from '../config/account.ts';
 import type { ControlStore } from '../control/types.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 import { mentionsSecret } from './auth-error.ts';
 import { safeCode } from './classify.ts';
 import { connectProblem } from './connect-problems.ts';
@@ -14,7 +15,7 @@ import { codeChallengeS256, createCodeVerifier, randomUrlSafe } from './pkce.ts'
 import type { AuthorizationCodeAuth, CarrierAuthProfile } from './profile.ts';
 import { exchangeAuthorizationCode } from './strategies/authorization-code.ts';
 import { baseUrlOf, MissingSettingError, secretOf } from './strategies/oauth-token.ts';
-import { joinUrl } from './strategies/token-http.ts';
+import { joinUrl, tokenTransport } from './strategies/token-http.ts';
 import type { StoredToken } from './types.ts';
 
 export interface ConnectDeps {
@@ -25,6 +26,8 @@ export interface ConnectDeps {
   publicBaseUrl: string;
   /** Where pending authorizations live (shared: the callback may reach another instance). */
   control: ControlStore;
+  /** How the code exchange is sent (the runtime's transport); else `fetch`, else the global fetch. */
+  transport?: UpstreamTransport;
   fetch?: typeof fetch;
   now?: () => number;
   tokenCallTimeoutMs?: number;
@@ -41,7 +44,7 @@ export function connectRoutes(deps: ConnectDeps): Hono {
   const now = deps.now ?? Date.now;
   const states = createConnectStates(deps.control, now);
   const http = {
-    fetch: deps.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+    send: tokenTransport(deps.transport, deps.fetch),
     timeoutMs: deps.tokenCallTimeoutMs ?? 10_000,
     now,
   };

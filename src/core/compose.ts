@@ -137,7 +137,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
     createCredentialBroker({
       store: ports.tokens,
       profileOf,
-      fetch: ports.transport.tokenFetch,
+      transport: ports.transport.tokenTransport,
       logger,
       events,
       quota,
@@ -299,7 +299,7 @@ export async function composeCore(ports: CorePorts, options: CoreOptions): Promi
           profileOf,
           publicBaseUrl,
           control: control.store,
-          fetch: ports.transport.tokenFetch,
+          transport: ports.transport.tokenTransport,
         }),
       );
       const reload = h?.reload;

@@ -21,8 +21,8 @@ export interface TransportPort {
   transportFor(carrier: string, connectTimeoutMs: number): UpstreamTransport;
   /** The fetch of a carrier's rarer calls (revocations, a probe's tapped token calls), same connect timeout. */
   fetchFor(carrier: string, connectTimeoutMs: number): typeof fetch;
-  /** The fetch token-endpoint calls go through. */
-  tokenFetch: typeof fetch;
+  /** The transport token-endpoint calls and code exchanges go through (no redirect followed). */
+  tokenTransport: UpstreamTransport;
   close?(): Promise<void>;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Token-endpoint calls as spans: the broker runs every token call inside `traceTokenCall`,
- * an internal `auth.token.refresh` span, and its fetch opens a CLIENT span under it. The
- * span puts the carrier and account ids in the context so the fetch can label its duration.
+ * an internal `auth.token.refresh` span, and its transport opens a CLIENT span under it. The
+ * span puts the carrier and account ids in the context so the transport can label its duration.
  */
 import { type Context, context, createContextKey, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isCarrierError } from '../domain/failure.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 import { instruments, tracer } from './instruments.ts';
 import { ATTR, SPAN } from './names.ts';
 import { safeUrl } from './redact.ts';
@@ -41,19 +42,18 @@ export function traceTokenCall<T>(
   });
 }
 
-/** A fetch that records each call as a CLIENT span and in `http.client.request.duration`. */
-export function tracedFetch(inner: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    // Never build a Request here: that would take a streamed body away from the real call.
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+/** A token transport that records each call as a CLIENT span and in `http.client.request.duration`. */
+export function tracedTransport(inner: UpstreamTransport): UpstreamTransport {
+  return async (request) => {
+    const url = new URL(request.origin);
+    const method = request.method.toUpperCase();
     const scope = scopeOf(context.active());
     const ids = scope ? { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account } : {};
     const attributes = {
       [ATTR.httpMethod]: method,
       [ATTR.serverAddress]: url.hostname,
       [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      [ATTR.urlFull]: safeUrl(url),
+      [ATTR.urlFull]: safeUrl(new URL(request.path, url)),
       [ATTR.operation]: 'token',
       ...ids,
     };
@@ -62,7 +62,7 @@ export function tracedFetch(inner: typeof fetch): typeof fetch {
       let status: number | undefined;
       let errorType: string | undefined;
       try {
-        const response = await inner(input, init);
+        const response = await inner(request);
         status = response.status;
         if (status >= 400) errorType = String(status);
         return response;

@@ -53,15 +53,21 @@ export function headerLookup(headers: Record<string, string> = EMPTY): HeaderLoo
 
 /**
  * The port over a WHATWG fetch: Workers' global fetch, tests and tools that inject one. The
- * fetch decompresses; its errors already carry the codes the classification reads.
+ * fetch decompresses; its errors already carry the codes the classification reads. Token
+ * calls pass `redirect: 'manual'`: a token endpoint that redirects is answered as it is, as
+ * the Node pools do.
  */
-export function transportFromFetch(doFetch: typeof fetch): UpstreamTransport {
+export function transportFromFetch(
+  doFetch: typeof fetch,
+  options: { redirect?: RequestRedirect } = {},
+): UpstreamTransport {
   return async (request) => {
     const res = await doFetch(request.origin + request.path, {
       method: request.method,
       headers: request.headers,
       body: request.body ?? null,
       signal: request.signal,
+      ...(options.redirect ? { redirect: options.redirect } : {}),
     });
     const body = new Uint8Array(await res.arrayBuffer());
     const headers: Record<string, string> = {};

@@ -18,10 +18,11 @@ import type { ResolvedAccount } from '../../src/config/account.ts';
 import { createEventBus } from '../../src/events/bus.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { DEFAULT_POLICY } from '../../src/resilience/settings.ts';
+import { createNodeUpstreamTransport } from '../../src/runtime/node/upstream-transport.ts';
 import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/store/memory.ts';
 import { subscribeAuthTelemetry } from '../../src/telemetry/auth-telemetry.ts';
 import { tracer } from '../../src/telemetry/instruments.ts';
-import { tracedFetch } from '../../src/telemetry/token-refresh.ts';
+import { tracedTransport } from '../../src/telemetry/token-refresh.ts';
 import { connectAccount } from '../auth/support/connect-helpers.ts';
 import { genericProfile } from '../auth/support/generic-profile.ts';
 import { accountOf, CARRIER, fakeClock, startGenericSandbox } from '../auth/support/harness.ts';
@@ -277,6 +278,8 @@ describe('the broker on its own', () => {
   it('a hanging token endpoint, a revoked rotating grant and a carrier echoing the secret', async () => {
     const sandbox = await startGenericSandbox();
     const shaped = await startShapedServer();
+    // The Node runtime's own token transport: undici pools, traced.
+    const pools = createNodeUpstreamTransport();
     try {
       recordSecretsOf(sandbox.context(CARRIER));
       for (const account of sandbox.accounts(CARRIER)) rememberSecretsOf(account.secrets);
@@ -288,7 +291,7 @@ describe('the broker on its own', () => {
         createCredentialBroker({
           store: createMemoryTokenStore(),
           profileOf: () => profile,
-          fetch: tracedFetch((...args) => fetch(...args)),
+          transport: tracedTransport(pools.transportFor(3_000)),
           events,
           logger,
           now: clock.now,
@@ -339,6 +342,7 @@ describe('the broker on its own', () => {
       await inSpan(() => brokerWith(shapedProfile()).credential(echo, 'primary'));
       expect(trace.getActiveSpan()).toBeUndefined();
     } finally {
+      await pools.close();
       await sandbox.close();
       await shaped.close();
     }

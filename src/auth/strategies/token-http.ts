@@ -1,15 +1,32 @@
 /**
- * The one place the broker talks HTTP: sends a token request with a timeout and reads the
+ * The one place the broker talks HTTP: sends a token request with a timeout over the upstream
+ * transport (plain status, headers and bytes: no WHATWG fetch objects on Node) and reads the
  * whole answer. Whatever goes wrong on the wire comes back classified, never thrown.
  */
+import { headerLookup, transportFromFetch, type UpstreamTransport } from '../../upstream/transport.ts';
 import { type Classification, classifyNetworkError, parseJsonLoose } from '../classify.ts';
 import type { TokenEndpointAnswer } from '../profile.ts';
 
 export interface TokenHttp {
-  fetch: typeof fetch;
+  send: UpstreamTransport;
   timeoutMs: number;
   now: () => number;
 }
+
+/**
+ * The transport of token calls: the one given, else the fetch given (tests, tools) or the
+ * global fetch, neither following redirects.
+ */
+export function tokenTransport(transport?: UpstreamTransport, doFetch?: typeof fetch): UpstreamTransport {
+  return (
+    transport ??
+    transportFromFetch(doFetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)), {
+      redirect: 'manual',
+    })
+  );
+}
+
+const decoder = new TextDecoder();
 
 export interface TokenHttpRequest {
   url: string;
@@ -25,18 +42,22 @@ export type TokenHttpResult =
 export async function sendTokenRequest(http: TokenHttp, req: TokenHttpRequest): Promise<TokenHttpResult> {
   const signal = AbortSignal.timeout(http.timeoutMs);
   try {
-    const res = await http.fetch(req.url, {
+    const url = new URL(req.url);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
+    const res = await http.send({
       method: req.method,
-      headers: { accept: 'application/json', ...req.headers },
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      headers,
       body: req.body,
       signal,
-      redirect: 'manual',
     });
-    const text = await res.text();
+    const text = decoder.decode(res.body);
     return {
       ok: true,
       receivedAt: http.now(),
-      answer: { status: res.status, headers: res.headers, text, json: parseJsonLoose(text) },
+      answer: { status: res.status, headers: headerLookup(res.headers), text, json: parseJsonLoose(text) },
     };
   } catch (error) {
     return { ok: false, failure: classifyNetworkError(error, signal.aborted) };

@@ -1,7 +1,8 @@
 /**
  * The ports of a Node process: memory for one instance, Redis for a fleet (tokens and their
  * refresh locks, label idempotency, auth breaker decisions), undici pools for upstream HTTP,
- * and unref'd timers for health's periodic work.
+ * and unref'd timers for health's periodic work. Token calls go over the pools too; undici's
+ * fetch is left to the rare calls that speak it (revocations, a probe's tapped token calls).
  */
 
 import type { GatewayConfig } from '../../config/schema.ts';
@@ -9,7 +10,7 @@ import type { CorePorts } from '../../core/ports.ts';
 import type { Timers } from '../../health/index.ts';
 import type { Logger } from '../../log/logger.ts';
 import { createMemoryTokenStore } from '../../store/memory.ts';
-import { tracedFetch } from '../../telemetry/token-refresh.ts';
+import { tracedTransport } from '../../telemetry/token-refresh.ts';
 import { openSharedState, type SharedStateTuning } from './shared-state.ts';
 import { createNodeUpstreamFetch } from './upstream-fetch.ts';
 import { createNodeUpstreamTransport } from './upstream-transport.ts';
@@ -53,7 +54,7 @@ export async function nodePorts(options: NodePortOptions): Promise<CorePorts> {
     transport: {
       transportFor: (_carrier, connectMs) => pools.transportFor(connectMs),
       fetchFor: (_carrier, connectMs) => transport.fetchFor(connectMs),
-      tokenFetch: tracedFetch(transport.fetchFor(TOKEN_CONNECT_TIMEOUT_MS)),
+      tokenTransport: tracedTransport(pools.transportFor(TOKEN_CONNECT_TIMEOUT_MS)),
       close: async () => {
         await Promise.all([transport.close(), pools.close()]);
       },

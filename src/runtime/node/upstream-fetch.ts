@@ -1,9 +1,9 @@
 /**
- * The Node fetch for the calls that still speak WHATWG fetch (token endpoints, revocations, a
- * probe's tapped token calls): undici's fetch over pooled keep-alive connections, one agent
- * per connect timeout, so a connect timeout is enforced by the socket layer and a refused or
- * slow connection is told apart from a request that was sent. Carrier API calls go through
- * `upstream-transport.ts` instead (no WHATWG layer).
+ * The Node fetch for the rare calls that still speak WHATWG fetch (revocations, a probe's
+ * tapped token calls): undici's fetch over pooled keep-alive connections, one agent per
+ * connect timeout, so a connect timeout is enforced by the socket layer and a refused or slow
+ * connection is told apart from a request that was sent. Carrier API calls and token-endpoint
+ * calls go through `upstream-transport.ts` instead (no WHATWG layer).
  */
 import { Agent, fetch as undiciFetch } from 'undici';
 import { IDLE_CONNECTION_MS, MAX_CONNECTIONS_PER_ORIGIN } from './upstream-transport.ts';

@@ -29,6 +29,8 @@ export interface WorkerGateway extends Core {
 const workerFetch: typeof fetch = (input, init) => fetch(input, init);
 // Workers have no socket API to pool: carrier calls are the platform's fetch, read into bytes.
 const workerTransport = transportFromFetch(workerFetch);
+// Token endpoints and code exchanges answer as they are: a redirect is not followed.
+const workerTokenTransport = transportFromFetch(workerFetch, { redirect: 'manual' });
 
 export async function composeWorkerGateway(
   rawEnv: Record<string, unknown>,
@@ -56,7 +58,7 @@ export async function composeWorkerGateway(
       transport: {
         transportFor: () => workerTransport,
         fetchFor: () => workerFetch,
-        tokenFetch: workerFetch,
+        tokenTransport: workerTokenTransport,
       },
     },
     { config, accounts, apiKeys: config.apiKeys, registry: carriers, logger, health: {} },

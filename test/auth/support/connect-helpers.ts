@@ -8,6 +8,7 @@ import type { Broker } from '../../../src/auth/broker.ts';
 import { cacheKey, keyPartsOf } from '../../../src/auth/cache-key.ts';
 import { codeChallengeS256, createCodeVerifier } from '../../../src/auth/pkce.ts';
 import { exchangeAuthorizationCode } from '../../../src/auth/strategies/authorization-code.ts';
+import { tokenTransport } from '../../../src/auth/strategies/token-http.ts';
 import type { StoredToken, TokenStore } from '../../../src/auth/types.ts';
 import type { ResolvedAccount } from '../../../src/config/account.ts';
 import { CARRIER } from './harness.ts';
@@ -40,7 +41,7 @@ export async function connectAccount(
     rotatesRefreshToken: true,
   };
   const outcome = await exchangeAuthorizationCode(
-    { fetch, timeoutMs: 10_000, now: Date.now },
+    { send: tokenTransport(), timeoutMs: 10_000, now: Date.now },
     method,
     account,
     { code, codeVerifier: verifier, redirectUri: REDIRECT },
