@@ -57,6 +57,16 @@ interface Replacement {
 
 /** Newest records kept per account and kind: bounds memory under any traffic. */
 const MAX_RECORDS = 2_000;
+/**
+ * Lists are cut back to MAX_RECORDS once this many more arrived: one splice per 500 records,
+ * not a shift of 2,000 slots on every request. Readers see the newest MAX_RECORDS (`newest`).
+ */
+const TRIM_BATCH = 500;
+
+/** The records a reader counts: the newest MAX_RECORDS (a list may hold a batch more). */
+export function newest<T>(list: readonly T[]): readonly T[] {
+  return list.length > MAX_RECORDS ? list.slice(-MAX_RECORDS) : list;
+}
 const BASELINE_ALPHA = 0.05;
 
 export const accountKey = (carrier: string, account: string): string => `${carrier}\u0000${account}`;
@@ -95,7 +105,7 @@ export function createLedger(now: () => number): Ledger {
 
   const push = <T>(list: T[], item: T) => {
     list.push(item);
-    if (list.length > MAX_RECORDS) list.splice(0, list.length - MAX_RECORDS);
+    if (list.length >= MAX_RECORDS + TRIM_BATCH) list.splice(0, list.length - MAX_RECORDS);
   };
 
   return {

@@ -4,7 +4,7 @@
  */
 import type { FailureClass } from '../domain/failure.ts';
 import type { BreakerState, LastFailure } from '../resilience/breaker.ts';
-import type { AccountActivity } from './ledger.ts';
+import { type AccountActivity, newest } from './ledger.ts';
 import type { ProbeResult } from './probe/types.ts';
 
 export interface AccountSignals {
@@ -71,12 +71,12 @@ export interface WindowBounds {
 
 export function summarize(activity: AccountActivity, bounds: WindowBounds): WindowSummary {
   const since = bounds.now - bounds.windowMs;
-  const calls = activity.tokenCalls.filter((c) => c.at >= since);
+  const calls = newest(activity.tokenCalls).filter((c) => c.at >= since);
   const failures = calls.filter((c) => !c.ok);
   const successes = calls.filter((c) => c.ok && c.reason !== 'quota');
-  const exchanges = activity.exchanges.filter((e) => e.at >= since);
+  const exchanges = newest(activity.exchanges).filter((e) => e.at >= since);
   const last = activity.tokenCalls.at(-1);
-  const ratios = activity.lifetimes
+  const ratios = newest(activity.lifetimes)
     .filter((l) => l.at >= bounds.now - bounds.lifetimeWindowMs)
     .map((l) => l.observedMs / l.expectedMs);
   return {

@@ -5,6 +5,8 @@ import type { ResolvedAccount } from '../../src/config/account.ts';
 import { createCallerWatch } from '../../src/health/caller-watch.ts';
 import { parseEnvFile } from '../../src/health/credentials/env-file.ts';
 import { diffReload } from '../../src/health/credentials/reload.ts';
+import { createLedger } from '../../src/health/ledger.ts';
+import { summarize } from '../../src/health/signals.ts';
 
 describe('client networks', () => {
   it('is the /24 of an IPv4 address and the /48 of an IPv6 one', () => {
@@ -76,5 +78,33 @@ describe('reload', () => {
     expect(changed.map((a) => a.secrets.clientSecret)).toEqual(['new-secret']);
     expect(added.map((a) => a.id)).toEqual(['new']);
     expect(JSON.stringify(report)).not.toContain('secret-');
+  });
+});
+
+describe('the activity ledger', () => {
+  it('counts the newest 2,000 exchanges of an account, however many arrived', () => {
+    const ledger = createLedger(() => 1_000);
+    const bounds = { now: 1_000, windowMs: 60_000, lifetimeWindowMs: 60_000, lifetimeRatio: 0.5 };
+    const counted = () => summarize(ledger.activity('ups', 'a'), bounds);
+    // 600 throttled answers first, then successes: they leave the count oldest first.
+    for (let i = 0; i < 600; i++)
+      ledger.exchange('ups', 'a', { operation: 'rate', status: 429, resendCount: 0 });
+    for (let i = 0; i < 1_400; i++)
+      ledger.exchange('ups', 'a', { operation: 'rate', status: 200, resendCount: 0 });
+    expect(counted()).toMatchObject({ exchanges: 2_000, throttled: 600 });
+    for (const [more, throttled] of [
+      [1, 599],
+      [498, 101],
+      [1, 100],
+      [1, 99],
+      [99, 0],
+      [1_000, 0],
+    ] as const) {
+      for (let i = 0; i < more; i++)
+        ledger.exchange('ups', 'a', { operation: 'rate', status: 200, resendCount: 0 });
+      expect(counted()).toMatchObject({ exchanges: 2_000, throttled });
+    }
+    // Memory stays bounded: at most one batch of 500 beyond the 2,000 counted.
+    expect(ledger.activity('ups', 'a').exchanges.length).toBeLessThan(2_500);
   });
 });
