@@ -45,7 +45,7 @@ export function traceTokenCall<T>(
 /** A token transport that records each call as a CLIENT span and in `http.client.request.duration`. */
 export function tracedTransport(inner: UpstreamTransport): UpstreamTransport {
   return async (request) => {
-    const url = new URL(request.origin);
+    const url = new URL(request.origin + request.path);
     const method = request.method.toUpperCase();
     const scope = scopeOf(context.active());
     const ids = scope ? { [ATTR.carrier]: scope.carrier, [ATTR.account]: scope.account } : {};
@@ -53,7 +53,7 @@ export function tracedTransport(inner: UpstreamTransport): UpstreamTransport {
       [ATTR.httpMethod]: method,
       [ATTR.serverAddress]: url.hostname,
       [ATTR.serverPort]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      [ATTR.urlFull]: safeUrl(new URL(request.path, url)),
+      [ATTR.urlFull]: safeUrl(url),
       [ATTR.operation]: 'token',
       ...ids,
     };
