@@ -18,17 +18,13 @@ interface Entry<T> {
   outcome?: Settled<T>;
 }
 
-/**
- * What is kept of an answer pushed out by the byte bound: a success as the JSON text of its
- * compact form (one string: about half the heap of the object graph it stands for), an error
- * as it was.
- */
-interface Kept {
+/** What is kept of an answer pushed out by the byte bound. */
+interface Kept<T> {
   fingerprint: string;
-  outcome: { ok: true; json: string } | { ok: false; error: unknown };
+  outcome: Settled<T>;
 }
 
-/** Compact answers kept after the full ones, in approximate bytes (about 100,000 labels). */
+/** Compact answers kept after the full ones, in approximate bytes (about 60,000 labels). */
 export const DEFAULT_IDEMPOTENCY_COMPACT_BYTES = 64 * 2 ** 20;
 
 export interface RunOptions {
@@ -66,8 +62,6 @@ export interface MemoryIdempotencyOptions<T> {
   /**
    * The compact form of an answer the byte bound pushes out (a label without its document):
    * kept, within `compactBytes`, so a repeat is answered with what was bought, never run again.
-   * It is kept as JSON text and read back with JSON.parse: plain JSON data only (an answer
-   * that goes out as JSON).
    */
   compact?: (value: T) => T;
   compactBytes?: number;
@@ -78,11 +72,11 @@ export function createMemoryIdempotencyStore<T>(
 ): IdempotencyStore<T> {
   const ttl = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   const compact = options.compact;
-  const kept = new LRUCache<string, Kept>({
+  const kept = new LRUCache<string, Kept<T>>({
     max: 1_000_000,
     ttl,
     maxSize: options.compactBytes ?? DEFAULT_IDEMPOTENCY_COMPACT_BYTES,
-    sizeCalculation: (k) => 64 + approximateBytes(k.outcome.ok ? k.outcome.json : 0),
+    sizeCalculation: (k) => 64 + approximateBytes(k.outcome.ok ? k.outcome.value : 0),
   });
   // Bounded by count and by bytes: 100,000 labels with their documents would not fit in memory.
   // The oldest answers go first; one still running is the newest, so it goes last.
@@ -99,7 +93,7 @@ export function createMemoryIdempotencyStore<T>(
         key,
         {
           fingerprint: entry.fingerprint,
-          outcome: outcome.ok ? { ok: true, json: JSON.stringify(compact(outcome.value)) } : outcome,
+          outcome: outcome.ok ? { ok: true, value: compact(outcome.value) } : outcome,
         },
         ...(Number.isFinite(remaining) && remaining > 0 ? [{ ttl: remaining }] : []),
       );
@@ -112,7 +106,7 @@ export function createMemoryIdempotencyStore<T>(
         const compacted = kept.get(key);
         if (compacted !== undefined) {
           if (compacted.fingerprint !== fingerprint) throw new IdempotencyConflictError();
-          if (compacted.outcome.ok) return JSON.parse(compacted.outcome.json) as T;
+          if (compacted.outcome.ok) return compacted.outcome.value;
           throw compacted.outcome.error;
         }
       }
