@@ -3,6 +3,8 @@
  * beside the Node gateway's, read from /proc/<pid>/stat around each run: the workerd process
  * Miniflare starts (the Worker and its Durable Objects, as a deployment is billed for both) and
  * the Node gateway process, telemetry off in both, 32 connections, 3 alternated rounds, medians.
+ * The Worker is reached twice: through Miniflare's entry worker (the local proxy that rebuilds
+ * every request, which a deployment does not run) and on a socket of its own.
  * Both call the same UPS simulator process. workerd here is the local runtime, not Cloudflare's
  * edge: the figure compares code paths, not an invoice. Linux only.
  *
@@ -55,15 +57,30 @@ try {
     carriers: ['ups'],
     accounts: () => [{ account: first }],
   });
-  const worker = await startWorker({ bundle: await buildWorker({ outdir }), config, secrets });
+  const worker = await startWorker({
+    bundle: await buildWorker({ outdir }),
+    config,
+    secrets,
+    directSocket: true,
+  });
   disposeWorker = () => worker.dispose();
   const workerUrl = (await worker.mf.ready).toString().replace(/\/$/, '');
+  const directUrl = (await worker.mf.unsafeGetDirectURL('gateway')).toString().replace(/\/$/, '');
   const gateway = await startGateway({ simulator: ready, carriers: ['ups'] });
   children.push(gateway);
   const body = JSON.stringify(RATE_BODY);
   const headers = { authorization: `Bearer ${worker.apiKey}`, 'content-type': 'application/json' };
   const variants = [
-    { name: 'Worker (workerd)', pid: workerdPid(), target: { url: `${workerUrl}/v1/rates`, headers, body } },
+    {
+      name: "Worker (workerd, through Miniflare's entry worker)",
+      pid: workerdPid(),
+      target: { url: `${workerUrl}/v1/rates`, headers, body },
+    },
+    {
+      name: 'Worker (workerd, its own socket)',
+      pid: workerdPid(),
+      target: { url: `${directUrl}/v1/rates`, headers, body },
+    },
     {
       name: 'Node gateway',
       pid: gateway.pid,

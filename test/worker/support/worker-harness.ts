@@ -173,6 +173,11 @@ export interface WorkerHarnessOptions {
   persistDir?: string;
   /** A second Worker with the same code and bindings to the first one's objects (a second isolate). */
   twin?: boolean;
+  /**
+   * Also serve the Worker on a socket of its own, without Miniflare's entry worker in front
+   * (`mf.unsafeGetDirectURL('gateway')`): what the CPU benchmark measures.
+   */
+  directSocket?: boolean;
 }
 
 export async function startWorker(options: WorkerHarnessOptions): Promise<
@@ -214,7 +219,12 @@ export async function startWorker(options: WorkerHarnessOptions): Promise<
       ]),
     );
   const workers = [
-    { name: 'gateway', ...common, durableObjects: objects() },
+    {
+      name: 'gateway',
+      ...common,
+      durableObjects: objects(),
+      ...(options.directSocket ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } : {}),
+    },
     // A second Worker is a second isolate; its bindings reach the first one's objects.
     ...(options.twin ? [{ name: 'gateway-twin', ...common, durableObjects: objects('gateway') }] : []),
   ];
