@@ -56,6 +56,7 @@ export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 2 ** 20;
 const PENDING_BYTES = 1_024;
 
 export interface MemoryIdempotencyOptions<T> {
+  /** Most answers kept in full, besides the byte bound (default: the byte bound alone). */
   max?: number;
   ttlMs?: number;
   maxBytes?: number;
@@ -72,16 +73,17 @@ export function createMemoryIdempotencyStore<T>(
 ): IdempotencyStore<T> {
   const ttl = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   const compact = options.compact;
+  // Bounded in bytes only: a count bound makes lru-cache allocate its arrays for that many
+  // entries up front (1,000,000 cost every instance ~38 MB at start).
   const kept = new LRUCache<string, Kept<T>>({
-    max: 1_000_000,
     ttl,
     maxSize: options.compactBytes ?? DEFAULT_IDEMPOTENCY_COMPACT_BYTES,
     sizeCalculation: (k) => 64 + approximateBytes(k.outcome.ok ? k.outcome.value : 0),
   });
-  // Bounded by count and by bytes: 100,000 labels with their documents would not fit in memory.
+  // Bounded by bytes: 100,000 labels with their documents would not fit in memory.
   // The oldest answers go first; one still running is the newest, so it goes last.
   const entries = new LRUCache<string, Entry<T>>({
-    max: options.max ?? 100_000,
+    ...(options.max !== undefined ? { max: options.max } : {}),
     ttl,
     maxSize: options.maxBytes ?? DEFAULT_IDEMPOTENCY_MAX_BYTES,
     sizeCalculation: () => PENDING_BYTES,

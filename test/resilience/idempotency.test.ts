@@ -78,6 +78,16 @@ describe('idempotency store bounded in bytes', () => {
     await expect(store.run('k0', 'other', label(99))).rejects.toThrow(/Idempotency-Key/i);
   });
 
+  it('allocates nothing up front for the answers it may keep: 20 stores cost far less than one used to', () => {
+    const before = process.memoryUsage().heapUsed;
+    const stores = Array.from({ length: 20 }, () =>
+      createMemoryIdempotencyStore<{ tracking: string }>({ compact: (v) => v }),
+    );
+    // A count bound of 1,000,000 made lru-cache allocate ~38 MB of arrays per store at creation.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20 * 2 ** 20);
+    expect(stores).toHaveLength(20);
+  });
+
   it('estimates what an answer holds', () => {
     expect(approximateBytes('x'.repeat(1_000))).toBeGreaterThanOrEqual(1_000);
     expect(approximateBytes({ a: { b: ['y'.repeat(500), 'z'.repeat(500)] } })).toBeGreaterThanOrEqual(1_000);
