@@ -3,6 +3,7 @@
  * transport (plain status, headers and bytes: no WHATWG fetch objects on Node) and reads the
  * whole answer. Whatever goes wrong on the wire comes back classified, never thrown.
  */
+import { outboundHeaders } from '../../upstream/outbound-headers.ts';
 import { headerLookup, transportFromFetch, type UpstreamTransport } from '../../upstream/transport.ts';
 import { type Classification, classifyNetworkError, parseJsonLoose } from '../classify.ts';
 import type { TokenEndpointAnswer } from '../profile.ts';
@@ -43,13 +44,12 @@ export async function sendTokenRequest(http: TokenHttp, req: TokenHttpRequest): 
   const signal = AbortSignal.timeout(http.timeoutMs);
   try {
     const url = new URL(req.url);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
     const res = await http.send({
       method: req.method,
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
-      headers,
+      // The same header record carrier calls send (lower-cased names, gzip accepted).
+      headers: outboundHeaders({ accept: 'application/json', ...req.headers }, undefined),
       body: req.body,
       signal,
     });
