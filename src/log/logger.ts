@@ -29,12 +29,13 @@ export interface LoggerOptions {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** JSON.stringify that never throws (bigint, cycles) so logging cannot break a request. */
+/**
+ * JSON.stringify that never throws, so logging cannot break a request. The fields went through
+ * safeFields (no bigint, no cycle, nesting cut): no replacer function called per value.
+ */
 function serialize(record: Record<string, unknown>): string {
   try {
-    return JSON.stringify(record, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : value,
-    );
+    return JSON.stringify(record);
   } catch {
     return JSON.stringify({ time: record.time, level: record.level, msg: record.msg, unserializable: true });
   }

@@ -7,6 +7,7 @@
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { ATTR } from './names.ts';
+import { SecretIndex } from './secret-index.ts';
 
 /** Field names whose value is a secret, wherever they appear (log fields, attribute keys). */
 const SECRET_FIELD =
@@ -29,21 +30,31 @@ export function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 
+/** Log field names are few and repeat on every line: each is judged once (bounded). */
+const secretFieldNames = new Map<string, boolean>();
+const FIELD_NAMES_MAX = 1_024;
+
+function isSecretFieldName(name: string): boolean {
+  let secret = secretFieldNames.get(name);
+  if (secret === undefined) {
+    secret = isSecretField(name);
+    if (secretFieldNames.size < FIELD_NAMES_MAX) secretFieldNames.set(name, secret);
+  }
+  return secret;
+}
+
 /** A URL fit for telemetry: scheme, host, port and path only. */
 export function safeUrl(url: URL | string): string {
   const parsed = typeof url === 'string' ? new URL(url) : url;
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
 
-const knownSecrets = new Set<string>();
+const knownSecrets = new SecretIndex();
 
 /** Registers secret values (credentials from configuration, tokens as they are issued) to mask in free text. */
 export function registerSecret(value: string | undefined): void {
-  // Short values would mask ordinary words; real credentials are longer.
-  if (value && value.length >= 8 && !knownSecrets.has(value)) {
-    knownSecrets.add(value);
-    masked.clear();
-  }
+  // Short values would mask ordinary words; real credentials are longer (SECRET_MIN_LENGTH).
+  if (value && knownSecrets.add(value)) masked.clear();
 }
 
 export function forgetSecrets(): void {
@@ -75,7 +86,7 @@ export function maskedValue(value: string): string {
 /** Masks every registered secret, Authorization credential and OAuth parameter in a string. */
 export function maskSecrets(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) {
+  for (const secret of knownSecrets.foundIn(text)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   if (out.includes('=')) out = out.replace(SECRET_PARAM, `$1${REDACTED}`);
@@ -103,7 +114,7 @@ function copyFields(fields: Readonly<Record<string, unknown>>, depth: number): R
   const out: Record<string, SafeValue> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
-    const safe = isSecretField(key) ? REDACTED : safeValue(value, depth);
+    const safe = isSecretFieldName(key) ? REDACTED : safeValue(value, depth);
     if (safe !== undefined) out[key] = safe;
   }
   return out;
