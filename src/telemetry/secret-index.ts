@@ -18,7 +18,8 @@ interface LengthGroup {
   length: number;
   /** BASE^(length-1) mod 2^32: the weight of the character that leaves the window. */
   leavingWeight: number;
-  byHash: Map<number, string[]>;
+  /** A lone secret is held as itself: no array per secret (tenant scale). */
+  byHash: Map<number, string | string[]>;
 }
 
 function hashOf(text: string, start: number, length: number): number {
@@ -52,7 +53,8 @@ export class SecretIndex {
     }
     const h = hashOf(secret, 0, secret.length);
     const bucket = group.byHash.get(h);
-    if (bucket === undefined) group.byHash.set(h, [secret]);
+    if (bucket === undefined) group.byHash.set(h, secret);
+    else if (typeof bucket === 'string') group.byHash.set(h, [bucket, secret]);
     else bucket.push(secret);
     return true;
   }
@@ -77,7 +79,9 @@ function scan({ length, leavingWeight, byHash }: LengthGroup, text: string, foun
   let h = hashOf(text, 0, length);
   for (let start = 0; ; start++) {
     const bucket = byHash.get(h);
-    if (bucket !== undefined) {
+    if (typeof bucket === 'string') {
+      if (text.startsWith(bucket, start)) found.push(bucket);
+    } else if (bucket !== undefined) {
       for (const secret of bucket) if (text.startsWith(secret, start)) found.push(secret);
     }
     const next = start + length;

@@ -34,6 +34,18 @@ describe('SecretIndex', () => {
     );
   });
 
+  it('keeps secrets whose hashes collide apart (two values of one length, one 32-bit hash)', () => {
+    // Found by a search over random keys: both hash to -475243126 under the index's hash.
+    const [one, other] = ['key-nxysf9an5bpo', 'key-ojvwatguappp'];
+    const index = new SecretIndex();
+    expect(index.add(one)).toBe(true);
+    expect(index.add(other)).toBe(true);
+    expect(index.add(other)).toBe(false);
+    expect(index.foundIn(`a ${other} b`)).toEqual([other]);
+    expect(index.foundIn(`a ${one} b`)).toEqual([one]);
+    expect(new Set(index.foundIn(`${one}${other}`))).toEqual(new Set([one, other]));
+  });
+
   it('refuses values shorter than the minimum and counts each secret once', () => {
     const index = new SecretIndex();
     expect(index.add('short')).toBe(false);
