@@ -23,6 +23,8 @@ export interface GatewayStart {
   /** OTEL_TRACES_SAMPLER; unset: the gateway's default (parentbased_traceidratio at 0.1). */
   sampler?: string;
   execArgv?: string[];
+  /** Shared state in Redis (tokens, idempotency, control plane) under its own namespace; else memory. */
+  redis?: { url: string; namespace: string };
 }
 
 export function startGateway(options: GatewayStart): Promise<Child<GatewayReady>> {
@@ -33,6 +35,7 @@ export function startGateway(options: GatewayStart): Promise<Child<GatewayReady>
       carriers: options.carriers,
       fallbacks: options.fallbacks ?? {},
       breaker: { auth: options.breaker?.auth ?? {}, api: options.breaker?.api ?? {} },
+      ...(options.redis ? { redis: options.redis } : {}),
     },
     env: {
       // Empty values count as unset: the parent's own OTEL_* never leak into a telemetry-off run.

@@ -4,6 +4,7 @@
  * in front of a simulator process. Telemetry is the real Node SDK, configured by the OTEL_*
  * variables the parent sets (an OTLP sink on loopback), or off when none are set.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from '@hono/zod-openapi';
 import { carriers as registry } from '../../carriers/index.ts';
@@ -41,6 +42,8 @@ const Settings = z.object({
   fallbacks: z.record(z.string(), z.array(z.string())).default({}),
   breaker: z.object({ auth: BreakerPatch, api: BreakerPatch }).default({ auth: {}, api: {} }),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+  /** Shared state in Redis, as a fleet runs (tokens sealed with a bench key); else memory stores. */
+  redis: z.object({ url: z.string(), namespace: z.string() }).optional(),
 });
 
 export interface GatewayReady {
@@ -64,7 +67,17 @@ const carriers = registry.filter((c) => settings.carriers.includes(c.id));
 const accounts = carriers.flatMap((c) =>
   (settings.accounts[c.id] ?? []).map((a) => sandboxAccount(c, a, `${settings.simulatorUrl}/${c.id}`)),
 );
-const { config } = await loadConfig({ env: {}, registry: carriers });
+const loaded = await loadConfig({ env: {}, registry: carriers });
+const config = settings.redis
+  ? {
+      ...loaded.config,
+      store: {
+        kind: 'redis' as const,
+        ...settings.redis,
+        encryptionKeys: [{ id: 'bench', key: randomBytes(32).toString('base64') }],
+      },
+    }
+  : loaded.config;
 const policies: Record<string, CarrierPolicy> = {};
 for (const carrier of carriers) {
   policies[carrier.id] = {

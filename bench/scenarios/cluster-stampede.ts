@@ -6,12 +6,12 @@
  * store. The token really expires (the simulator issues 2-second tokens); the instances fire
  * at the same wall-clock instant, just past expiry. The simulator counts the token calls.
  */
-import { Redis } from 'ioredis';
 import { createControlClient } from '../../sandbox/control-client.ts';
 import type { SimAccount } from '../../sandbox/kit/types.ts';
 import { startCluster, type TestCluster } from '../../test/redis/support/cluster.ts';
 import { type Child, forkChild } from '../lib/child.ts';
 import { GENERIC_ID } from '../lib/generic-account.ts';
+import { REDIS_URL, redisAnswers } from '../lib/redis.ts';
 import { goalStatus, type Scenario, type ScenarioResult } from '../lib/report.ts';
 import { alternate } from '../lib/rounds.ts';
 import { startSimulator } from '../lib/stack.ts';
@@ -21,7 +21,6 @@ import type { BurstResult } from '../processes/cluster-worker.ts';
 const INSTANCES = 4;
 const CALLERS = 10_000;
 const LIFETIME_S = 2;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const VARIANTS = ['shared Redis', 'Redis Cluster (3 primaries)', 'no Redis (memory store each)'] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -31,25 +30,6 @@ interface Round {
   allServedMs: number;
   failed: number;
   distinctTokens: number;
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1_000,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 const randomKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');

@@ -3,10 +3,14 @@
  * default sampler): rates, labels each under a new Idempotency-Key, and bad input (a body
  * that fails validation), 16 at a time. RSS after full GCs is read after the first 20,000
  * and again at intervals to the end: what the gateway keeps per request must level off.
+ * Twice: with the in-process stores (one instance: label answers are kept in its memory for
+ * replay, up to their byte bound) and with shared state in Redis (as a fleet runs: the
+ * answers are kept in Redis), so what the process itself keeps is seen apart from the cache.
  */
 import { Pool } from 'undici';
 import { SAMPLE_LABEL_REQUEST } from '../../sandbox/examples.ts';
 import type { Child } from '../lib/child.ts';
+import { dropNamespace, REDIS_URL, redisAnswers } from '../lib/redis.ts';
 import { goalStatus, type Scenario, type ScenarioResult } from '../lib/report.ts';
 import { callerHeaders, startGateway, startSimulator, startSink, stopAll } from '../lib/stack.ts';
 import { fmt, fmtInt } from '../lib/stats.ts';
@@ -34,102 +38,145 @@ const kindOf = (i: number): Kind => {
   return r < 6 ? 'rate' : r < 9 ? 'label' : 'bad';
 };
 
+const VARIANTS = ['in-process stores', 'shared state in Redis'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+interface VariantResult {
+  variant: Variant;
+  measured: Checkpoint[];
+  statuses: Record<string, number>;
+  seconds: number;
+}
+
 export const steady: Scenario = {
   id: 'steady',
   title: 'Steady state: RSS under 200,000 mixed requests',
   async run(ctx): Promise<ScenarioResult> {
     const total = ctx.quick ? 20_000 : 200_000;
-    const first = total / 10;
-    const checkpoints = [first, ...[0.3, 0.5, 0.7, 1].map((f) => Math.round(total * f))];
-    const simulator = await startSimulator({ carriers: [CARRIER] });
-    const sink = await startSink();
-    const children: (Child<unknown> | undefined)[] = [simulator, sink];
-    try {
-      const gateway = await startGateway({
-        simulator: simulator.ready,
-        carriers: [CARRIER],
-        otlpEndpoint: sink.ready.url,
-        execArgv: ['--expose-gc'],
-      });
-      children.push(gateway);
-      const pool = new Pool(gateway.ready.url, { connections: CONCURRENCY, pipelining: 1 });
-      const headers = callerHeaders(gateway.ready);
-      const bodies: Record<Kind, string> = {
-        rate: JSON.stringify(RATE_BODY),
-        label: JSON.stringify({ ...SAMPLE_LABEL_REQUEST, carrier: CARRIER }),
-        bad: JSON.stringify({ ...RATE_BODY, parcels: [{ weight: { value: -1, unit: 'lb' } }] }),
-      };
-      const statuses: Record<string, number> = {};
-      const measured: Checkpoint[] = [];
-      let next = 0;
-      const send = async (i: number) => {
-        const kind = kindOf(i);
-        const res = await pool.request({
-          path: kind === 'label' ? '/v1/labels' : '/v1/rates',
-          method: 'POST',
-          headers: kind === 'label' ? { ...headers, 'idempotency-key': `steady-${i}-${ctx.quick}` } : headers,
-          body: bodies[kind],
-        });
-        await res.body.dump();
-        const key = `${kind} ${res.statusCode}`;
-        statuses[key] = (statuses[key] ?? 0) + 1;
-      };
-      const started = performance.now();
-      for (const until of checkpoints) {
-        const worker = async () => {
-          while (next < until) await send(next++);
-        };
-        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-        const memory = await gateway.call<Memory>('memory', undefined, 60_000);
-        measured.push({ requests: until, ...memory });
-        ctx.log(`steady: ${fmtInt(until)} requests, RSS ${fmt(memory.rssBytes / MB)} MB`);
+    const results: VariantResult[] = [];
+    const skipped: string[] = [];
+    for (const variant of VARIANTS) {
+      if (variant === 'shared state in Redis' && !(await redisAnswers())) {
+        skipped.push(`${variant}: not measured, no Redis at ${REDIS_URL}`);
+        continue;
       }
-      const seconds = (performance.now() - started) / 1000;
-      await pool.close();
-      return report(measured, statuses, seconds);
-    } finally {
-      await stopAll(children);
+      results.push(await runVariant(ctx, variant, total));
     }
+    return report(results, skipped);
   },
 };
 
-function report(measured: Checkpoint[], statuses: Record<string, number>, seconds: number): ScenarioResult {
-  const base = measured[0] as Checkpoint;
-  const last = measured[measured.length - 1] as Checkpoint;
-  const growth = (last.rssBytes - base.rssBytes) / base.rssBytes;
+async function runVariant(
+  ctx: Parameters<Scenario['run']>[0],
+  variant: Variant,
+  total: number,
+): Promise<VariantResult> {
+  const first = total / 10;
+  const checkpoints = [first, ...[0.3, 0.5, 0.7, 1].map((f) => Math.round(total * f))];
+  // Keys of their own per run: a second run must create labels, not replay the first's.
+  const run = crypto.randomUUID().slice(0, 8);
+  const namespace = `bench-steady-${run}`;
+  const redis = variant === 'shared state in Redis' ? { url: REDIS_URL, namespace } : undefined;
+  const simulator = await startSimulator({ carriers: [CARRIER] });
+  const sink = await startSink();
+  const children: (Child<unknown> | undefined)[] = [simulator, sink];
+  try {
+    const gateway = await startGateway({
+      simulator: simulator.ready,
+      carriers: [CARRIER],
+      otlpEndpoint: sink.ready.url,
+      execArgv: ['--expose-gc'],
+      ...(redis ? { redis } : {}),
+    });
+    children.push(gateway);
+    const pool = new Pool(gateway.ready.url, { connections: CONCURRENCY, pipelining: 1 });
+    const headers = callerHeaders(gateway.ready);
+    const bodies: Record<Kind, string> = {
+      rate: JSON.stringify(RATE_BODY),
+      label: JSON.stringify({ ...SAMPLE_LABEL_REQUEST, carrier: CARRIER }),
+      bad: JSON.stringify({ ...RATE_BODY, parcels: [{ weight: { value: -1, unit: 'lb' } }] }),
+    };
+    const statuses: Record<string, number> = {};
+    const measured: Checkpoint[] = [];
+    let next = 0;
+    const send = async (i: number) => {
+      const kind = kindOf(i);
+      const res = await pool.request({
+        path: kind === 'label' ? '/v1/labels' : '/v1/rates',
+        method: 'POST',
+        headers: kind === 'label' ? { ...headers, 'idempotency-key': `steady-${run}-${i}` } : headers,
+        body: bodies[kind],
+      });
+      await res.body.dump();
+      const key = `${kind} ${res.statusCode}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    };
+    const started = performance.now();
+    for (const until of checkpoints) {
+      const worker = async () => {
+        while (next < until) await send(next++);
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      const memory = await gateway.call<Memory>('memory', undefined, 60_000);
+      measured.push({ requests: until, ...memory });
+      ctx.log(`steady (${variant}): ${fmtInt(until)} requests, RSS ${fmt(memory.rssBytes / MB)} MB`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await pool.close();
+    return { variant, measured, statuses, seconds };
+  } finally {
+    await stopAll(children);
+    if (redis) await dropNamespace(namespace).catch(() => 0);
+  }
+}
+
+function growthOf(r: VariantResult) {
+  const base = r.measured[0] as Checkpoint;
+  const last = r.measured[r.measured.length - 1] as Checkpoint;
+  return { base, last, growth: (last.rssBytes - base.rssBytes) / base.rssBytes };
+}
+
+function report(results: VariantResult[], skipped: string[]): ScenarioResult {
   return {
     id: 'steady',
-    summary: [
-      {
-        scenario: `Steady state: ${fmtInt(last.requests)} mixed requests (rates, labels with new keys, bad input)`,
+    summary: results.map((r) => {
+      const { base, last, growth } = growthOf(r);
+      return {
+        scenario: `Steady state: ${fmtInt(last.requests)} mixed requests (rates, labels with new keys, bad input), ${r.variant}`,
         against: `RSS after the first ${fmtInt(base.requests)}`,
         measured: `RSS after GC ${fmt(base.rssBytes / MB)} MB → ${fmt(last.rssBytes / MB)} MB (${growth >= 0 ? '+' : ''}${fmt(growth * 100)} %); heap ${fmt(base.heapUsedBytes / MB)} → ${fmt(last.heapUsedBytes / MB)} MB`,
         goal: 'within 10 %',
         status: goalStatus(Math.abs(growth) <= 0.1),
-      },
-    ],
+      };
+    }),
     details: [
       {
         title: 'Steady state: gateway memory after full GCs (MB)',
-        headers: ['requests', 'RSS', 'V8 heap used', 'V8 heap total'],
-        rows: measured.map((m) => [
-          fmtInt(m.requests),
-          fmt(m.rssBytes / MB),
-          fmt(m.heapUsedBytes / MB),
-          fmt(m.heapTotalBytes / MB),
-        ]),
+        headers: ['stores', 'requests', 'RSS', 'V8 heap used', 'V8 heap total'],
+        rows: results.flatMap((r) =>
+          r.measured.map((m) => [
+            r.variant,
+            fmtInt(m.requests),
+            fmt(m.rssBytes / MB),
+            fmt(m.heapUsedBytes / MB),
+            fmt(m.heapTotalBytes / MB),
+          ]),
+        ),
       },
     ],
     notes: [
-      `Steady state: ${fmtInt(last.requests)} requests in ${fmt(seconds)} s, ${CONCURRENCY} at a time, telemetry on (default sampler) to an OTLP sink; answers ${Object.entries(
-        statuses,
-      )
-        .sort()
-        .map(([k, n]) => `${k}: ${fmtInt(n)}`)
-        .join(
-          ', ',
-        )}. Label answers are kept for replay by the in-process idempotency store (bounded in bytes).`,
+      ...results.map(
+        (r) =>
+          `Steady state (${r.variant}): ${fmtInt(growthOf(r).last.requests)} requests in ${fmt(r.seconds)} s, ${CONCURRENCY} at a time, telemetry on (default sampler) to an OTLP sink; answers ${Object.entries(
+            r.statuses,
+          )
+            .sort()
+            .map(([k, n]) => `${k}: ${fmtInt(n)}`)
+            .join(', ')}.`,
+      ),
+      'In-process stores: label answers are kept for replay by the idempotency store of the instance, bounded in bytes (64 MiB), which fills during the run. Shared state in Redis: tokens, idempotency records and the control plane in Redis under a namespace of the run (removed afterwards), as several instances run.',
+      ...skipped,
     ],
-    data: { measured, statuses, seconds },
+    data: { results, skipped },
   };
 }

@@ -46,6 +46,8 @@ export interface FleetCopiesOptions {
   sealer: Sealer;
   ttlMs: number;
   max: number;
+  /** Bytes the copies may hold (their sealed records and keys). */
+  maxBytes: number;
   now: () => number;
   /** Compacts a done record read from the store (at a copy). */
   compactRecord(record: IdempotencyRecord & { state: 'done' }): IdempotencyRecord;
@@ -66,7 +68,13 @@ export async function inBatches<I>(
 
 export function createFleetCopies(options: FleetCopiesOptions) {
   const { connection, keys, sealer, ttlMs, now } = options;
-  const copies = new LRUCache<string, RecordCopy>({ max: options.max, ttl: ttlMs });
+  const copies = new LRUCache<string, RecordCopy>({
+    max: options.max,
+    ttl: ttlMs,
+    maxSize: options.maxBytes,
+    // The strings and about a hundred bytes of entry around them.
+    sizeCalculation: (copy, id) => copy.sealed.length + copy.redisKey.length + id.length + 100,
+  });
 
   /** An answer replaces a claim; a claim never replaces an answer. */
   function keep(id: string, copy: RecordCopy, ttl?: number): void {
@@ -116,6 +124,9 @@ export function createFleetCopies(options: FleetCopiesOptions) {
 
     /** Every copy with what is left of its life, for a write-back. */
     list: () => [...copies.entries()].map(([id, copy]) => ({ id, copy, remainingMs: remainingMs(id) })),
+
+    /** How many copies are held and their bytes (bounded by `max` and `maxBytes`). */
+    held: () => ({ copies: copies.size, copyBytes: copies.calculatedSize }),
 
     /**
      * Puts a copy back where the store has nothing for its key; true when it did. A claim's copy

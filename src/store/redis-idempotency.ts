@@ -93,6 +93,13 @@ export interface RedisIdempotencyOptions<T> {
   compact?: (value: T) => unknown;
   /** Compact answers kept per instance at most (default 50,000). */
   maxCopies?: number;
+  /** Bytes those compact copies may hold per instance (default 32 MiB). */
+  maxCopyBytes?: number;
+  /**
+   * Bytes of the answers this instance produced that it keeps whole (for repeats without a
+   * round trip and for writing them back after a store loss; default 16 MiB, at most 10,000).
+   */
+  maxLocalBytes?: number;
 }
 
 export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
@@ -114,6 +121,11 @@ export interface RedisIdempotencyStore<T> extends IdempotencyStore<T> {
   copying(): boolean;
   /** Told how many answers each write-back restored (the store-loss report counts them). */
   onWrittenBack(listener: (written: number) => void): void;
+  /**
+   * The answers this instance keeps whole and their bytes (bounded by `maxLocalBytes`), and the
+   * compact copies of the fleet's answers and theirs (`maxCopies`, `maxCopyBytes`).
+   */
+  held(): { answers: number; bytes: number; copies: number; copyBytes: number };
 }
 
 /** An answer this instance shared (or tried to): enough to write it again. */
@@ -132,9 +144,13 @@ interface LocalEntry<T> {
   settled: Promise<Settled<T>>;
   expiresAt: number;
   shared?: SharedAnswer;
+  /** What the entry holds, counted once its answer is known (the answer and its sealed forms). */
+  bytes: number;
 }
 
 const LOCAL_MAX = 10_000;
+/** Default bound of the answers an instance keeps itself, in bytes (see `maxLocalBytes`). */
+export const LOCAL_MAX_BYTES = 16 * 2 ** 20;
 
 const COPYING =
   "this instance is still copying the fleet's label answers from the shared store; nothing was bought: retry with the same key";
@@ -144,22 +160,53 @@ async function hashOf(key: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Answers this instance produced or is producing, by caller key (bounded, oldest out first). */
-function createLocalAnswers<T>(ttlMs: number, now: () => number) {
+/** The bytes an answer costs while held: the value and its sealed copy are each about `sealed`. */
+const heldBytes = (shared: SharedAnswer) =>
+  2 * (shared.sealed?.length ?? 0) + (shared.copy?.length ?? 0) + shared.pending.length;
+
+/**
+ * Answers this instance produced or is producing, by caller key, bounded in count and in bytes
+ * (expired first, then oldest out). One that is dropped is still in the shared store and in
+ * every instance's compact copies; only this instance's full copy for a write-back goes.
+ */
+function createLocalAnswers<T>(ttlMs: number, now: () => number, maxBytes: number) {
   const local = new Map<string, LocalEntry<T>>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    const entry = local.get(key);
+    if (entry === undefined) return;
+    bytes -= entry.bytes;
+    local.delete(key);
+  };
+  const full = (adding: number) => local.size + adding > LOCAL_MAX || bytes > maxBytes;
+  function makeRoom(adding: number): void {
+    if (!full(adding)) return;
+    const at = now();
+    for (const [k, e] of local) if (e.expiresAt <= at) drop(k);
+    for (const k of local.keys()) {
+      if (!full(adding)) return;
+      drop(k);
+    }
+  }
   return {
     get: (key: string) => local.get(key),
     entries: () => local.values(),
+    held: () => ({ answers: local.size, bytes }),
     remember(key: string, fingerprint: string, settled: Promise<Settled<T>>): LocalEntry<T> {
-      if (local.size >= LOCAL_MAX) {
-        const at = now();
-        for (const [k, e] of local) if (e.expiresAt <= at) local.delete(k);
-        const oldest = local.keys().next();
-        if (local.size >= LOCAL_MAX && !oldest.done) local.delete(oldest.value);
-      }
-      const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs };
+      drop(key);
+      makeRoom(1);
+      const entry: LocalEntry<T> = { fingerprint, settled, expiresAt: now() + ttlMs, bytes: 0 };
       local.set(key, entry);
       return entry;
+    },
+    /** The entry's answer is known: it counts from now on. */
+    share(key: string, entry: LocalEntry<T>, shared: SharedAnswer): void {
+      entry.shared = shared;
+      if (local.get(key) !== entry) return;
+      const size = heldBytes(shared);
+      bytes += size - entry.bytes;
+      entry.bytes = size;
+      makeRoom(0);
     },
   };
 }
@@ -202,7 +249,7 @@ export function createRedisIdempotencyStore<T>(
   const now = options.now ?? Date.now;
   // Answers this instance produced or is producing: same-instance repeats never wait on Redis,
   // and they survive a Redis outage.
-  const local = createLocalAnswers<T>(ttlMs, now);
+  const local = createLocalAnswers<T>(ttlMs, now, options.maxLocalBytes ?? LOCAL_MAX_BYTES);
   const wakeups = createWakeups();
   /** The write-back under way after the store returned (claims wait for it). */
   let restoring: Promise<unknown> = Promise.resolve();
@@ -215,6 +262,7 @@ export function createRedisIdempotencyStore<T>(
     ttlMs,
     now,
     max: options.maxCopies ?? 50_000,
+    maxBytes: options.maxCopyBytes ?? 32 * 2 ** 20,
     // Not decoded here (thousands at start-up): the record is authenticated as the gateway's own
     // (sealed, bound to its name), and a replay decodes the copy before answering with it.
     compactRecord: (record) =>
@@ -297,7 +345,7 @@ export function createRedisIdempotencyStore<T>(
       (error: unknown): Settled<T> => ({ ok: false, error }),
     );
     const entry = local.remember(key, fingerprint, settled);
-    entry.shared = { id, redisKey, pending };
+    local.share(key, entry, { id, redisKey, pending });
     const outcome = await settled;
     const record: IdempotencyRecord = {
       state: 'done',
@@ -313,7 +361,7 @@ export function createRedisIdempotencyStore<T>(
         ? { ...record, outcome: { ok: true, value: options.compact(outcome.value) } }
         : record;
     const copy = await sealer.seal(JSON.stringify(compactRecord), redisKey);
-    entry.shared = { id, redisKey, pending, sealed, copy };
+    local.share(key, entry, { id, redisKey, pending, sealed, copy });
     try {
       if (!(await share({ id, redisKey, pending, sealed, copy }, ttlMs)))
         options.logger?.warn('idempotency record taken by another request before the answer', { id });
@@ -413,6 +461,7 @@ export function createRedisIdempotencyStore<T>(
   return {
     loadCopies,
     copying: () => firstCopy === 'running',
+    held: () => ({ ...local.held(), ...copies.held() }),
     async run(key, fingerprint, work, runOptions = {}) {
       const mine = local.get(key);
       if (mine !== undefined && mine.expiresAt > now()) {

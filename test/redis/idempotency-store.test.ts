@@ -46,6 +46,8 @@ async function instance(
     pendingTtlMs?: number;
     target?: StoreTarget;
     whenUnreachable?: 'refuse' | 'local';
+    maxLocalBytes?: number;
+    maxCopyBytes?: number;
   } = {},
 ): Promise<RedisIdempotencyStore<Answer>> {
   const { target, ...tuning } = options;
@@ -244,6 +246,40 @@ describe.runIf(hasRedis).each(topologies())('%s: redis idempotency store', (kind
     expect(runs).toBe(1);
     // Written back only where nothing (or our own claim) is: never over another answer.
     expect(await a.writeBack()).toBe(0);
+  });
+
+  it('keeps its own answers whole up to its byte bound; older ones are still replayed from the store', async () => {
+    const ns = testNamespace('idem-bytes');
+    const maxLocalBytes = 40_000;
+    const [a, b] = [await instance(ns, { maxLocalBytes }), await instance(ns)];
+    let runs = 0;
+    // ~2 KB answers: the bound holds a handful of them, 30 would not fit.
+    const work = async () => ({ id: `label-${++runs}`, document: 'x'.repeat(2_000) });
+    for (let i = 0; i < 30; i++) await a.run(`key-${i}`, 'fp', work);
+    const held = a.held();
+    expect(held.bytes).toBeLessThanOrEqual(maxLocalBytes);
+    expect(held.bytes).toBeGreaterThan(0);
+    expect(held.answers).toBeGreaterThan(0);
+    expect(held.answers).toBeLessThan(30);
+    // Nothing lost: the oldest, no longer held whole, is replayed from the store on both instances.
+    expect(await a.run('key-0', 'fp', work)).toMatchObject({ id: 'label-1' });
+    expect(await b.run('key-0', 'fp', work)).toMatchObject({ id: 'label-1' });
+    expect(runs).toBe(30);
+  });
+
+  it('keeps compact copies of answers made elsewhere up to their byte bound', async () => {
+    const ns = testNamespace('idem-copy-bytes');
+    const maxCopyBytes = 20_000;
+    const a = await instance(ns);
+    const work = async () => ({ id: 'label', document: 'x'.repeat(2_000) });
+    for (let i = 0; i < 30; i++) await a.run(`key-${i}`, 'fp', work);
+    // An instance started now copies the fleet's 30 answers from the store: as many as fit.
+    const b = await instance(ns, { maxCopyBytes });
+    expect(await b.loadCopies()).toBeGreaterThanOrEqual(30);
+    const held = b.held();
+    expect(held.copies).toBeGreaterThan(0);
+    expect(held.copies).toBeLessThan(30);
+    expect(held.copyBytes).toBeLessThanOrEqual(maxCopyBytes);
   });
 
   it.runIf(kind === 'sentinel')(
