@@ -16,6 +16,7 @@
  * current read (zod has no channel for non-fatal findings).
  */
 import type { z } from '@hono/zod-openapi';
+import { parsedWithoutNull } from './json.ts';
 
 export interface BodyRead<T> {
   value: T;
@@ -176,7 +177,7 @@ export function readBody<S extends z.ZodType>(schema: S, json: unknown): BodyRea
   // and copied only before a repair, which removes from the copy (the answer is shared).
   let root: unknown = json;
   let owned = false;
-  if (holdsNull(json)) {
+  if (!parsedWithoutNull(json) && holdsNull(json)) {
     sinks.push(nulls);
     try {
       root = withoutNulls(json);

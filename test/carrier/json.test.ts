@@ -1,6 +1,8 @@
 /** The kit's JSON reader keeps the digits of identities written as long bare integers. */
 import { describe, expect, it } from 'vitest';
-import { parseCarrierJson } from '../../src/carrier/json.ts';
+import { z } from 'zod';
+import { readBody } from '../../src/carrier/body.ts';
+import { parseCarrierJson, parsedWithoutNull } from '../../src/carrier/json.ts';
 import { identity } from '../../src/carrier/wire.ts';
 
 describe('parseCarrierJson', () => {
@@ -35,5 +37,24 @@ describe('parseCarrierJson without long digit runs', () => {
       s: '1234567890123456',
       n: '12345678901234567890',
     });
+  });
+});
+
+describe('answers parsed from a text without null', () => {
+  it('are marked so the tolerant reader skips its scan; a null anywhere, or the word in a string, is not', () => {
+    expect(parsedWithoutNull(parseCarrierJson('{"a":{"b":[1,2]}}'))).toBe(true);
+    expect(parsedWithoutNull(parseCarrierJson('{"a":{"b":[1,null]}}'))).toBe(false);
+    expect(parsedWithoutNull(parseCarrierJson('{"note":"nullable"}'))).toBe(false);
+    expect(parsedWithoutNull(JSON.parse('{"a":1}'))).toBe(false);
+    expect(parsedWithoutNull(parseCarrierJson('12'))).toBe(false);
+  });
+
+  it('a null deep in a parsed answer is still left out by readBody', () => {
+    const Body = z.object({ list: z.array(z.object({ n: z.number().optional() })) });
+    const read = readBody(Body, parseCarrierJson('{"list":[{"n":1},null,{"n":null}]}'));
+    expect(read.value).toEqual({ list: [{ n: 1 }, {}] });
+    expect(read.warnings).toEqual(['list[1] is null; left out']);
+    const plain = readBody(Body, parseCarrierJson('{"list":[{"n":1}]}'));
+    expect(plain).toEqual({ value: { list: [{ n: 1 }] }, warnings: [] });
   });
 });
