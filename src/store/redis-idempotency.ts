@@ -93,11 +93,11 @@ export interface RedisIdempotencyOptions<T> {
   compact?: (value: T) => unknown;
   /** Compact answers kept per instance at most (default 50,000). */
   maxCopies?: number;
-  /** Bytes those compact copies may hold per instance (default 32 MiB). */
+  /** Bytes those compact copies may hold per instance (default 64 MiB). */
   maxCopyBytes?: number;
   /**
    * Bytes of the answers this instance produced that it keeps whole (for repeats without a
-   * round trip and for writing them back after a store loss; default 16 MiB, at most 10,000).
+   * round trip and for writing them back after a store loss; default 32 MiB, at most 10,000).
    */
   maxLocalBytes?: number;
 }
@@ -150,7 +150,7 @@ interface LocalEntry<T> {
 
 const LOCAL_MAX = 10_000;
 /** Default bound of the answers an instance keeps itself, in bytes (see `maxLocalBytes`). */
-export const LOCAL_MAX_BYTES = 16 * 2 ** 20;
+export const LOCAL_MAX_BYTES = 32 * 2 ** 20;
 
 const COPYING =
   "this instance is still copying the fleet's label answers from the shared store; nothing was bought: retry with the same key";
@@ -262,7 +262,7 @@ export function createRedisIdempotencyStore<T>(
     ttlMs,
     now,
     max: options.maxCopies ?? 50_000,
-    maxBytes: options.maxCopyBytes ?? 32 * 2 ** 20,
+    maxBytes: options.maxCopyBytes ?? 64 * 2 ** 20,
     // Not decoded here (thousands at start-up): the record is authenticated as the gateway's own
     // (sealed, bound to its name), and a replay decodes the copy before answering with it.
     compactRecord: (record) =>
