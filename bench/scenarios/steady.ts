@@ -174,7 +174,7 @@ function report(results: VariantResult[], skipped: string[]): ScenarioResult {
             .map(([k, n]) => `${k}: ${fmtInt(n)}`)
             .join(', ')}.`,
       ),
-      'In-process stores: label answers are kept for replay by the idempotency store of the instance, bounded in bytes (64 MiB), which fills during the run. Shared state in Redis: tokens, idempotency records and the control plane in Redis under a namespace of the run (removed afterwards), as several instances run.',
+      "In-process stores: label answers are kept for replay by the idempotency store of the instance, bounded in bytes (32 MiB whole, then 64 MiB without their documents), which fills during the run. Shared state in Redis: tokens, idempotency records and the control plane in Redis under a namespace of the run (removed afterwards), as several instances run; each instance still keeps the answers it produced whole (32 MiB) and compact copies of the fleet's (64 MiB).",
       ...skipped,
     ],
     data: { results, skipped },
