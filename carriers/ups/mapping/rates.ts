@@ -3,7 +3,7 @@
  * Quirk: RatedShipment is an OBJECT when one service is rated (Rate) and an ARRAY when the
  * shipment is shopped (Shop); nested ItemizedCharges and RatedShipmentAlert collapse the same way.
  * Service codes are read with the table of the shipment's origin (services.ts). The answer is
- * read by the kit's tolerant rule: a `null` ItemizedCharges or a broken optional charge costs
+ * read by the kit's tolerant rule: a `null` alert list or a broken optional charge costs
  * that field, a rate whose total cannot be read costs that rate, never the whole answer.
  */
 import { z } from '@hono/zod-openapi';
@@ -80,7 +80,8 @@ const RatedShipment = z.object({
   TotalCharges: UpsCharge,
   NegotiatedRateCharges: z.object({ TotalCharge: UpsCharge }).optional(),
   GuaranteedDelivery: z.object({ BusinessDaysInTransit: wholeNumber.optional() }).optional(),
-  ItemizedCharges: optionalList(UpsCharge.extend({ Code: text })),
+  // ItemizedCharges (surcharges inside the totals above) is not read: nothing maps it, and an
+  // unreadable one would only add a warning about data the answer does not use.
 });
 type RatedShipment = z.infer<typeof RatedShipment>;
 
