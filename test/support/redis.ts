@@ -3,28 +3,11 @@
  * a missing Redis fails the run; on a developer machine without one, the suite is skipped
  * with a message saying why.
  */
-import { Redis } from 'ioredis';
+import { pings } from '../redis/support/servers.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function redisAvailable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1_000,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+export const redisAvailable = (): Promise<boolean> => pings(REDIS_URL);
 
 /** Resolves to true when Redis tests should run; throws under CI when Redis is missing. */
 export async function requireRedis(): Promise<boolean> {

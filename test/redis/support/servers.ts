@@ -21,15 +21,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether a server answers PING (one attempt, no retries). */
-export async function pings(options: RedisOptions): Promise<boolean> {
-  const probe = new Redis({
-    ...options,
+/** Whether a server answers PING (one attempt, no retries); `target` is options or a redis:// URL. */
+export async function pings(target: RedisOptions | string): Promise<boolean> {
+  const once: RedisOptions = {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     connectTimeout: 1_000,
-  });
+  };
+  const probe = typeof target === 'string' ? new Redis(target, once) : new Redis({ ...target, ...once });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
