@@ -13,6 +13,7 @@ import {
   type Sampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
+import { ConfigError } from '../config/config-error.ts';
 
 export const DEFAULT_TRACES_SAMPLER = 'parentbased_traceidratio';
 export const DEFAULT_TRACES_SAMPLER_RATIO = 0.1;
@@ -30,7 +31,9 @@ function ratioFrom(arg: string | undefined): number {
   if (arg === undefined || arg.trim() === '') return DEFAULT_TRACES_SAMPLER_RATIO;
   const ratio = Number(arg);
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1 (got '${arg}')`);
+    throw new ConfigError([
+      { key: 'OTEL_TRACES_SAMPLER_ARG', message: `must be a ratio between 0 and 1 (got '${arg}')` },
+    ]);
   }
   return ratio;
 }
@@ -54,6 +57,8 @@ export function samplerFromEnv(env: Readonly<Record<string, unknown>>): Sampler 
     case 'parentbased_traceidratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioFrom(arg)) });
     default:
-      throw new Error(`OTEL_TRACES_SAMPLER '${raw}' is not one of ${SAMPLERS.join(', ')}`);
+      throw new ConfigError([
+        { key: 'OTEL_TRACES_SAMPLER', message: `'${raw}' is not one of ${SAMPLERS.join(', ')}` },
+      ]);
   }
 }

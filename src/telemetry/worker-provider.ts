@@ -1,6 +1,6 @@
 /**
- * Tracing and metrics on Cloudflare Workers: spans are exported as OTLP/HTTP JSON with fetch
- * once per request, metrics (the same instruments, hence the same names, as on Node) at most
+ * Tracing and metrics on Cloudflare Workers: spans are exported as OTLP/HTTP (binary protobuf,
+ * or JSON by OTEL_EXPORTER_OTLP_PROTOCOL: otlp-protocol.ts) with fetch once per request, metrics (the same instruments, hence the same names, as on Node) at most
  * once per OTEL_METRIC_EXPORT_INTERVAL per isolate and on every Cron Trigger; the Worker entry
  * hands `flush()` to ctx.waitUntil. No timers: a Worker's timers die with the request that set
  * them, so spans wait in a queue and metrics in their meters until a flush. Every span goes
@@ -19,8 +19,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
@@ -29,6 +31,7 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { type OtlpProtocol, otlpProtocol } from './otlp-protocol.ts';
 import { redactingProcessor } from './redacting-processor.ts';
 import { samplerFromEnv } from './sampler.ts';
 
@@ -156,24 +159,26 @@ export function installWorkerTelemetry(
     'cloud.provider': 'cloudflare',
     'cloud.platform': 'cloudflare.workers',
   });
-  const headers = (signal: 'TRACES' | 'METRICS') =>
-    parseHeaders(text(env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`]) ?? text(env.OTEL_EXPORTER_OTLP_HEADERS));
+  const exportTo = (signal: 'TRACES' | 'METRICS', signalUrl: string): OtlpTarget => ({
+    url: signalUrl,
+    headers: parseHeaders(
+      text(env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`]) ?? text(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ),
+    protocol: otlpProtocol(env, signal),
+  });
+  // Read before anything is installed: an invalid value is a ConfigError, nothing half-built.
+  const tracesTarget = url === undefined ? undefined : exportTo('TRACES', url);
+  const metricsTarget = metricsUrl === undefined ? undefined : exportTo('METRICS', metricsUrl);
+  const sampler = samplerFromEnv(env);
   const Storage = findAsyncLocalStorage();
   if (Storage) context.setGlobalContextManager(asyncContextManager(Storage));
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const flushSpans =
-    url === undefined
-      ? async () => undefined
-      : installTracing(url, headers('TRACES'), resource, samplerFromEnv(env));
+    tracesTarget === undefined ? async () => undefined : installTracing(tracesTarget, resource, sampler);
   const flushMetrics =
-    metricsUrl === undefined
+    metricsTarget === undefined
       ? async () => undefined
-      : installMetrics(
-          metricsUrl,
-          headers('METRICS'),
-          resource,
-          Number(text(env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000),
-        );
+      : installMetrics(metricsTarget, resource, Number(text(env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000));
   installed = {
     active: true,
     // Telemetry must never fail a request: export errors are swallowed here.
@@ -189,13 +194,22 @@ export function installWorkerTelemetry(
 
 type Resource = ReturnType<typeof resourceFromAttributes>;
 
+/** Where and how one signal is exported. */
+interface OtlpTarget {
+  url: string;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+}
+
 function installTracing(
-  url: string,
-  headers: Record<string, string>,
+  { url, headers, protocol }: OtlpTarget,
   resource: Resource,
   sampler: ReturnType<typeof samplerFromEnv>,
 ): () => Promise<void> {
-  const exporter = new OTLPTraceExporter({ url, headers });
+  const exporter =
+    protocol === 'http/json'
+      ? new JsonTraceExporter({ url, headers })
+      : new ProtobufTraceExporter({ url, headers });
   const provider = new TracerProvider({
     resource,
     spanProcessors: [redactingProcessor(flushOnDemandProcessor(exporter))],
@@ -206,12 +220,14 @@ function installTracing(
 }
 
 function installMetrics(
-  url: string,
-  headers: Record<string, string>,
+  { url, headers, protocol }: OtlpTarget,
   resource: Resource,
   intervalMs: number,
 ): (when: 'due' | 'now') => Promise<void> {
-  const exporter = new OTLPMetricExporter({ url, headers });
+  const exporter =
+    protocol === 'http/json'
+      ? new JsonMetricExporter({ url, headers })
+      : new ProtobufMetricExporter({ url, headers });
   const reader = new OnDemandMetricReader();
   metrics.setGlobalMeterProvider(new MeterProvider({ resource, readers: [reader] }));
   let exportedAt = Date.now();

@@ -121,6 +121,26 @@ describe('the entry point (npm start) with a bad configuration: one line, exit 1
     expect(r.stderr).toContain('store.encryptionKeys[0].key: environment variable TOKEN_KEY holds 16 bytes');
   });
 
+  it.each([
+    [
+      { OTEL_TRACES_SAMPLER: 'sometimes' },
+      "OTEL_TRACES_SAMPLER: 'sometimes' is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio",
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      "OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' is not one of http/protobuf, http/json (gRPC is not supported: use OTLP/HTTP)",
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'xml' },
+      "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'xml' is not one of http/protobuf, http/json",
+    ],
+  ])('an invalid OpenTelemetry variable %j: one line naming it', (otel, message) => {
+    const r = start('{}', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', ...otel });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`carrier-gateway: Invalid configuration: ${message}\n`);
+  });
+
   it('a broken JSON file: its line and column', () => {
     const r = start('{\n  "logLevel": "info",\n  "probes": { "intervalMs": 60000, }\n}');
     expect(r.status).toBe(1);

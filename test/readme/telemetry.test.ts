@@ -59,5 +59,7 @@ describe('traces with the README OpenTelemetry variables', () => {
     expect(server.resource['service.name']).toBe('carrier-gateway');
     // The header the README sets travels with every export, never into the data.
     expect(receiver.bodies.join('')).not.toContain(vars.KEY!);
+    // The protocol the README names (the default): binary protobuf.
+    expect(new Set(receiver.contentTypes['/v1/traces'])).toEqual(new Set(['application/x-protobuf']));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * End to end on Node: `node src/runtime/node/main.ts` in sandbox mode, as a child process,
- * exporting OTLP/HTTP (JSON) to a receiver started here. Traffic through the gateway shows
+ * exporting OTLP/HTTP to a receiver started here: traces as JSON (OTEL_EXPORTER_OTLP_PROTOCOL),
+ * metrics as binary protobuf (the default; the Worker test has them the other way round). Traffic through the gateway shows
  * up there as spans (SERVER, CLIENT, auth.credential, auth.token.refresh, in one trace) and
  * metrics; the same process serves Prometheus text at /metrics and writes JSON log lines
  * carrying the trace ids.
@@ -51,7 +52,9 @@ beforeAll(async () => {
       GATEWAY_API_KEYS: API_KEY,
       OTEL_SERVICE_NAME: SERVICE,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      // Traces as JSON, metrics as protobuf: the signal's own variable wins (OTLP exporter spec).
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
       OTEL_METRIC_EXPORT_INTERVAL: '300',
       OTEL_BSP_SCHEDULE_DELAY: '100',
       // Every trace: the production default samples one in ten (telemetry/sampler.ts).
@@ -141,6 +144,7 @@ describe('the Node gateway exporting to an OTLP/HTTP receiver', () => {
     );
     expect(logLine).toMatchObject({ level: 'info', route: '/v1/rates', status: 200 });
     expect(logLine?.span_id).toBe(server?.spanId);
+    expect(new Set(receiver.contentTypes['/v1/traces'])).toEqual(new Set(['application/json']));
   });
 
   it('delivers the HTTP, token, expiry and breaker metrics', async () => {
@@ -173,6 +177,7 @@ describe('the Node gateway exporting to an OTLP/HTTP receiver', () => {
     expect(
       expiry.some((p) => p.attributes.carrier === 'ups' && Number(p.point.asInt ?? p.point.asDouble) > 0),
     ).toBe(true);
+    expect(new Set(receiver.contentTypes['/v1/metrics'])).toEqual(new Set(['application/x-protobuf']));
     const breakers = points.filter((p) => p.metric === 'gateway.breaker.state');
     expect(
       breakers.some((p) => p.attributes.carrier === 'ups' && p.attributes['gateway.breaker.kind'] === 'auth'),

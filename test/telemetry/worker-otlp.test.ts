@@ -2,7 +2,9 @@
  * End to end on Workers: the Worker bundle in workerd (Miniflare), configured with
  * OTEL_EXPORTER_OTLP_ENDPOINT as a var, exports its spans with fetch to an OTLP/HTTP receiver
  * started here, flushed through ctx.waitUntil after each request. The spans nest (SERVER >
- * attempt > auth.credential, and the carrier CLIENT call) in the caller's trace.
+ * attempt > auth.credential, and the carrier CLIENT call) in the caller's trace. Spans leave as
+ * binary protobuf (the default), metrics as JSON (OTEL_EXPORTER_OTLP_METRICS_PROTOCOL): the Node
+ * test has them the other way round.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/server.ts';
@@ -47,6 +49,7 @@ beforeAll(async () => {
     secrets: {
       ...secrets,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: SERVICE,
       // Every trace: the production default samples one in ten (telemetry/sampler.ts).
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
@@ -96,6 +99,7 @@ describe('the Worker exporting to an OTLP/HTTP receiver', () => {
       'http.response.status_code': 200,
     });
 
+    expect(new Set(receiver.contentTypes['/v1/traces'])).toEqual(new Set(['application/x-protobuf']));
     // Nothing secret went out with them.
     const exported = receiver.bodies.join('\n');
     expect(exported).not.toContain(worker.apiKey);
@@ -124,6 +128,7 @@ describe('the Worker exporting to an OTLP/HTTP receiver', () => {
       'cloud.platform': 'cloudflare.workers',
     });
     expect(receiver.points().some((p) => p.metric === 'http.client.request.duration')).toBe(true);
+    expect(new Set(receiver.contentTypes['/v1/metrics'])).toEqual(new Set(['application/json']));
     const exported = receiver.bodies.join('\n');
     expect(exported).not.toContain(worker.apiKey);
   });

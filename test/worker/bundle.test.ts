@@ -122,4 +122,27 @@ describe('a misconfigured Worker, in workerd', () => {
       await worker.dispose();
     }
   });
+
+  it('answers 503 naming an invalid OpenTelemetry variable, as the Node entry point refuses to start', async () => {
+    const { config, secrets } = workerConfig(sandbox, { carriers: ['ups'] });
+    const worker = await startWorker({
+      bundle,
+      config,
+      secrets: {
+        ...secrets,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      },
+    });
+    try {
+      const answer = await worker.request<{ detail: string }>('GET', '/v1/carriers');
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body.detail).toBe(
+        "Invalid configuration: OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' is not one of http/protobuf, http/json (gRPC is not supported: use OTLP/HTTP)",
+      );
+    } finally {
+      await worker.dispose();
+    }
+  });
 });

@@ -43,12 +43,17 @@ function exitOnConfigError(error: unknown): never {
 async function main(): Promise<void> {
   const loaded = await load().catch(exitOnConfigError);
   const { config } = loaded;
-  const telemetry = startNodeTelemetry({
-    env: process.env,
-    serviceVersion: packageJson.version,
-    environment: loaded.sandbox ? 'sandbox' : 'production',
-    prometheus: config.telemetry.metricsEndpoint,
-  });
+  let telemetry: ReturnType<typeof startNodeTelemetry>;
+  try {
+    telemetry = startNodeTelemetry({
+      env: process.env,
+      serviceVersion: packageJson.version,
+      environment: loaded.sandbox ? 'sandbox' : 'production',
+      prometheus: config.telemetry.metricsEndpoint,
+    });
+  } catch (error) {
+    exitOnConfigError(error); // an invalid OTEL_* value (sampler, protocol)
+  }
 
   // Sandbox mode (loaded only then): simulators, accounts pointing at them, a caller and an admin key.
   const sandbox = loaded.sandbox

@@ -3,12 +3,15 @@
  * the standard OTEL_* variables; with no OTLP endpoint and no Prometheus endpoint nothing
  * is installed, so the core's @opentelemetry/api calls stay no-ops. Spans reach the
  * exporter only through the redacting processor (telemetry/redact.ts decides what leaves).
- * OTLP goes over HTTP as JSON, which every collector's OTLP/HTTP receiver accepts. Traces are
- * sampled by OTEL_TRACES_SAMPLER (default parentbased_traceidratio at 0.1: telemetry/sampler.ts).
+ * OTLP goes over HTTP, binary protobuf unless OTEL_EXPORTER_OTLP_PROTOCOL says http/json
+ * (telemetry/otlp-protocol.ts). Traces are sampled by OTEL_TRACES_SAMPLER (default
+ * parentbased_traceidratio at 0.1: telemetry/sampler.ts). An invalid OTEL_* value is a ConfigError.
  */
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   envDetector,
   hostDetector,
@@ -19,6 +22,7 @@ import {
 import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { type OtlpProtocol, otlpProtocol } from '../../telemetry/otlp-protocol.ts';
 import { withUnitSuffixes } from '../../telemetry/prometheus-units.ts';
 import { redactingProcessor } from '../../telemetry/redacting-processor.ts';
 import { samplerFromEnv } from '../../telemetry/sampler.ts';
@@ -52,13 +56,17 @@ export function otlpConfigured(env: Readonly<Record<string, string | undefined>>
 export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry {
   const otlp = otlpConfigured(options.env);
   if (!otlp && !options.prometheus) return { active: false, shutdown: async () => undefined };
+  // Read before anything is installed: an invalid value stops start-up, nothing half-built.
+  const sampler = samplerFromEnv(options.env);
+  const tracesProtocol = otlpProtocol(options.env, 'TRACES');
+  const metricsProtocol = otlpProtocol(options.env, 'METRICS');
 
   const readers: IMetricReader[] = [];
   if (otlp) {
     const interval = Number(options.env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter(),
+        exporter: metricsProtocol === 'http/json' ? new JsonMetricExporter() : new ProtobufMetricExporter(),
         exportIntervalMillis: interval,
       }),
     );
@@ -75,9 +83,9 @@ export function startNodeTelemetry(options: NodeTelemetryOptions): NodeTelemetry
     // Not the process detector: command-line arguments are no business of a trace backend.
     resourceDetectors: [envDetector, hostDetector, osDetector, serviceInstanceIdDetector],
     // An empty list installs no tracer (Prometheus only); never the SDK's env defaults.
-    spanProcessors: otlp ? [redactingProcessor(batchProcessor(options.env))] : [],
+    spanProcessors: otlp ? [redactingProcessor(batchProcessor(options.env, tracesProtocol))] : [],
     // OTEL_TRACES_SAMPLER / _ARG, default parentbased_traceidratio 0.1 (telemetry/sampler.ts).
-    sampler: samplerFromEnv(options.env),
+    sampler,
     // Logs are JSON lines on stdout (with trace ids), not OTLP log records.
     logRecordProcessors: [],
     metricReaders: readers,
@@ -106,7 +114,10 @@ const numberFrom = (value: string | undefined): number | undefined => {
 };
 
 /** A batch processor tuned by the standard OTEL_BSP_* variables. */
-function batchProcessor(env: Readonly<Record<string, string | undefined>>): BatchSpanProcessor {
+function batchProcessor(
+  env: Readonly<Record<string, string | undefined>>,
+  protocol: OtlpProtocol,
+): BatchSpanProcessor {
   const tuning = {
     scheduledDelayMillis: numberFrom(env.OTEL_BSP_SCHEDULE_DELAY),
     maxQueueSize: numberFrom(env.OTEL_BSP_MAX_QUEUE_SIZE),
@@ -114,5 +125,6 @@ function batchProcessor(env: Readonly<Record<string, string | undefined>>): Batc
     exportTimeoutMillis: numberFrom(env.OTEL_BSP_EXPORT_TIMEOUT),
   };
   const defined = Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
-  return new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...defined });
+  const exporter = protocol === 'http/json' ? new JsonTraceExporter() : new ProtobufTraceExporter();
+  return new BatchSpanProcessor({ exporter, ...defined });
 }

@@ -7,7 +7,7 @@ import type { ExecutionContext } from 'hono';
 import { createKeyring } from '../../api/middleware/keyring.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { splitList } from '../../config/env-refs.ts';
-import { installWorkerTelemetry } from '../../telemetry/worker-provider.ts';
+import { installWorkerTelemetry, type WorkerTelemetry } from '../../telemetry/worker-provider.ts';
 import { composeWorkerGateway, type WorkerGateway } from './compose.ts';
 
 export { CredentialAuthority } from './authority/object.ts';
@@ -56,6 +56,19 @@ async function runScheduled(env: Record<string, unknown>): Promise<void> {
   await gateway.health.settle(SCHEDULED_DELIVERY_WAIT_MS);
 }
 
+/** Logs why the gateway could not start: configuration issues name keys, never values. */
+function logStartFailure(error: unknown): string | undefined {
+  const issues = error instanceof ConfigError ? error.message : undefined;
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'worker start failed',
+      ...(issues ? { issues } : { errorName: error instanceof Error ? error.name : typeof error }),
+    }),
+  );
+  return issues;
+}
+
 /**
  * The gateway could not start. The configuration issues (key paths and variable names, never
  * values) are logged, and shown only to a caller holding a GATEWAY_API_KEYS key.
@@ -65,14 +78,7 @@ async function misconfigured(
   request: Request,
   env: Record<string, unknown>,
 ): Promise<Response> {
-  const issues = error instanceof ConfigError ? error.message : undefined;
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg: 'worker start failed',
-      ...(issues ? { issues } : { errorName: error instanceof Error ? error.name : typeof error }),
-    }),
-  );
+  const issues = logStartFailure(error);
   const presented = /^Bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   const keys = splitList(typeof env.GATEWAY_API_KEYS === 'string' ? env.GATEWAY_API_KEYS : undefined);
   const trusted = presented !== undefined && (await createKeyring(keys).has(presented));
@@ -90,7 +96,12 @@ async function misconfigured(
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
     // Installed inside the request (never at module scope); spans leave after the answer.
-    const telemetry = installWorkerTelemetry(env);
+    let telemetry: WorkerTelemetry;
+    try {
+      telemetry = installWorkerTelemetry(env);
+    } catch (error) {
+      return misconfigured(error, request, env); // an invalid OTEL_* value (sampler, protocol)
+    }
     try {
       return await handle(request, env, ctx);
     } finally {
@@ -100,7 +111,13 @@ export default {
 
   /** The Cron Trigger (wrangler.toml [triggers]): health's periodic work on Workers. */
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
-    const telemetry = installWorkerTelemetry(env);
+    let telemetry: WorkerTelemetry;
+    try {
+      telemetry = installWorkerTelemetry(env);
+    } catch (error) {
+      logStartFailure(error); // requests answer 503 with the issue; the trigger only logs it
+      return;
+    }
     // Metrics leave on every Cron Trigger (and with requests once their interval passed).
     ctx.waitUntil(
       runScheduled(env).finally(() => (telemetry.active ? telemetry.flush({ metrics: 'now' }) : undefined)),

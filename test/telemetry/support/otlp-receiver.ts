@@ -1,10 +1,12 @@
 /**
- * A tiny OTLP/HTTP receiver (JSON encoding) on a loopback ephemeral port: it accepts
- * POST /v1/traces and /v1/metrics the way a collector does, keeps what arrived, and flattens
- * it into spans and metric points that tests can search.
+ * A tiny OTLP/HTTP receiver on a loopback ephemeral port: it accepts POST /v1/traces and
+ * /v1/metrics in either encoding (binary protobuf or JSON, by content type) the way a
+ * collector does, keeps what arrived, and flattens it into spans and metric points that
+ * tests can search.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeMetrics, decodeTraces } from './otlp-protobuf.ts';
 
 type AnyValue = {
   stringValue?: string;
@@ -53,8 +55,10 @@ export function attributesOf(list: KeyValue[] | undefined): Record<string, unkno
 
 export interface OtlpReceiver {
   url: string;
-  /** Every request body received, as text, in order (to search for secrets). */
+  /** Every request body received, as text, in order (to search for secrets; protobuf strings are UTF-8 too). */
   bodies: string[];
+  /** The content type of every export received, by path (`/v1/traces`, `/v1/metrics`). */
+  contentTypes: Record<string, string[]>;
   spans(): ReceivedSpan[];
   points(): ReceivedPoint[];
   close(): Promise<void>;
@@ -65,17 +69,23 @@ type Json = any;
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const bodies: string[] = [];
+  const contentTypes: Record<string, string[]> = {};
   const traces: Json[] = [];
   const metrics: Json[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const body = Buffer.concat(chunks);
+      const text = body.toString('utf8');
       const known = req.method === 'POST' && (req.url === '/v1/traces' || req.url === '/v1/metrics');
+      const type = req.headers['content-type'] ?? '';
       let parsed: Json;
       try {
-        parsed = JSON.parse(text);
+        if (type === 'application/x-protobuf')
+          parsed = req.url === '/v1/traces' ? decodeTraces(body) : decodeMetrics(body);
+        else if (type === 'application/json') parsed = JSON.parse(text);
+        else throw new Error(`unsupported content type ${type}`);
       } catch {
         res.writeHead(400).end();
         return;
@@ -85,8 +95,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       bodies.push(text);
+      const path = req.url as string;
+      contentTypes[path] = [...(contentTypes[path] ?? []), type];
       (req.url === '/v1/traces' ? traces : metrics).push(parsed);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // An empty ExportServiceResponse (full success) in the request's encoding.
+      if (type === 'application/json') res.writeHead(200, { 'content-type': type }).end('{}');
+      else res.writeHead(200, { 'content-type': type }).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,6 +109,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
+    contentTypes,
     spans() {
       const out: ReceivedSpan[] = [];
       for (const body of traces)
