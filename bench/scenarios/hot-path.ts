@@ -9,6 +9,7 @@
 
 import type { Child } from '../lib/child.ts';
 import { type LoadResult, runLoad } from '../lib/load.ts';
+import { cpuMs } from '../lib/proc-cpu.ts';
 import { summarizeProfile } from '../lib/profile.ts';
 import { goalStatus, type Scenario, type ScenarioContext, type ScenarioResult } from '../lib/report.ts';
 import { alternate } from '../lib/rounds.ts';
@@ -33,6 +34,9 @@ const VARIANTS = [
   'gateway, telemetry off',
 ] as const;
 type Variant = (typeof VARIANTS)[number];
+
+/** A max-throughput run, with the CPU the server under test spent per answered request. */
+type MaxResult = LoadResult & { cpuUsPerRequest: number };
 
 interface Target {
   url: string;
@@ -100,8 +104,24 @@ export const hotPath: Scenario = {
       for (const v of VARIANTS) await runLoad({ ...targets[v], connections: 8, durationSec: 1 });
       await sink.call('reset');
 
+      // The process answering each variant: its CPU per request is read around each max run
+      // (/proc), a reading a busy shared machine moves much less than throughput.
+      const servers: Record<Variant, number> = {
+        direct: simulator.pid,
+        'bare proxy': proxy.pid,
+        'gateway, telemetry on': gatewayOn.pid,
+        'gateway, every span sampled': gatewayAll.pid,
+        'gateway, telemetry off': gatewayOff.pid,
+      };
       ctx.log(`hot path: max throughput, ${plan.rounds} round(s) x ${plan.maxSec} s per variant`);
-      const max = await alternate(VARIANTS, plan.rounds, (v) => load(v, { durationSec: plan.maxSec }));
+      const max = await alternate(VARIANTS, plan.rounds, async (v): Promise<MaxResult> => {
+        const before = cpuMs(servers[v]);
+        const run = await load(v, { durationSec: plan.maxSec });
+        return {
+          ...run,
+          cpuUsPerRequest: ((cpuMs(servers[v]) - before) * 1000) / Math.max(1, run.responses),
+        };
+      });
       const maxOf = (v: Variant) => med(max[v], (r) => r.okPerSec);
       const halfBare = Math.max(1, Math.floor(maxOf('bare proxy') / 2));
       const halfGateway = Math.max(1, Math.floor(maxOf('gateway, telemetry on') / 2));
@@ -159,7 +179,7 @@ async function profileGateway(
 function report(
   plan: Plan,
   m: {
-    max: Record<Variant, LoadResult[]>;
+    max: Record<Variant, MaxResult[]>;
     atHalfBare: Record<Variant, LoadResult[]>;
     atHalfGateway: Record<Variant, LoadResult[]>;
     halfBare: number;
@@ -191,6 +211,9 @@ function report(
   const added = addedP99(m.atHalfBare, 'gateway, telemetry on');
   const addedAtOwnHalf = addedP99(m.atHalfGateway, 'gateway, telemetry on');
   const telemetryCost = 1 - maxOf('gateway, telemetry on') / maxOf('gateway, telemetry off');
+  const cpuOf = (v: Variant) => median(m.max[v].map((r) => r.cpuUsPerRequest));
+  const telemetryCpu = cpuOf('gateway, telemetry on') / cpuOf('gateway, telemetry off') - 1;
+  const telemetryCpuAll = cpuOf('gateway, every span sampled') / cpuOf('gateway, telemetry off') - 1;
   const telemetryCostAll = 1 - maxOf('gateway, every span sampled') / maxOf('gateway, telemetry off');
   const sustained = achieved(m.atHalfBare, 'gateway, telemetry on') >= 0.97 * m.halfBare;
 
@@ -198,6 +221,7 @@ function report(
     v,
     fmt(maxOf(v)),
     fmt(med(m.max[v], (r) => r.latency.p99)),
+    fmt(cpuOf(v)),
     `${fmt(achieved(m.atHalfBare, v))} / ${fmt(p50(m.atHalfBare, v))} / ${fmt(p99(m.atHalfBare, v))}`,
     `${fmt(achieved(m.atHalfGateway, v))} / ${fmt(p50(m.atHalfGateway, v))} / ${fmt(p99(m.atHalfGateway, v))}`,
     String(failures(v)),
@@ -222,6 +246,7 @@ function report(
         'variant',
         'max req/s',
         'p99 ms at max',
+        'server CPU µs per request at max',
         `at ${m.halfBare}/s: achieved / p50 / p99 ms`,
         `at ${m.halfGateway}/s: achieved / p50 / p99 ms`,
         'non-2xx + errors',
@@ -270,7 +295,7 @@ function report(
       {
         scenario: 'Hot path: the cost of telemetry',
         against: 'the same with telemetry off',
-        measured: `${fmt(maxOf('gateway, telemetry off'))} req/s off; telemetry costs ${fmt(telemetryCost * 100)} % of max throughput at the default sampler, ${fmt(telemetryCostAll * 100)} % with every span; p99 at ${m.halfGateway}/s: ${fmt(p99(m.atHalfGateway, 'gateway, telemetry on'))} ms on vs ${fmt(p99(m.atHalfGateway, 'gateway, telemetry off'))} ms off`,
+        measured: `${fmt(maxOf('gateway, telemetry off'))} req/s off; telemetry costs ${fmt(telemetryCost * 100)} % of max throughput at the default sampler, ${fmt(telemetryCostAll * 100)} % with every span; CPU per request ${fmt(cpuOf('gateway, telemetry on'))} µs on vs ${fmt(cpuOf('gateway, telemetry off'))} µs off (${signed(telemetryCpu * 100)} %; every span ${signed(telemetryCpuAll * 100)} %); p99 at ${m.halfGateway}/s: ${fmt(p99(m.atHalfGateway, 'gateway, telemetry on'))} ms on vs ${fmt(p99(m.atHalfGateway, 'gateway, telemetry off'))} ms off`,
         goal: '≤ 10 % at the default sampler',
         status: goalStatus(telemetryCost <= 0.1),
       },
