@@ -18,6 +18,20 @@ export const genericProfile: CarrierAuthProfile = {
   credentialFields: { client_credentials: ['clientId', 'clientSecret'] },
 };
 
+/**
+ * One base URL string per simulator, shared by its accounts as a carrier's default URL is in
+ * a configuration (a template per account would keep a cons string each: ~39 bytes at scale).
+ */
+const baseUrls = new Map<string, string>();
+function baseUrlOf(simulatorUrl: string): string {
+  let url = baseUrls.get(simulatorUrl);
+  if (url === undefined) {
+    url = `${simulatorUrl}/${GENERIC_ID}`;
+    baseUrls.set(simulatorUrl, url);
+  }
+  return url;
+}
+
 /** A gateway account for a simulator account; `id` may differ to make many gateway accounts of one client. */
 export function genericAccount(simulatorUrl: string, sim: SimAccount, id = sim.id): ResolvedAccount {
   return {
@@ -28,6 +42,6 @@ export function genericAccount(simulatorUrl: string, sim: SimAccount, id = sim.i
     secrets: { clientId: sim.secrets.clientId ?? '', clientSecret: sim.secrets.clientSecret ?? '' },
     settings: {},
     labels: {},
-    baseUrls: { default: `${simulatorUrl}/${GENERIC_ID}` },
+    baseUrls: { default: baseUrlOf(simulatorUrl) },
   };
 }

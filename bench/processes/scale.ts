@@ -76,6 +76,8 @@ const timerHook = createHook({
   },
 });
 
+const SEEDED = Buffer.from('seeded-');
+
 const SIMULATOR_BATCH = Number.POSITIVE_INFINITY;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,13 +133,16 @@ async function measure(): Promise<ScaleResult> {
         const obtainedAt = Date.now();
         const key = await cacheKey(keyPartsOf(account, 'primary', undefined));
         // Frozen, as every token the broker writes to the memory store, and a flat random
-        // string, as a token parsed off the wire (two randomUUID()s in a template would keep
-        // a cons string and ~800 bytes of Node's UUID pool per token alive: not the gateway's).
+        // string, as a token parsed off the wire: decoded from bytes, since a template would
+        // keep a cons string (32 more bytes per token; two randomUUID()s would also keep
+        // ~800 bytes of Node's UUID pool alive): not what the gateway holds.
         await store.compareAndSet(
           key,
           0,
           Object.freeze({
-            accessToken: `seeded-${randomBytes(54).toString('base64url')}`,
+            accessToken: Buffer.concat([SEEDED, Buffer.from(randomBytes(54).toString('base64url'))]).toString(
+              'latin1',
+            ),
             tokenType: 'Bearer',
             obtainedAt,
             expiresAt: obtainedAt + 24 * 3_600_000,

@@ -105,26 +105,36 @@ export interface Broker extends CredentialBroker {
   inspect(account: ResolvedAccount, name?: string): Promise<CredentialInfo | undefined>;
 }
 
-/** A primary token source: a class, so 100,000 accounts hold no closure and context each. */
-class StrategySource implements TokenSource {
-  readonly name = 'primary';
-  readonly key: string;
-  readonly account: ResolvedAccount;
-  readonly usesRefreshToken: boolean;
-  readonly seedRefreshToken: string | undefined;
-  readonly #strategy: TokenStrategy;
-  readonly #http: TokenHttp;
-  constructor(key: string, account: ResolvedAccount, strategy: TokenStrategy, http: TokenHttp) {
-    this.key = key;
-    this.account = account;
-    this.#strategy = strategy;
-    this.#http = http;
-    this.usesRefreshToken = strategy.kind === 'authorization_code';
-    this.seedRefreshToken = account.secrets.refreshToken;
-  }
-  obtain(current: StoredToken | undefined) {
-    return this.#strategy.obtain(this.#http, this.account, current);
-  }
+/**
+ * The class of one broker's primary token sources: a class, so 100,000 accounts hold no
+ * closure and context each. An instance keeps only what differs per account (its key, its
+ * account, its strategy); the name, the broker's HTTP and what follows from the strategy or
+ * the account are read through the prototype (48 bytes per account instead of 80).
+ */
+function strategySourceClass(http: TokenHttp) {
+  return class StrategySource implements TokenSource {
+    readonly key: string;
+    readonly account: ResolvedAccount;
+    readonly #strategy: TokenStrategy;
+    constructor(key: string, account: ResolvedAccount, strategy: TokenStrategy) {
+      this.key = key;
+      this.account = account;
+      this.#strategy = strategy;
+    }
+    get name(): string {
+      return 'primary';
+    }
+    get usesRefreshToken(): boolean {
+      return this.#strategy.kind === 'authorization_code';
+    }
+    /** Secrets are read-only: the same seed for as long as the account object lives. */
+    get seedRefreshToken(): string | undefined {
+      return this.account.secrets.refreshToken;
+    }
+    obtain(current: StoredToken | undefined) {
+      return this.#strategy.obtain(http, this.account, current);
+    }
+  };
 }
 
 /**
@@ -146,6 +156,7 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     timeoutMs,
     now,
   };
+  const StrategySource = strategySourceClass(http);
   const lockTtlMs = options.lockTtlMs ?? timeoutMs + 5_000;
   const events = brokerEvents(options.events ?? silentEvents, options.eventSource ?? 'live');
   // Long enough for a holder to finish a call, or for a dead holder's lease to run out.
@@ -214,7 +225,7 @@ export function createCredentialBroker(options: CredentialBrokerOptions): Broker
     const known = primarySources.get(account);
     if (known !== undefined) return known;
     const key = await cacheKey(keyPartsOf(account, 'primary', scopeOf(resolved.method, account)));
-    const source = new StrategySource(key, account, resolved.strategy, http);
+    const source = new StrategySource(key, account, resolved.strategy);
     primarySources.set(account, source);
     return source;
   }

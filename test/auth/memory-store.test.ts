@@ -48,6 +48,21 @@ describe('memory token store', () => {
     expect(store.size()).toBe(0);
   });
 
+  it('drops the least recently used key first: a read or a write makes a key recent', async () => {
+    const store = createMemoryTokenStore({ max: 3 });
+    for (const key of ['a', 'b', 'c']) await store.compareAndSet(key, 0, token(key));
+    await store.get('a');
+    await store.compareAndSet('d', 0, token('d'));
+    expect(store.keys()).toEqual(['d', 'a', 'c']);
+    const c = await store.get('c');
+    await store.compareAndSet('b', 0, token('b2'));
+    expect(store.keys()).toEqual(['b', 'c', 'd']);
+    expect((await store.get('c'))?.version).toBe(c?.version);
+    await store.delete('d');
+    await store.compareAndSet('e', 0, token('e'));
+    expect(store.keys()).toEqual(['e', 'c', 'b']);
+  });
+
   it('expires entries after ttlMs', async () => {
     const store = createMemoryTokenStore({ ttlMs: 20 });
     await store.compareAndSet('a', 0, token('1'));
