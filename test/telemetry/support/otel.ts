@@ -22,7 +22,7 @@ import {
 import { redactingProcessor } from '../../../src/telemetry/redacting-processor.ts';
 
 /** A metric reader collected by the test itself (no timer). */
-class OnDemandReader extends MetricReader {
+export class OnDemandReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}
 }

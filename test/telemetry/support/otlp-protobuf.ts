@@ -49,6 +49,7 @@ const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLengt
 const double = (b: Uint8Array | undefined) => (b === undefined ? undefined : view(b).getFloat64(0, true));
 const fixed64 = (b: Uint8Array | undefined) =>
   b === undefined ? undefined : view(b).getBigUint64(0, true).toString();
+const bytesOf = (f: Field) => f.bytes ?? new Uint8Array();
 const first = (fields: Field[], no: number) => fields.find((f) => f.no === no);
 const all = (fields: Field[], no: number) => fields.filter((f) => f.no === no);
 
@@ -107,18 +108,27 @@ function span(buf: Uint8Array): Json {
   };
 }
 
+/**
+ * The resources of an export request (field 1), each with its resource (1) and its scopes (2),
+ * each scope with its items (2): the same nesting for spans and for metrics.
+ */
+function byResourceAndScope<T>(buf: Uint8Array, item: (b: Uint8Array) => T) {
+  return all(fieldsOf(buf), 1).map((r) => {
+    const f = fieldsOf(bytesOf(r));
+    return {
+      resource: resourceOf(f),
+      scopes: all(f, 2).map((sc) => all(fieldsOf(bytesOf(sc)), 2).map((i) => item(bytesOf(i)))),
+    };
+  });
+}
+
 /** ExportTraceServiceRequest, as its JSON encoding. */
 export function decodeTraces(buf: Uint8Array): Json {
   return {
-    resourceSpans: all(fieldsOf(buf), 1).map((rs) => {
-      const f = fieldsOf(rs.bytes ?? new Uint8Array());
-      return {
-        resource: resourceOf(f),
-        scopeSpans: all(f, 2).map((ss) => ({
-          spans: all(fieldsOf(ss.bytes ?? new Uint8Array()), 2).map((s) => span(s.bytes ?? new Uint8Array())),
-        })),
-      };
-    }),
+    resourceSpans: byResourceAndScope(buf, span).map(({ resource, scopes }) => ({
+      resource,
+      scopeSpans: scopes.map((spans) => ({ spans })),
+    })),
   };
 }
 
@@ -161,16 +171,9 @@ function metric(buf: Uint8Array): Json {
 /** ExportMetricsServiceRequest, as its JSON encoding. */
 export function decodeMetrics(buf: Uint8Array): Json {
   return {
-    resourceMetrics: all(fieldsOf(buf), 1).map((rm) => {
-      const f = fieldsOf(rm.bytes ?? new Uint8Array());
-      return {
-        resource: resourceOf(f),
-        scopeMetrics: all(f, 2).map((sm) => ({
-          metrics: all(fieldsOf(sm.bytes ?? new Uint8Array()), 2).map((m) =>
-            metric(m.bytes ?? new Uint8Array()),
-          ),
-        })),
-      };
-    }),
+    resourceMetrics: byResourceAndScope(buf, metric).map(({ resource, scopes }) => ({
+      resource,
+      scopeMetrics: scopes.map((metrics) => ({ metrics })),
+    })),
   };
 }

@@ -67,6 +67,49 @@ export interface OtlpReceiver {
 // biome-ignore lint/suspicious/noExplicitAny: OTLP JSON is walked structurally below.
 type Json = any;
 
+/** The spans of OTLP trace export bodies (JSON encoding, or decoded to its shape), flattened. */
+export function flattenSpans(bodies: Json[]): ReceivedSpan[] {
+  const out: ReceivedSpan[] = [];
+  for (const body of bodies)
+    for (const rs of body.resourceSpans ?? [])
+      for (const ss of rs.scopeSpans ?? [])
+        for (const s of ss.spans ?? [])
+          out.push({
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId ?? '',
+            name: s.name,
+            kind: s.kind,
+            attributes: attributesOf(s.attributes),
+            events: (s.events ?? []).map((e: Json) => ({
+              name: e.name,
+              attributes: attributesOf(e.attributes),
+            })),
+            status: s.status ?? {},
+            resource: attributesOf(rs.resource?.attributes),
+          });
+  return out;
+}
+
+/** The data points of OTLP metric export bodies, flattened. */
+export function flattenPoints(bodies: Json[]): ReceivedPoint[] {
+  const out: ReceivedPoint[] = [];
+  for (const body of bodies)
+    for (const rm of body.resourceMetrics ?? [])
+      for (const sm of rm.scopeMetrics ?? [])
+        for (const m of sm.metrics ?? []) {
+          const data = m.histogram ?? m.sum ?? m.gauge ?? m.exponentialHistogram ?? {};
+          for (const p of data.dataPoints ?? [])
+            out.push({
+              metric: m.name,
+              attributes: attributesOf(p.attributes),
+              resource: attributesOf(rm.resource?.attributes),
+              point: p,
+            });
+        }
+  return out;
+}
+
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const bodies: string[] = [];
   const contentTypes: Record<string, string[]> = {};
@@ -110,45 +153,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}`,
     bodies,
     contentTypes,
-    spans() {
-      const out: ReceivedSpan[] = [];
-      for (const body of traces)
-        for (const rs of body.resourceSpans ?? [])
-          for (const ss of rs.scopeSpans ?? [])
-            for (const s of ss.spans ?? [])
-              out.push({
-                traceId: s.traceId,
-                spanId: s.spanId,
-                parentSpanId: s.parentSpanId ?? '',
-                name: s.name,
-                kind: s.kind,
-                attributes: attributesOf(s.attributes),
-                events: (s.events ?? []).map((e: Json) => ({
-                  name: e.name,
-                  attributes: attributesOf(e.attributes),
-                })),
-                status: s.status ?? {},
-                resource: attributesOf(rs.resource?.attributes),
-              });
-      return out;
-    },
-    points() {
-      const out: ReceivedPoint[] = [];
-      for (const body of metrics)
-        for (const rm of body.resourceMetrics ?? [])
-          for (const sm of rm.scopeMetrics ?? [])
-            for (const m of sm.metrics ?? []) {
-              const data = m.histogram ?? m.sum ?? m.gauge ?? m.exponentialHistogram ?? {};
-              for (const p of data.dataPoints ?? [])
-                out.push({
-                  metric: m.name,
-                  attributes: attributesOf(p.attributes),
-                  resource: attributesOf(rm.resource?.attributes),
-                  point: p,
-                });
-            }
-      return out;
-    },
+    spans: () => flattenSpans(traces),
+    points: () => flattenPoints(metrics),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
