@@ -11,7 +11,7 @@ import { readBody } from '../../../src/carrier/body.ts';
 import type { CarrierContext, CarrierRate, ServiceDefinition } from '../../../src/carrier/definition.ts';
 import { interpretAnswer } from '../../../src/carrier/outcomes.ts';
 import { refOf, unknownService } from '../../../src/carrier/services.ts';
-import { list, optionalList, text, wholeNumber } from '../../../src/carrier/wire.ts';
+import { list, optionalList, text, wholeNumberWritten } from '../../../src/carrier/wire.ts';
 import type { RateRequest } from '../../../src/domain/shipment.ts';
 import { servicesForRoute, UPS_PATHS, upsRegion } from '../profile.ts';
 import { upsTables } from '../services.ts';
@@ -79,7 +79,8 @@ const RatedShipment = z.object({
   ServiceOptionsCharges: UpsCharge.optional(),
   TotalCharges: UpsCharge,
   NegotiatedRateCharges: z.object({ TotalCharge: UpsCharge }).optional(),
-  GuaranteedDelivery: z.object({ BusinessDaysInTransit: wholeNumber.optional() }).optional(),
+  // A string in the Rating OpenAPI (`BusinessDaysInTransit: type: string`).
+  GuaranteedDelivery: z.object({ BusinessDaysInTransit: wholeNumberWritten('string').optional() }).optional(),
   // ItemizedCharges (surcharges inside the totals above) is not read: nothing maps it, and an
   // unreadable one would only add a warning about data the answer does not use.
 });

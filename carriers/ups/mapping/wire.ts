@@ -4,7 +4,7 @@
  * package, ItemizedCharges, RatedShipmentAlert...): the kit's `list` reads both.
  */
 import { z } from '@hono/zod-openapi';
-import { amount, currency, moneyOf, optionalList, text } from '../../../src/carrier/wire.ts';
+import { amountWritten, currency, moneyOf, optionalList, text } from '../../../src/carrier/wire.ts';
 import type { Money } from '../../../src/domain/shipment.ts';
 
 /** An object-or-array field as an array (undefined -> []). */
@@ -14,7 +14,8 @@ export function asArray<T>(value: T | readonly T[] | undefined | null): T[] {
 }
 
 /** UPS money: {"CurrencyCode":"USD","MonetaryValue":"9.45"} (a decimal string). */
-export const UpsCharge = z.object({ CurrencyCode: currency, MonetaryValue: amount });
+// UPS writes MonetaryValue as a string (Rating and Shipping OpenAPI: `type: string`).
+export const UpsCharge = z.object({ CurrencyCode: currency, MonetaryValue: amountWritten('string') });
 export type UpsCharge = z.infer<typeof UpsCharge>;
 export const chargeMoney = (c: UpsCharge): Money => moneyOf(c.MonetaryValue, c.CurrencyCode);
 
