@@ -1,7 +1,8 @@
 /**
  * Tracing and metrics on Cloudflare Workers: spans are exported as OTLP/HTTP (binary protobuf,
- * or JSON by OTEL_EXPORTER_OTLP_PROTOCOL: otlp-protocol.ts) with fetch once per request, metrics (the same instruments, hence the same names, as on Node) at most
- * once per OTEL_METRIC_EXPORT_INTERVAL per isolate and on every Cron Trigger; the Worker entry
+ * or JSON by OTEL_EXPORTER_OTLP_PROTOCOL: otlp-protocol.ts) with fetch once per request,
+ * metrics (the same instruments, hence the same names, as on Node) at most once per
+ * OTEL_METRIC_EXPORT_INTERVAL per isolate and on every Cron Trigger; the Worker entry
  * hands `flush()` to ctx.waitUntil. No timers: a Worker's timers die with the request that set
  * them, so spans wait in a queue and metrics in their meters until a flush. Every span goes
  * through the redacting processor. Configured by the same OTEL_* names as on Node, as Worker
