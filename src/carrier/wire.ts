@@ -25,7 +25,7 @@ export const optionalList = <T extends z.ZodType>(item: T) => list(item).optiona
 /**
  * The carrier's usual form of a value it writes either way tried first: zod's union tries
  * its forms in order and builds an issue for each that fails, on every such field of every
- * answer (UPS amounts, strings, read number-first: 7 % of what a UPS rate allocated). No value
+ * answer (amounts written as strings, read number-first: 7 % of what a rate allocated). No value
  * passes both forms, so the order changes nothing but that cost.
  */
 type UsualForm = 'number' | 'string';
