@@ -69,14 +69,14 @@ function anyValue(buf: Uint8Array): Json {
   const a = first(f, 5);
   if (a?.bytes)
     return {
-      arrayValue: { values: all(fieldsOf(a.bytes), 1).map((v) => anyValue(v.bytes ?? new Uint8Array())) },
+      arrayValue: { values: all(fieldsOf(a.bytes), 1).map((v) => anyValue(bytesOf(v))) },
     };
   return {};
 }
 
 const keyValues = (fields: Field[], no: number): Json[] =>
   all(fields, no).map((kv) => {
-    const f = fieldsOf(kv.bytes ?? new Uint8Array());
+    const f = fieldsOf(bytesOf(kv));
     const value = first(f, 2)?.bytes;
     return { key: text(first(f, 1)?.bytes), value: value === undefined ? undefined : anyValue(value) };
   });
@@ -98,7 +98,7 @@ function span(buf: Uint8Array): Json {
     kind: Number(first(f, 6)?.varint ?? 0n),
     attributes: keyValues(f, 9),
     events: all(f, 11).map((e) => {
-      const ef = fieldsOf(e.bytes ?? new Uint8Array());
+      const ef = fieldsOf(bytesOf(e));
       return { name: text(first(ef, 2)?.bytes), attributes: keyValues(ef, 3) };
     }),
     status: {
@@ -155,7 +155,7 @@ function metric(buf: Uint8Array): Json {
     const data = first(f, no)?.bytes;
     return data === undefined
       ? undefined
-      : { dataPoints: all(fieldsOf(data), 1).map((p) => dataPoint(p.bytes ?? new Uint8Array(), histogram)) };
+      : { dataPoints: all(fieldsOf(data), 1).map((p) => dataPoint(bytesOf(p), histogram)) };
   };
   const gauge = points(5, false);
   const sum = points(7, false);
