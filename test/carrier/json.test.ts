@@ -1,8 +1,9 @@
 /** The kit's JSON reader keeps the digits of identities written as long bare integers. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readBody } from '../../src/carrier/body.ts';
-import { parseCarrierJson, parsedWithoutNull } from '../../src/carrier/json.ts';
+import { holdsLongDigitRun, parseCarrierJson, parsedWithoutNull } from '../../src/carrier/json.ts';
 import { identity } from '../../src/carrier/wire.ts';
 
 describe('parseCarrierJson', () => {
@@ -37,6 +38,22 @@ describe('parseCarrierJson without long digit runs', () => {
       s: '1234567890123456',
       n: '12345678901234567890',
     });
+  });
+});
+
+describe('holdsLongDigitRun', () => {
+  it('finds a run of 16 digits exactly where /\\d{16}/ does, wherever it starts and ends', () => {
+    // Mostly digits, so runs of every length near 16 and at every offset occur.
+    const text = fc.string({ unit: fc.constantFrom('0', '5', '9', '0', '7', '.', ' ', 'a'), maxLength: 120 });
+    fc.assert(
+      fc.property(text, (t) => holdsLongDigitRun(t) === /\d{16}/.test(t)),
+      { numRuns: 5_000 },
+    );
+    for (let offset = 0; offset < 40; offset++) {
+      const pad = 'x'.repeat(offset);
+      expect(holdsLongDigitRun(`${pad}${'1'.repeat(16)}`)).toBe(true);
+      expect(holdsLongDigitRun(`${pad}${'1'.repeat(15)}x${'1'.repeat(15)}`)).toBe(false);
+    }
   });
 });
 
