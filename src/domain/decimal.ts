@@ -12,6 +12,36 @@ const DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
 /** Parses a decimal string ("12.50") or a finite number (via its shortest representation). */
 export function parseDecimal(input: string | number): Decimal {
   const text = typeof input === 'number' ? numberToPlainString(input) : input.trim();
+  return parseShortDecimal(text) ?? parseLongDecimal(text);
+}
+
+/** Up to 15 digits a double holds exactly: they are read as one (every amount a carrier writes). */
+const EXACT_DIGITS = 15;
+
+/**
+ * `-?digits(.digits)?` of at most 15 digits, read without a match object or a BigInt parse
+ * (a carrier answer holds dozens of amounts: ~2 % of a rate's CPU went to this function);
+ * undefined for anything else, which the general reader takes (and refuses if it must).
+ */
+function parseShortDecimal(text: string): Decimal | undefined {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  let value = 0;
+  let digits = 0;
+  let scale = -1; // no '.' yet
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      value = value * 10 + (code - 48);
+      digits += 1;
+      if (scale >= 0) scale += 1;
+    } else if (code === 46 && scale < 0 && digits > 0) scale = 0;
+    else return undefined;
+  }
+  if (digits === 0 || digits > EXACT_DIGITS || scale === 0) return undefined;
+  return { units: BigInt(negative ? -value : value), scale: Math.max(scale, 0) };
+}
+
+function parseLongDecimal(text: string): Decimal {
   const match = DECIMAL_PATTERN.exec(text);
   if (!match) throw new RangeError(`not a decimal number: ${JSON.stringify(text)}`);
   const [, sign, whole, fraction = ''] = match;
@@ -23,11 +53,14 @@ function numberToPlainString(n: number): string {
   if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
   const text = String(n);
   if (!/e/i.test(text)) return text;
-  // Exponent notation (1e-7, 1e21): expand through toFixed with enough digits, then trim.
+  // Exponent notation: from 1e21 up a double is an integer (and toFixed answers in exponent
+  // form again); below, expand through toFixed with enough digits (1e-7), then trim.
+  if (Math.abs(n) >= 1e21) return BigInt(n).toString();
   return n.toFixed(20).replace(/\.?0+$/, '');
 }
 
-const pow10 = (n: number): bigint => 10n ** BigInt(n);
+const POWERS = Array.from({ length: 24 }, (_, n) => 10n ** BigInt(n));
+const pow10 = (n: number): bigint => POWERS[n] ?? 10n ** BigInt(n);
 
 function align(a: Decimal, b: Decimal): [bigint, bigint, number] {
   const scale = Math.max(a.scale, b.scale);
