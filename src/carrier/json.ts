@@ -35,7 +35,7 @@ export function holdsLongDigitRun(text: string): boolean {
     let end = at + 1;
     while (end < text.length && isDigit(text.charCodeAt(end))) end += 1;
     if (end - start >= LONG_RUN) return true;
-    // The run ends before the next position looked at: go on from there.
+    // Too short: look on from its end, every 16th position again (a longer run starts after it).
     at = end - 1;
   }
   return false;
