@@ -54,33 +54,55 @@ const knownSecrets = new SecretIndex();
 /** Registers secret values (credentials from configuration, tokens as they are issued) to mask in free text. */
 export function registerSecret(value: string | undefined): void {
   // Short values would mask ordinary words; real credentials are longer (SECRET_MIN_LENGTH).
-  if (value && knownSecrets.add(value)) masked.clear();
+  if (value && knownSecrets.add(value)) forgetMasked();
 }
 
 export function forgetSecrets(): void {
   knownSecrets.clear();
-  masked.clear();
+  forgetMasked();
 }
 
 /**
- * Attribute values repeat (carrier and account ids, operations, hosts): each distinct short
- * value is masked once, until a new secret is registered. Bounded; long values are not kept.
+ * Attribute values repeat (carrier and account ids, operations, hosts, carrier URLs): each
+ * distinct short value is masked once, until a new secret is registered. Bounded; long values
+ * are not kept.
  */
 const masked = new Map<string, string>();
+const maskedUrls = new Map<string, string>();
 const MASKED_MAX = 4_096;
 const MASKED_LONGEST = 200;
+
+function forgetMasked(): void {
+  masked.clear();
+  maskedUrls.clear();
+}
+
+function remembered(memo: Map<string, string>, value: string, mask: (value: string) => string): string {
+  if (value.length > MASKED_LONGEST) return mask(value);
+  let out = memo.get(value);
+  if (out === undefined) {
+    out = mask(value);
+    if (memo.size >= MASKED_MAX) memo.clear();
+    memo.set(value, out);
+  }
+  return out;
+}
 
 export function maskedValue(value: string): string {
   // Shorter than a registered secret (8) and an Authorization credential (16), and no `name=`: nothing to mask.
   if (value.length < 8 && !value.includes('=')) return value;
-  if (value.length > MASKED_LONGEST) return maskSecrets(value);
-  let out = masked.get(value);
-  if (out === undefined) {
-    out = maskSecrets(value);
-    if (masked.size >= MASKED_MAX) masked.clear();
-    masked.set(value, out);
-  }
-  return out;
+  return remembered(masked, value, maskSecrets);
+}
+
+/** `url.full` as it may leave: no query, no userinfo, secrets masked (a URL parse, so remembered). */
+function maskedUrl(value: string): string {
+  return remembered(maskedUrls, value, (url) => {
+    try {
+      return maskSecrets(safeUrl(url));
+    } catch {
+      return maskSecrets(url);
+    }
+  });
 }
 
 /** Masks every registered secret, Authorization credential and OAuth parameter in a string. */
@@ -146,14 +168,7 @@ function treatmentOf(key: string): Treatment {
 function safeAttributeValue(treatment: Treatment, value: AttributeValue): AttributeValue {
   if (treatment === 'redact') return REDACTED;
   if (typeof value === 'string') {
-    if (treatment === 'url') {
-      try {
-        return maskSecrets(safeUrl(value));
-      } catch {
-        return maskSecrets(value);
-      }
-    }
-    return maskedValue(value);
+    return treatment === 'url' ? maskedUrl(value) : maskedValue(value);
   }
   if (Array.isArray(value)) {
     return (value as unknown[]).map((v) => (typeof v === 'string' ? maskSecrets(v) : v)) as AttributeValue;

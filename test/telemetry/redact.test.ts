@@ -4,6 +4,7 @@
  * credentials, OAuth parameters in text, URL queries, registered secret values).
  */
 import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.ts';
 import { instruments, tracer } from '../../src/telemetry/instruments.ts';
@@ -59,6 +60,20 @@ describe('safeAttributes and maskSecrets', () => {
     });
   });
 
+  it('mask a value seen before once it becomes a registered secret (URLs and text are remembered masked)', () => {
+    const url = `https://carrier.example/accounts/${SECRET}/rates?x=1`;
+    const seen = { 'url.full': url, note: `account ${SECRET}` };
+    expect(safeAttributes(seen)).toEqual({
+      'url.full': `https://carrier.example/accounts/${SECRET}/rates`,
+      note: `account ${SECRET}`,
+    });
+    registerSecret(SECRET);
+    expect(safeAttributes(seen)).toEqual({
+      'url.full': `https://carrier.example/accounts/${REDACTED}/rates`,
+      note: `account ${REDACTED}`,
+    });
+  });
+
   it('keep ordinary text intact', () => {
     expect(maskSecrets('token call failed: invalid_grant (basic auth)')).toBe(
       'token call failed: invalid_grant (basic auth)',
@@ -98,6 +113,45 @@ describe('the span processor', () => {
     expect(span?.attributes.client_secret).toBe(REDACTED);
     expect(span?.events[0]?.attributes?.['oauth.refresh_token']).toBe(REDACTED);
     expect(span?.status.message).toBe(`Bearer ${REDACTED} refused`);
+  });
+
+  it('hands a span with nothing to redact on as it is, and copies only what a redaction changed', () => {
+    registerSecret(SECRET);
+    let clean: unknown;
+    tracer().startActiveSpan('quote', (span) => {
+      clean = span;
+      span.setAttributes({ carrier: 'ups', 'url.full': 'https://carrier.example/rating' });
+      span.addEvent('cache hit', { 'auth.token.source': 'cache' });
+      span.end();
+    });
+    let original: ReadableSpan | undefined;
+    tracer().startActiveSpan(
+      'refresh',
+      { links: [{ context: otel.spans()[0]!.spanContext(), attributes: { note: `for ${SECRET}` } }] },
+      (span) => {
+        original = span as unknown as ReadableSpan;
+        span.setAttribute('carrier', 'ups');
+        span.addEvent('first', { n: 1 });
+        span.addEvent('second', { detail: `refresh_token=${TOKEN}` });
+        span.addEvent('third');
+        span.end();
+      },
+    );
+    const [plain, redacted] = otel.spans();
+    expect(plain).toBe(clean);
+    expect(redacted).not.toBe(original);
+    expect(redacted?.attributes).toBe(original?.attributes);
+    expect(redacted?.events[0]).toBe(original?.events[0]);
+    expect(redacted?.events[1]?.attributes?.detail).toBe(`refresh_token=${REDACTED}`);
+    expect(redacted?.events[2]).toBe(original?.events[2]);
+    expect(redacted?.links[0]?.attributes?.note).toBe(`for ${REDACTED}`);
+    expect(redacted?.spanContext()).toEqual(original?.spanContext());
+    expect(redacted?.parentSpanContext).toEqual(original?.parentSpanContext);
+    expect([redacted?.startTime, redacted?.endTime, redacted?.duration]).toEqual([
+      original?.startTime,
+      original?.endTime,
+      original?.duration,
+    ]);
   });
 });
 
