@@ -10,12 +10,29 @@ import {
   metrics,
   type ObservableCallback,
   type ObservableGauge,
+  type ProxyTracerProvider,
+  type Tracer,
+  type TracerProvider,
   trace,
 } from '@opentelemetry/api';
 import { HTTP_DURATION_BUCKETS, INSTRUMENTATION_SCOPE, METRIC } from './names.ts';
 import { safeAttributes } from './redact.ts';
 
-export const tracer = () => trace.getTracer(INSTRUMENTATION_SCOPE);
+/**
+ * The gateway's tracer from the provider installed now. A provider's `getTracer` builds a key
+ * string and looks it up on every call (every span, sampled or not): the tracer is kept and
+ * looked up again only when another provider is installed.
+ */
+let current: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+export function tracer(): Tracer {
+  const global = trace.getTracerProvider();
+  // The API hands out a proxy whose delegate is the installed provider (a no-op one before).
+  const provider = 'getDelegate' in global ? (global as ProxyTracerProvider).getDelegate() : global;
+  if (current?.provider !== provider)
+    current = { provider, tracer: provider.getTracer(INSTRUMENTATION_SCOPE) };
+  return current.tracer;
+}
 
 const meter = () => metrics.getMeter(INSTRUMENTATION_SCOPE);
 
