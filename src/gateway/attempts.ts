@@ -1,8 +1,8 @@
 /** Builds routing records: which carrier was asked, which served, and each attempt. */
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type FailureClass, isCarrierError } from '../domain/failure.ts';
 import type { CarrierMessage, RoutingAttempt, RoutingRecord } from '../domain/shipment.ts';
-import { tracer } from '../telemetry/instruments.ts';
+import { activeSpan } from '../telemetry/instruments.ts';
 import { ATTR } from '../telemetry/names.ts';
 
 export class RoutingLog {
@@ -21,13 +21,13 @@ export class RoutingLog {
   /** Times `work` as one attempt span and records its outcome; rethrows its error. */
   attempt<T>(carrier: string, account: string, work: () => Promise<T>): Promise<T> {
     const index = this.attempts.filter((a) => a.outcome !== 'skipped').length;
-    const attributes = {
+    const attributes = () => ({
       [ATTR.carrier]: carrier,
       [ATTR.account]: account,
       [ATTR.requested]: this.requested,
       ...(index > 0 ? { [ATTR.resendCount]: index } : {}),
-    };
-    return tracer().startActiveSpan(`attempt ${carrier}`, { attributes }, async (span) => {
+    });
+    return activeSpan(`attempt ${carrier}`, SpanKind.INTERNAL, attributes, async (span) => {
       const started = this.#now();
       try {
         const result = await work();

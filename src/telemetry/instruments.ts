@@ -11,6 +11,8 @@ import {
   type ObservableCallback,
   type ObservableGauge,
   type ProxyTracerProvider,
+  type Span,
+  type SpanKind,
   type Tracer,
   type TracerProvider,
   trace,
@@ -32,6 +34,23 @@ export function tracer(): Tracer {
   if (current?.provider !== provider)
     current = { provider, tracer: provider.getTracer(INSTRUMENTATION_SCOPE) };
   return current.tracer;
+}
+
+/**
+ * `startActiveSpan` with the span's attributes set once it is known to record. The SDK cleans
+ * the attributes handed to `startSpan` even for a span its sampler drops (9 in 10 by default),
+ * and the samplers OTEL_TRACES_SAMPLER can name decide on the trace id and the parent alone.
+ */
+export function activeSpan<T>(
+  name: string,
+  kind: SpanKind,
+  attributes: () => Attributes,
+  work: (span: Span) => T,
+): T {
+  return tracer().startActiveSpan(name, { kind }, (span) => {
+    if (span.isRecording()) span.setAttributes(attributes());
+    return work(span);
+  });
 }
 
 const meter = () => metrics.getMeter(INSTRUMENTATION_SCOPE);

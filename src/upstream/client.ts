@@ -18,7 +18,7 @@ import { callerAbortError } from '../domain/caller-abort.ts';
 import { CarrierError } from '../domain/failure.ts';
 import { type EventSink, silentEvents } from '../events/bus.ts';
 import { attributeCache } from '../telemetry/attribute-cache.ts';
-import { instruments, tracer } from '../telemetry/instruments.ts';
+import { activeSpan, instruments } from '../telemetry/instruments.ts';
 import { ATTR, EVENT } from '../telemetry/names.ts';
 import { startDeadline } from './deadline.ts';
 import { describeNetworkFailure } from './network-error.ts';
@@ -142,7 +142,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     callerSignal: AbortSignal | undefined,
     cacheHit?: string,
   ): Promise<UpstreamResponse> {
-    const attributes = {
+    const attributes = () => ({
       [ATTR.httpMethod]: req.method,
       [ATTR.serverAddress]: target.hostname,
       [ATTR.serverPort]: target.port,
@@ -153,8 +153,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       ...(resendCount > 0 ? { [ATTR.resendCount]: resendCount } : {}),
       // A cache hit has no acquisition span: the credential is told here.
       ...(cacheHit !== undefined ? { [ATTR.credentialName]: cacheHit, [ATTR.tokenSource]: 'cache' } : {}),
-    };
-    return tracer().startActiveSpan(req.method, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    });
+    return activeSpan(req.method, SpanKind.CLIENT, attributes, async (span) => {
       if (cacheHit !== undefined && span.isRecording()) {
         span.addEvent(EVENT.cacheHit, { [ATTR.credentialName]: cacheHit });
       }
@@ -270,8 +270,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     cached?: Credential,
   ): Promise<Credential> {
     if (cached !== undefined) return gates.auth(carrier, account, () => Promise.resolve(cached));
-    const attributes = { [ATTR.carrier]: carrier, [ATTR.account]: account, [ATTR.credentialName]: name };
-    return tracer().startActiveSpan('auth.credential', { attributes }, async (span) => {
+    const attributes = () => ({
+      [ATTR.carrier]: carrier,
+      [ATTR.account]: account,
+      [ATTR.credentialName]: name,
+    });
+    return activeSpan('auth.credential', SpanKind.INTERNAL, attributes, async (span) => {
       try {
         return await gates.auth(carrier, account, get);
       } catch (error) {
