@@ -5,6 +5,7 @@
  * a compressed answer, a redirect answered as it is (never followed), a refused connection and
  * a hanging endpoint.
  */
+import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,37 @@ describe.each<[string, () => UpstreamTransport]>([
     expect(error.failureClass).toBe('unavailable');
     expect(error.code).toBe('network_error');
     expect(error.outcome).toBe('not_sent');
+  });
+
+  it('leaves no timer behind once the token is in (its timeout timer is cleared, not left to fire)', async () => {
+    // A timeout no other timer of the process has, so the call's own timer can be told apart
+    // (`_idleTimeout` is the delay Node keeps on every Timeout object).
+    const timeoutMs = 600_007;
+    const pending = new Set<number>();
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (type === 'Timeout' && (resource as { _idleTimeout?: number })._idleTimeout === timeoutMs)
+          pending.add(id);
+      },
+      destroy(id) {
+        pending.delete(id);
+      },
+    }).enable();
+    try {
+      const credential = await createCredentialBroker({
+        store: createMemoryTokenStore(),
+        profileOf: () => profile,
+        transport: transportOf(),
+        tokenCallTimeoutMs: timeoutMs,
+      }).credential(account('gzip-timer', `${server.url}/gzip`), 'primary');
+      expect(credential.headers.Authorization).toBe('Bearer gz-token');
+      // Node reports a cleared timer's end on a later turn: wait for that state.
+      const until = Date.now() + 15_000;
+      while (pending.size > 0 && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
+      expect(pending.size).toBe(0);
+    } finally {
+      hook.disable();
+    }
   });
 
   it('classifies a token endpoint that never answers as unavailable (timeout)', async () => {
