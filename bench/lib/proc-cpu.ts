@@ -1,5 +1,5 @@
 /** CPU time of a process from /proc/<pid>/stat (Linux only), for the bench's CPU-per-request tools. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
 const TICKS_PER_SECOND = 100;
@@ -14,4 +14,26 @@ export function cpuMs(pid: number): number {
   const fields = statFields(pid);
   // utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the command name.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time per kind of thread of a process, in milliseconds: its threads' names with trailing
+ * digits dropped (`MainThread`, `V8Worker` for V8's garbage-collection and compiler helpers,
+ * `libuv-worker`...). A main-thread CPU profile never shows what the helpers spend.
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const byKind = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const kind = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+  }
+  return byKind;
 }
