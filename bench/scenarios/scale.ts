@@ -19,7 +19,7 @@ const BREAKER_ACCOUNTS = 50_000;
 const MB = 2 ** 20;
 const TOKEN_LIFETIME_S = 24 * 3600;
 const FILLS = ['http', 'store'] as const;
-type Fill = (typeof FILLS)[number];
+export type Fill = (typeof FILLS)[number];
 const FILL_NAME: Record<Fill, string> = {
   http: 'tokens fetched over HTTP',
   store: 'tokens adopted from the store',
@@ -60,7 +60,7 @@ export const scale: Scenario = {
   },
 };
 
-type Measured = ScaleResult & { tokenCalls: number; accounts: number };
+export type Measured = ScaleResult & { tokenCalls: number; accounts: number };
 
 /**
  * Runs of each fill, each in a fresh process. What V8 keeps after a fill depends on where its
@@ -69,11 +69,13 @@ type Measured = ScaleResult & { tokenCalls: number; accounts: number };
  */
 const runsFor = (quick: boolean) => (quick ? 1 : 3);
 
-async function measureFill(
+/** One fill in a fresh scale process (`processes/scale.ts`); also used by `tools/node-flag-cost.ts`. */
+export async function measureFill(
   simulatorUrl: string,
   simAccount: { id: string; secrets: Record<string, string> },
   accounts: number,
   fill: Fill,
+  options: { nodeFlags?: readonly string[]; breakerAccounts?: number } = {},
 ): Promise<Omit<Measured, 'accounts'>> {
   const child = await forkChild<{ pid: number }>(new URL('../processes/scale.ts', import.meta.url), {
     settings: {
@@ -81,10 +83,10 @@ async function measureFill(
       tokenLifetimeSeconds: TOKEN_LIFETIME_S,
       simAccount,
       accounts,
-      breakerAccounts: BREAKER_ACCOUNTS,
+      breakerAccounts: options.breakerAccounts ?? BREAKER_ACCOUNTS,
       fill,
     },
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
   });
   try {
     const result = await child.call<ScaleResult>('measure', undefined, 900_000);
@@ -111,7 +113,7 @@ function report(runs: Record<Fill, Measured[]>): ScenarioResult {
       ? `, the median of ${runs[fill].length} runs (${runs[fill].map((r) => `+${fmt(accountsRssOf(r) / MB)}`).join(', ')} MB)`
       : '';
   const figures = (r: Measured) => {
-    const accountsRss = r.withAccounts.rssBytes - r.empty.rssBytes;
+    const accountsRss = accountsRssOf(r);
     return {
       accountsRss,
       projectedRss: accountsRss * (ACCOUNTS / r.accounts),

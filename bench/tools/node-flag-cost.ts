@@ -9,14 +9,14 @@
  *   node bench/tools/node-flag-cost.ts "<flags>" [rounds, default 6] [seconds per run, default 5] [accounts, default 100000]
  */
 import { createControlClient } from '../../sandbox/control-client.ts';
-import { type Child, forkChild } from '../lib/child.ts';
+import type { Child } from '../lib/child.ts';
 import { GENERIC_ID } from '../lib/generic-account.ts';
 import { closeLoad, runLoad } from '../lib/load.ts';
 import { cpuMs } from '../lib/proc-cpu.ts';
 import { callerHeaders, startGateway, startSimulator, stopAll } from '../lib/stack.ts';
 import { median } from '../lib/stats.ts';
 import { RATE_BODY } from '../lib/wire.ts';
-import type { ScaleResult } from '../processes/scale.ts';
+import { measureFill } from '../scenarios/scale.ts';
 
 const FLAGS = (process.argv[2] ?? '').split(/\s+/).filter((flag) => flag !== '');
 const ROUNDS = Number(process.argv[3] ?? 6);
@@ -68,28 +68,15 @@ async function scaleRss(flags: string[]): Promise<void> {
     const control = createControlClient(`${simulator.ready.url}/_control`);
     const simAccount = simulator.ready.accounts[GENERIC_ID]?.find((a) => a.id === 'default');
     if (!simAccount) throw new Error('no default account');
-    const tokenLifetimeSeconds = 24 * 3600;
-    await control.setMode({ carrier: GENERIC_ID, tokenLifetimeSeconds });
-    const child = await forkChild<{ pid: number }>(new URL('../processes/scale.ts', import.meta.url), {
-      settings: {
-        simulatorUrl: simulator.ready.url,
-        tokenLifetimeSeconds,
-        simAccount,
-        accounts: ACCOUNTS,
-        breakerAccounts: 1,
-        fill: 'http',
-      },
-      execArgv: ['--expose-gc', ...flags],
+    await control.setMode({ carrier: GENERIC_ID, tokenLifetimeSeconds: 24 * 3600 });
+    const r = await measureFill(simulator.ready.url, simAccount, ACCOUNTS, 'http', {
+      nodeFlags: flags,
+      breakerAccounts: 1,
     });
-    try {
-      const r = await child.call<ScaleResult>('measure', undefined, 900_000);
-      const over = (x: number) => ((x - r.empty.rssBytes) / MB).toFixed(0);
-      console.log(
-        `scale, ${label(flags)}: ${ACCOUNTS.toLocaleString('en')} accounts +${over(r.withAccounts.rssBytes)} MB RSS after full GCs (+${((r.withAccounts.rssAfterReducingGcBytes - r.empty.rssAfterReducingGcBytes) / MB).toFixed(0)} MB after a memory-reducing GC), V8 heap total +${((r.withAccounts.heapTotalBytes - r.empty.heapTotalBytes) / MB).toFixed(0)} MB`,
-      );
-    } finally {
-      await child.stop();
-    }
+    const over = (after: number, before: number) => `+${((after - before) / MB).toFixed(0)} MB`;
+    console.log(
+      `scale, ${label(flags)}: ${ACCOUNTS.toLocaleString('en')} accounts ${over(r.withAccounts.rssBytes, r.empty.rssBytes)} RSS after full GCs (${over(r.withAccounts.rssAfterReducingGcBytes, r.empty.rssAfterReducingGcBytes)} after a memory-reducing GC), V8 heap total ${over(r.withAccounts.heapTotalBytes, r.empty.heapTotalBytes)}`,
+    );
   } finally {
     await simulator.stop();
   }
