@@ -4,16 +4,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
 const TICKS_PER_SECOND = 100;
 
-/** The fields after the command name (which may hold spaces): stat(5) field 3 is index 0. */
+/** The fields after the command name (which may hold spaces or parentheses): stat(5) field 3 is index 0. */
+function fieldsOf(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+}
+
+/** utime and stime (fields 14 and 15 of stat(5), 11 and 12 after the command name), in ms. */
+function cpuMsOf(fields: string[]): number {
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 export function statFields(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return fieldsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 /** User plus system CPU time the process has spent, in milliseconds. */
 export function cpuMs(pid: number): number {
-  const fields = statFields(pid);
-  // utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the command name.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  return cpuMsOf(statFields(pid));
 }
 
 /**
@@ -31,9 +38,7 @@ export function threadCpuMs(pid: number): Map<string, number> {
       continue; // the thread ended between the listing and the read
     }
     const kind = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + cpuMsOf(fieldsOf(stat)));
   }
   return byKind;
 }
