@@ -15,9 +15,20 @@ export interface Deadline {
 
 export function startDeadline(totalMs: number, callerSignal?: AbortSignal): Deadline {
   const controller = new AbortController();
-  let timedOut = false;
+  // `timedOut` is a data property, not a getter: V8 builds an object literal with an accessor
+  // in dictionary mode and allocates its accessor pair in the old generation, so the getter's
+  // closure and all it reaches (controller, timer) outlived every young-generation collection:
+  // each request's deadline was promoted, and the old generation filled with them.
+  const deadline = {
+    signal: controller.signal,
+    timedOut: false,
+    done() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
   const timer = setTimeout(() => {
-    timedOut = true;
+    deadline.timedOut = true;
     controller.abort(new DOMException('the carrier did not answer in time', 'TimeoutError'));
   }, totalMs);
   // Node: a pending deadline alone does not keep the process alive (as AbortSignal.timeout).
@@ -25,14 +36,5 @@ export function startDeadline(totalMs: number, callerSignal?: AbortSignal): Dead
   const onCallerAbort = () => controller.abort(callerSignal?.reason);
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    done() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
+  return deadline;
 }

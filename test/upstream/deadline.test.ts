@@ -37,4 +37,14 @@ describe('startDeadline', () => {
     expect(deadline.signal.aborted).toBe(false);
     expect(deadline.timedOut).toBe(false);
   });
+
+  it('reports the timeout as a plain value, not through a getter', () => {
+    // A getter in the returned literal kept each request's deadline alive past V8's young
+    // collections (its accessor pair lives in the old generation): see deadline.ts.
+    const deadline = startDeadline(10_000);
+    const described = Object.getOwnPropertyDescriptor(deadline, 'timedOut');
+    expect(described).toMatchObject({ value: false });
+    expect(described?.get).toBeUndefined();
+    deadline.done();
+  });
 });
