@@ -1,5 +1,6 @@
 /** Starts the benchmark's processes: simulators, gateways, the bare proxy and the OTLP sink. */
 import type { BareProxyReady } from '../baselines/bare-proxy.ts';
+import type { ReadingProxyReady } from '../baselines/reading-proxy.ts';
 import type { GatewayReady } from '../processes/gateway.ts';
 import type { SinkReady } from '../processes/otlp-sink.ts';
 import type { SimulatorReady } from '../processes/simulator.ts';
@@ -54,6 +55,16 @@ export function startGateway(options: GatewayStart): Promise<Child<GatewayReady>
 
 export function startBareProxy(upstream: string) {
   return forkChild<BareProxyReady>(here('../baselines/bare-proxy.ts'), { settings: { upstream } });
+}
+
+/** The reading proxy (baselines/reading-proxy.ts): the gateway's request in, `wire` to the simulator. */
+export function startReadingProxy(
+  upstream: string,
+  wire: { path: string; headers: Record<string, string>; body: string },
+) {
+  return forkChild<ReadingProxyReady>(here('../baselines/reading-proxy.ts'), {
+    settings: { upstream, wire },
+  });
 }
 
 export function startSink() {

@@ -2,7 +2,8 @@
  * Scenarios 1 and 2: the hot path. POST /v1/rates for one carrier with its token cached,
  * through the whole gateway (caller auth, validation, breakers, budget, mapping), with
  * telemetry exporting to a local OTLP sink and with telemetry off, against a bare Hono +
- * undici pass-through proxy and a direct call, all to the same simulator process.
+ * undici pass-through proxy, a reading proxy (the JSON work any translating gateway does, and
+ * nothing else) and a direct call, all to the same simulator process.
  * Max throughput first; then fixed rates (half the bare proxy's max, and half the gateway's
  * own max) for latency, since latency at saturation only measures the queue.
  */
@@ -18,6 +19,7 @@ import {
   type GatewayReady,
   startBareProxy,
   startGateway,
+  startReadingProxy,
   startSimulator,
   startSink,
   stopAll,
@@ -29,6 +31,7 @@ const CARRIER = 'ups';
 const VARIANTS = [
   'direct',
   'bare proxy',
+  'reading proxy',
   'gateway, telemetry on',
   'gateway, every span sampled',
   'gateway, telemetry off',
@@ -85,6 +88,8 @@ export const hotPath: Scenario = {
       children.push(gatewayOff);
       const proxy = await startBareProxy(simulator.ready.url);
       children.push(proxy);
+      const reading = await startReadingProxy(simulator.ready.url, wire);
+      children.push(reading);
       if (!gatewayOn.ready.telemetry || gatewayOff.ready.telemetry)
         throw new Error('telemetry is not on/off as intended');
 
@@ -96,6 +101,11 @@ export const hotPath: Scenario = {
       const targets: Record<Variant, Target> = {
         direct: { url: `${simulator.ready.url}${wire.path}`, headers: wire.headers, body: wire.body },
         'bare proxy': { url: `${proxy.ready.url}${wire.path}`, headers: wire.headers, body: wire.body },
+        'reading proxy': {
+          url: `${reading.ready.url}/v1/rates`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(RATE_BODY),
+        },
         'gateway, telemetry on': unified(gatewayOn.ready),
         'gateway, every span sampled': unified(gatewayAll.ready),
         'gateway, telemetry off': unified(gatewayOff.ready),
@@ -113,6 +123,7 @@ export const hotPath: Scenario = {
       const servers: Record<Variant, number> = {
         direct: simulator.pid,
         'bare proxy': proxy.pid,
+        'reading proxy': reading.pid,
         'gateway, telemetry on': gatewayOn.pid,
         'gateway, every span sampled': gatewayAll.pid,
         'gateway, telemetry off': gatewayOff.pid,
@@ -215,6 +226,9 @@ function report(
     );
 
   const ratio = maxOf('gateway, telemetry on') / maxOf('bare proxy');
+  // The ceiling of any gateway that reads answers, and the gateway against it.
+  const readingRatio = maxOf('reading proxy') / maxOf('bare proxy');
+  const ratioToReading = maxOf('gateway, telemetry on') / maxOf('reading proxy');
   const ratioAll = maxOf('gateway, every span sampled') / maxOf('bare proxy');
   const added = addedP99(m.atHalfBare, 'gateway, telemetry on');
   const addedAtOwnHalf = addedP99(m.atHalfGateway, 'gateway, telemetry on');
@@ -239,6 +253,7 @@ function report(
 
   const notes = [
     `Hot path: ${plan.rounds} round(s), variants alternated; max throughput over ${plan.maxSec} s at ${plan.connections} connections, fixed rates over ${plan.fixedSec} s, open loop (requests evenly paced on an undici pool; latency counted from when each request was due, so a queue cannot hide). Medians over rounds. Latencies recorded per response as floats in the load process.`,
+    `The reading proxy (baselines/reading-proxy.ts) takes the gateway's request, writes the carrier's JSON body, parses the carrier's JSON answer and answers JSON, with nothing else (no validation, auth, breakers, telemetry): the ceiling of any gateway that reads answers, as the bare proxy is of one that does not.`,
     `All processes share the machine: the simulator, the server under test, the load generator (and the OTLP sink) each in their own Node process. Telemetry on = the Node OTel SDK with the OTLP/HTTP exporters (default batch settings, metrics every 5 s, traces at the default sampler: parentbased_traceidratio 0.1; "every span sampled": always_on) sending to a loopback sink that discards; the sink received ${Object.entries(
       m.sinkStats.requests,
     )
@@ -283,8 +298,8 @@ function report(
     summary: [
       {
         scenario: 'Hot path: POST /v1/rates, one carrier, token cached, everything on (default sampler)',
-        against: 'bare Hono + undici proxy; direct call',
-        measured: `${fmt(maxOf('gateway, telemetry on'))} req/s = ${fmt(ratio)} × bare proxy (${fmt(maxOf('bare proxy'))}/s; direct ${fmt(maxOf('direct'))}/s)`,
+        against: 'bare Hono + undici proxy; reading proxy; direct call',
+        measured: `${fmt(maxOf('gateway, telemetry on'))} req/s = ${fmt(ratio)} × bare proxy (${fmt(maxOf('bare proxy'))}/s; direct ${fmt(maxOf('direct'))}/s); the reading proxy ${fmt(maxOf('reading proxy'))}/s = ${fmt(readingRatio)} × bare proxy, the gateway ${fmt(ratioToReading)} × the reading proxy`,
         goal: 'throughput ≥ 0.85 × bare proxy',
         status: goalStatus(ratio >= 0.85),
       },

@@ -1,6 +1,7 @@
 /**
  * CPU time per request of the server under test on the hot path (`POST /v1/rates`, UPS, token
- * cached), read from /proc/<pid>/stat around each run: the bare proxy, the gateway with
+ * cached), read from /proc/<pid>/stat around each run: the bare proxy, the reading proxy (the
+ * JSON work any translating gateway does, and nothing else), the gateway with
  * telemetry on (default sampler), with the SDK on but sampling no trace (`always_off`: metrics
  * and context only) and off, 32 connections, alternated rounds, medians; then each variant's CPU
  * by kind of thread (the main thread against V8's helpers, which a CPU profile does not show).
@@ -18,6 +19,7 @@ import {
   callerHeaders,
   startBareProxy,
   startGateway,
+  startReadingProxy,
   startSimulator,
   startSink,
   stopAll,
@@ -40,7 +42,8 @@ try {
   const nothing = await startGateway({ ...base, otlpEndpoint: sink.ready.url, sampler: 'always_off' });
   const off = await startGateway(base);
   const proxy = await startBareProxy(simulator.ready.url);
-  children.push(on, nothing, off, proxy);
+  const reading = await startReadingProxy(simulator.ready.url, wire);
+  children.push(on, nothing, off, proxy, reading);
   const gatewayTarget = (g: typeof on) => ({
     url: `${g.ready.url}/v1/rates`,
     headers: callerHeaders(g.ready),
@@ -51,6 +54,15 @@ try {
       name: 'bare proxy',
       pid: proxy.pid,
       target: { url: `${proxy.ready.url}${wire.path}`, headers: wire.headers, body: wire.body },
+    },
+    {
+      name: 'reading proxy',
+      pid: reading.pid,
+      target: {
+        url: `${reading.ready.url}/v1/rates`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(RATE_BODY),
+      },
     },
     { name: 'gateway, telemetry on', pid: on.pid, target: gatewayTarget(on) },
     { name: 'gateway, SDK on, sampling nothing', pid: nothing.pid, target: gatewayTarget(nothing) },
@@ -81,10 +93,10 @@ try {
       .map(([kind, us]) => `${kind} ${us.toFixed(0)} µs`);
     console.log(`  ${v.name}, by thread over all rounds: ${kinds.join(', ')}`);
   }
-  const [bare, gatewayOn, , gatewayOff] = variants.map((v) => median(v.perRequest));
-  if (bare !== undefined && gatewayOn !== undefined && gatewayOff !== undefined)
+  const [bare, readingProxy, gatewayOn, , gatewayOff] = variants.map((v) => median(v.perRequest));
+  if (bare !== undefined && readingProxy !== undefined && gatewayOn !== undefined && gatewayOff !== undefined)
     console.log(
-      `CPU per request, bare proxy / gateway: ${(bare / gatewayOn).toFixed(2)} (telemetry on), ${(bare / gatewayOff).toFixed(2)} (off)`,
+      `CPU per request, bare proxy / gateway: ${(bare / gatewayOn).toFixed(2)} (telemetry on), ${(bare / gatewayOff).toFixed(2)} (off); bare / reading proxy ${(bare / readingProxy).toFixed(2)}; reading proxy / gateway ${(readingProxy / gatewayOn).toFixed(2)} (on)`,
     );
 } finally {
   await closeLoad();
