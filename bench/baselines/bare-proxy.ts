@@ -5,11 +5,11 @@
  * bearer token; the proxy forwards method, path, headers and body and streams the answer back.
  * The gateway's cost is measured against this.
  */
-import { serve } from '@hono/node-server';
 import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { Agent, request } from 'undici';
 import { serveRpc, settingsOf } from '../lib/rpc.ts';
+import { serveOnLoopback } from './serve-loopback.ts';
 
 const Settings = z.object({ upstream: z.string() });
 
@@ -48,13 +48,9 @@ app.all('*', async (c) => {
   return new Response(bytes, { status: answer.statusCode, headers: out });
 });
 
-const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-});
-const address = server.address();
-const port = typeof address === 'object' && address ? address.port : 0;
+const server = await serveOnLoopback(app.fetch);
 
-serveRpc({ url: `http://127.0.0.1:${port}` } satisfies BareProxyReady, {}, async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+serveRpc({ url: server.url } satisfies BareProxyReady, {}, async () => {
+  await server.close();
   await agent.close();
 });

@@ -8,11 +8,11 @@
  * gateway cannot skip. Its throughput is the ceiling a gateway that reads answers can reach on
  * this machine; the gateway's cost beyond it is the cost of its promises.
  */
-import { serve } from '@hono/node-server';
 import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { Pool } from 'undici';
 import { serveRpc, settingsOf } from '../lib/rpc.ts';
+import { serveOnLoopback } from './serve-loopback.ts';
 
 const Settings = z.object({
   upstream: z.string(),
@@ -69,13 +69,9 @@ app.post('/v1/rates', async (c) => {
   return c.json({ rates }, answer.statusCode === 200 ? 200 : 502);
 });
 
-const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-});
-const address = server.address();
-const port = typeof address === 'object' && address ? address.port : 0;
+const server = await serveOnLoopback(app.fetch);
 
-serveRpc({ url: `http://127.0.0.1:${port}` } satisfies ReadingProxyReady, {}, async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+serveRpc({ url: server.url } satisfies ReadingProxyReady, {}, async () => {
+  await server.close();
   await pool.close();
 });
