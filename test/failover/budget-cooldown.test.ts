@@ -14,7 +14,7 @@
  * is left; FLOOR minus that is what the requests spent, which must equal the token calls UPS
  * really received (each real failure makes the next attempt a retry, nothing else does).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Label, RateResponse } from '../../src/domain/shipment.ts';
 import type { FailoverBudget } from '../../src/resilience/budget.ts';
 import { type GatewayHarness, startGatewayHarness } from '../support/gateway-harness.ts';
@@ -113,14 +113,13 @@ describe('a spent token quota with a healthy fallback', () => {
   it('routes on from the quota refusal for free', async () => {
     // One failed token call takes the hour's only call; once its cooldown ends, the quota refuses.
     await h.control.injectFault({ carrier: 'ups', target: 'token', kind: 'html_error', count: 1 });
-    const deadline = Date.now() + 30_000;
-    let refusedByQuota = false;
-    while (!refusedByQuota && Date.now() < deadline) {
-      const body = await rateNamingUps(h);
-      refusedByQuota = body.messages.some((m) => m.carrier === 'ups' && m.code === 'token_quota');
-      if (!refusedByQuota) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(refusedByQuota).toBe(true);
+    await vi.waitFor(
+      async () => {
+        const body = await rateNamingUps(h);
+        expect(body.messages.some((m) => m.carrier === 'ups' && m.code === 'token_quota')).toBe(true);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     for (let i = 0; i < 5; i++) await rateNamingUps(h);
 
     expect(await tokenCalls(h, 'ups')).toBe(1);

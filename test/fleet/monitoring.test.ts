@@ -9,7 +9,8 @@
  * - A restart of every instance keeps the open incident (same id, not notified again) and
  *   the account's last-use date (dormancy), as the admin API shows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as pause } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSimulator as upsSimulator } from '../../carriers/ups/simulator/index.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import type { Alert } from '../../src/health/alerts/types.ts';
@@ -43,17 +44,16 @@ interface CredentialsAnswer {
   credentials: { carrier: string; account: string; lastUsedAt?: string; dormant: boolean }[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls until `check` returns a value (not undefined/false), for at most `ms`. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: ms, interval: 100 },
+  );
 }
 
 let sandbox: Sandbox;
@@ -117,7 +117,8 @@ describe.runIf(hasRedis)('monitoring that sees the whole fleet (3 instances, one
     await until('a first probe', async () => (await apiCalls()) > 0);
     const before = await apiCalls();
     const started = Date.now();
-    await sleep(PROBE_INTERVAL_MS * 6);
+    // An observation window, not a wait: the bounds below use the time that really passed.
+    await pause(PROBE_INTERVAL_MS * 6);
     const probes = (await apiCalls()) - before;
     const elapsed = Date.now() - started;
     // No two fleet probes of one account are closer than the shortest jittered interval.
